@@ -1,0 +1,88 @@
+"""One settings dataclass for the whole of regbot.
+
+Library functions take keyword arguments with defaults; only entry points (the CLI, the Slack server, the
+benchmark) build a `Settings`, from the environment (``REGBOT_<FIELD>``) and then from CLI flags::
+
+    settings = Settings.from_env()                     # REGBOT_DATA_DIR, REGBOT_CHUNK_TOKENS, ...
+    settings = dataclasses.replace(settings, k=10)     # a CLI flag wins over the environment
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "REGBOT_"
+
+
+def default_data_dir() -> Path:
+    """Indexes, caches, SQLite files and benchmark outputs live here, outside version control."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "regbot"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=default_data_dir)
+    corpus_dir: Path = REPO_ROOT / "seeds"
+    model: str = "all-MiniLM-L6-v2"
+    # Chunking: the embedder's limit in word pieces (special tokens included) and sentences shared by neighbours.
+    chunk_tokens: int = 256
+    overlap_sentences: int = 1
+    # Above this many chunks the vector store switches from exact search to HNSW.
+    ann_threshold: int = 50_000
+    # Retrieval pipeline (see index/retriever.py for what each knob does).
+    fusion: str = "weighted"
+    dense_weight: float = 0.45
+    candidates: int = 100
+    rescore_weight: float = 0.3
+    k: int = 5
+    # Answering.
+    max_quotes: int = 3
+    abstain_threshold: float = 0.45
+    llm_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = 20.0
+    # Slack.
+    feedback_db: Path | None = None
+    workers: int = 4
+
+    @property
+    def index_dir(self) -> Path:
+        """The default index of ``corpus_dir``; one per corpus folder name, under the data directory."""
+        return self.data_dir / "indexes" / self.corpus_dir.resolve().name
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.feedback_db or self.data_dir / "feedback.sqlite3"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then ``REGBOT_<FIELD>`` variables, then ``overrides`` (e.g. CLI flags that were given)."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _convert(name: str, type_name: object, raw: str) -> object:
+    kind = str(type_name)
+    try:
+        if "Path" in kind:
+            return Path(raw).expanduser()
+        if kind == "int":
+            return int(raw)
+        if kind == "float":
+            return float(raw)
+    except ValueError:
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}") from None
+    return raw
