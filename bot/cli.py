@@ -1,0 +1,159 @@
+"""The `regbot` command.
+
+    regbot index build [--corpus DIR]        build or update the index (only changed documents are embedded)
+    regbot index info                        what the index holds and whether it is up to date
+    regbot search "question" [-k N] [--json] the best passages
+    regbot ask "question" [--json]           a short answer with cited quotes
+    regbot chat                              ask questions in a loop
+    regbot serve [--http --port N]           the Slack bot
+    regbot feedback export [-o FILE]         Slack feedback as JSONL
+    regbot eval [--dataset PATH ...]         the QA benchmark
+
+Settings come from `Settings` defaults, then REGBOT_* environment variables, then these flags.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from index.config import Settings
+
+logger = logging.getLogger("regbot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose > 1 else logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        settings = Settings.from_env(data_dir=args.data_dir, corpus_dir=args.corpus)
+        return int(args.handler(args, settings) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except (ValueError, TypeError, FileNotFoundError, RuntimeError) as exc:
+        # Our own errors name the fix; a traceback would only hide it (-vv shows it anyway).
+        logger.debug("failed", exc_info=True)
+        print(f"regbot: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="regbot", description=__doc__.split("\n\n")[0])
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+    parser.add_argument("--data-dir", type=Path, help="where indexes, caches and feedback live (REGBOT_DATA_DIR)")
+    parser.add_argument("--corpus", type=Path, help="the corpus folder (REGBOT_CORPUS_DIR; default: seeds/)")
+    sub = parser.add_subparsers(metavar="COMMAND")
+
+    index = sub.add_parser("index", help="build or inspect the index").add_subparsers(metavar="ACTION")
+    build = index.add_parser("build", help="build or update the index of a corpus folder")
+    build.add_argument("--index", type=Path, help="index folder (default: under the data directory)")
+    build.add_argument("--no-progress", action="store_true", help="no progress bars")
+    build.set_defaults(handler=_index_build)
+    info = index.add_parser("info", help="what the index holds and whether it is up to date")
+    info.add_argument("--index", type=Path, help="index folder (default: under the data directory)")
+    info.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
+    info.set_defaults(handler=_index_info)
+
+    search = sub.add_parser("search", help="print the passages that best match a question")
+    search.add_argument("query")
+    search.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    search.add_argument("--method", default="default", help="bm25 | dense | rrf | weighted | default")
+    search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.set_defaults(handler=_search)
+    return parser
+
+
+def _index_build(args: argparse.Namespace, settings: Settings) -> int:
+    from index.builder import build_index
+
+    index_dir = args.index or settings.index_dir
+    report = build_index(
+        settings.corpus_dir,
+        index_dir,
+        model=settings.model,
+        chunk_tokens=settings.chunk_tokens,
+        overlap_sentences=settings.overlap_sentences,
+        ann_threshold=settings.ann_threshold,
+        progress=not args.no_progress and sys.stderr.isatty(),
+    )
+    for skipped in report.skipped:
+        print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
+    state = "up to date" if report.up_to_date else (
+        f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"
+    )
+    print(
+        f"{index_dir}: {report.documents} documents, {report.chunks} chunks, {report.sentences} sentences "
+        f"({state}; {report.embedded_chunks} chunks embedded in {report.seconds:.1f}s, store: {report.store_kind})"
+    )
+    return 0
+
+
+def _index_info(args: argparse.Namespace, settings: Settings) -> int:
+    from index.documents import document_fingerprint, read_corpus
+    from index.retriever import Retriever
+
+    index_dir = args.index or settings.index_dir
+    retriever = Retriever.load(index_dir)
+    manifest = retriever.manifest
+    documents, _ = read_corpus(settings.corpus_dir) if settings.corpus_dir.is_dir() else ([], [])
+    current = {d.doc_id: document_fingerprint(d) for d in documents}
+    indexed = manifest["documents"]
+    stale = {
+        "added": sorted(set(current) - set(indexed)),
+        "changed": sorted(d for d in current if d in indexed and indexed[d] != current[d]),
+        "removed": sorted(set(indexed) - set(current)),
+    }
+    summary = {
+        "index": str(index_dir),
+        "corpus": str(settings.corpus_dir),
+        **{k: manifest[k] for k in ("model", "dim", "metric", "store", "n_documents", "n_chunks", "n_sentences",
+                                    "built_at", "chunker")},
+        "stale": stale if any(stale.values()) else None,
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    for key, value in summary.items():
+        if key != "stale":
+            print(f"{key:12} {value}")
+    if summary["stale"]:
+        print("stale        " + "; ".join(f"{k}: {', '.join(v)}" for k, v in stale.items() if v))
+        print("             run `regbot index build` to update it (only these documents are embedded)")
+    else:
+        print("stale        no: the index matches the corpus folder")
+    return 0
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from index.default import default_retriever
+
+    hits = default_retriever(settings).search(args.query, args.k, method=args.method)
+    if args.json:
+        rows = [{"rank": i, "score": round(h.score, 4), **dataclasses.asdict(h.chunk)} for i, h in enumerate(hits, 1)]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for i, hit in enumerate(hits, 1):
+        print(f"{i}. [{hit.score:.3f}] {hit.title} ({hit.chunk_id}, chars {hit.chunk.start}-{hit.chunk.end})")
+        print("   " + hit.text.replace("\n", " ")[:300] + ("…" if len(hit.text) > 300 else ""))
+    if not hits:
+        print("no passages: the index is empty")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,341 @@
+"""Building and incrementally updating an index directory.
+
+An index is a directory::
+
+    manifest.json         model, dimensions, metric, chunker settings, per-document fingerprints, counts
+    vectors.faiss         the FAISS index over chunk vectors (row i = chunk i)
+    embeddings.npy        the same chunk vectors as float32 (kept so an update re-embeds only what changed)
+    chunks.jsonl          one Chunk per line, in row order
+    documents.jsonl       the cleaned documents (quotes are verified against their text)
+    sentences.npy         (chunk_row, start, end) per sentence, sorted by chunk row
+    sentence_vectors.npy  one unit vector per sentence, for re-scoring and quote selection
+    bm25/                 the bm25s keyword index (plain .npy and .json files)
+
+    report = build_index(Path("seeds"), Path("~/.local/share/regbot/indexes/seeds").expanduser())
+    print(report.added, report.changed, report.removed, report.chunks_per_second)
+
+A rebuild writes a fresh directory beside the old one and swaps it in, so a failed build loses nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunking import chunk_document
+from .documents import Skipped, document_fingerprint, read_corpus
+from .embedding import Embedder, load_embedder
+from .keyword import KeywordIndex
+from .records import Chunk, Document, Sentence
+from .store import VectorStore
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+TITLE_TOKENS = 32  # at most this much of a title is prepended to a chunk's embedding input
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did. ``embedded_chunks`` counts only chunks that had to be (re-)embedded."""
+
+    index_dir: Path
+    documents: int
+    chunks: int
+    sentences: int
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    embedded_chunks: int
+    seconds: float
+    store_kind: str
+    skipped: tuple[Skipped, ...] = field(default=())
+
+    @property
+    def up_to_date(self) -> bool:
+        return not (self.added or self.changed or self.removed)
+
+    @property
+    def chunks_per_second(self) -> float:
+        return self.embedded_chunks / self.seconds if self.seconds > 0 else 0.0
+
+
+@dataclass
+class _DocPart:
+    """One document's share of the index: its chunks, sentences and their vectors."""
+
+    chunks: list[Chunk]
+    sentences: list[Sentence]
+    chunk_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+
+
+def embedding_input(chunk: Chunk, embedder: Embedder) -> str:
+    """What the model sees for a chunk: a short title gives it the topic a passage may not repeat."""
+    title = embedder.truncate(chunk.title, TITLE_TOKENS) if chunk.title else ""
+    return f"{title}: {chunk.text}" if title else chunk.text
+
+
+def _check_chunk_tokens(embedder: Embedder, chunk_tokens: int, overlap_sentences: int) -> None:
+    if chunk_tokens > embedder.max_tokens:
+        raise ValueError(f"chunk_tokens={chunk_tokens} exceeds the model's limit of {embedder.max_tokens}")
+    if chunk_tokens < embedder.special_tokens + 16:
+        raise ValueError(f"chunk_tokens={chunk_tokens} leaves no room for text")
+
+
+def build_index(
+    corpus_dir: Path,
+    index_dir: Path,
+    *,
+    model: str = "all-MiniLM-L6-v2",
+    chunk_tokens: int = 256,
+    overlap_sentences: int = 1,
+    ann_threshold: int = 50_000,
+    progress: bool = False,
+) -> BuildReport:
+    """Build or update the index of the documents in ``corpus_dir``; bad files are reported and skipped."""
+    if not Path(corpus_dir).is_dir():
+        raise FileNotFoundError(f"corpus folder {corpus_dir} does not exist")
+    documents, skipped = read_corpus(Path(corpus_dir))
+    report = build_from_documents(
+        documents,
+        index_dir,
+        model=model,
+        chunk_tokens=chunk_tokens,
+        overlap_sentences=overlap_sentences,
+        ann_threshold=ann_threshold,
+        progress=progress,
+        source=str(Path(corpus_dir).resolve()),
+    )
+    return BuildReport(**{**asdict(report), "index_dir": report.index_dir, "skipped": tuple(skipped)})
+
+
+def build_from_documents(
+    documents: Sequence[Document],
+    index_dir: Path,
+    *,
+    model: str = "all-MiniLM-L6-v2",
+    chunk_tokens: int = 256,
+    overlap_sentences: int = 1,
+    ann_threshold: int = 50_000,
+    progress: bool = False,
+    source: str = "",
+) -> BuildReport:
+    """Index ``documents`` into ``index_dir``, re-embedding only documents whose fingerprint changed."""
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    ids = [d.doc_id for d in documents]
+    if len(set(ids)) != len(ids):
+        raise ValueError("document ids must be unique; duplicates: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
+    fingerprints = {d.doc_id: document_fingerprint(d) for d in documents}
+    settings = {"max_tokens": chunk_tokens, "overlap_sentences": overlap_sentences, "title_tokens": TITLE_TOKENS}
+    with _lock(index_dir):
+        unchanged = _unchanged_manifest(index_dir, model, settings, fingerprints, ann_threshold)
+        if unchanged is not None:  # nothing to do: do not even load the model
+            return BuildReport(index_dir, len(documents), unchanged["n_chunks"], unchanged["n_sentences"],
+                               (), (), (), 0, time.perf_counter() - started, unchanged["store"])
+        embedder = load_embedder(model)
+        _check_chunk_tokens(embedder, chunk_tokens, overlap_sentences)
+        previous = _previous_parts(index_dir, model, settings)
+        old_prints = previous[0] if previous else {}
+        fresh = [d for d in documents if old_prints.get(d.doc_id) != fingerprints[d.doc_id]]
+        parts = {d: p for d, p in (previous[1] if previous else {}).items() if d in fingerprints}
+        parts.update(_embed_documents(fresh, embedder, settings, progress))
+        ordered = [parts[d.doc_id] for d in documents]
+        store_kind = _write(index_dir, documents, ordered, embedder, settings, fingerprints, ann_threshold, source)
+    added = tuple(d.doc_id for d in fresh if d.doc_id not in old_prints)
+    changed = tuple(d.doc_id for d in fresh if d.doc_id in old_prints)
+    removed = tuple(sorted(set(old_prints) - set(fingerprints)))
+    report = BuildReport(
+        index_dir=index_dir,
+        documents=len(documents),
+        chunks=sum(len(p.chunks) for p in ordered),
+        sentences=sum(len(p.sentences) for p in ordered),
+        added=added,
+        changed=changed,
+        removed=removed,
+        embedded_chunks=sum(len(parts[d.doc_id].chunks) for d in fresh),
+        seconds=time.perf_counter() - started,
+        store_kind=store_kind,
+    )
+    logger.info(
+        "index %s: %d documents, %d chunks (%d added, %d changed, %d removed) in %.1fs",
+        index_dir, report.documents, report.chunks, len(added), len(changed), len(removed), report.seconds,
+    )
+    return report
+
+
+def _embed_documents(
+    documents: Sequence[Document], embedder: Embedder, settings: dict[str, object], progress: bool
+) -> dict[str, _DocPart]:
+    budget = int(settings["max_tokens"]) - embedder.special_tokens
+    chunked: list[tuple[Document, list[Chunk], list[Sentence]]] = []
+    for doc in documents:
+        title = embedder.truncate(doc.title, TITLE_TOKENS) if doc.title else ""
+        room = budget - (embedder.count_tokens(f"{title}: ") if title else 0)
+        chunks, sentences = chunk_document(
+            doc, count_tokens=embedder.count_tokens, max_tokens=room,
+            overlap_sentences=int(settings["overlap_sentences"]),
+        )
+        chunked.append((doc, chunks, sentences))
+    all_chunks = [c for _, cs, _ in chunked for c in cs]
+    all_sentences = [s for _, _, ss in chunked for s in ss]
+    if progress and all_chunks:
+        logger.info("embedding %d chunks and %d sentences", len(all_chunks), len(all_sentences))
+    chunk_vectors = embedder.encode([embedding_input(c, embedder) for c in all_chunks], progress=progress)
+    sentence_vectors = embedder.encode([s.text for s in all_sentences], progress=progress)
+    parts: dict[str, _DocPart] = {}
+    c0 = s0 = 0
+    for doc, chunks, sentences in chunked:
+        c1, s1 = c0 + len(chunks), s0 + len(sentences)
+        parts[doc.doc_id] = _DocPart(chunks, sentences, chunk_vectors[c0:c1], sentence_vectors[s0:s1])
+        c0, s0 = c1, s1
+    return parts
+
+
+def _write(
+    index_dir: Path,
+    documents: Sequence[Document],
+    parts: list[_DocPart],
+    embedder: Embedder,
+    settings: dict[str, object],
+    fingerprints: dict[str, str],
+    ann_threshold: int,
+    source: str,
+) -> str:
+    chunks = [c for p in parts for c in p.chunks]
+    dim = embedder.dim
+    vectors = np.concatenate([p.chunk_vectors for p in parts]) if chunks else np.zeros((0, dim), np.float32)
+    row_of = {c.id: i for i, c in enumerate(chunks)}
+    sentences = [s for p in parts for s in p.sentences]
+    sentence_rows = np.array([(row_of[s.chunk_id], s.start, s.end) for s in sentences], dtype=np.int64)
+    sentence_vectors = (
+        np.concatenate([p.sentence_vectors for p in parts]) if sentences else np.zeros((0, dim), np.float32)
+    )
+    store = VectorStore.build(vectors, ann_threshold=ann_threshold) if chunks else None
+    staging = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    np.save(staging / "embeddings.npy", vectors)
+    np.save(staging / "sentences.npy", sentence_rows.reshape(-1, 3))
+    np.save(staging / "sentence_vectors.npy", sentence_vectors)
+    _write_jsonl(staging / "chunks.jsonl", (asdict(c) for c in chunks))
+    _write_jsonl(staging / "documents.jsonl", (asdict(d) for d in documents))
+    if store is not None:
+        store.save(staging / "vectors.faiss")
+        KeywordIndex.build([f"{c.title}\n{c.text}" for c in chunks]).save(staging / "bm25")
+    manifest = {
+        "format": FORMAT_VERSION,
+        "model": embedder.name,
+        "dim": dim,
+        "metric": "inner_product",
+        "normalized": True,
+        "chunker": settings,
+        "store": store.kind if store else "empty",
+        "documents": fingerprints,
+        "n_documents": len(documents),
+        "n_chunks": len(chunks),
+        "n_sentences": len(sentences),
+        "source": source,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    _swap(staging, index_dir)
+    return manifest["store"]
+
+
+def _swap(staging: Path, index_dir: Path) -> None:
+    old = index_dir.with_name(f"{index_dir.name}.old-{os.getpid()}")
+    if index_dir.exists():
+        index_dir.rename(old)
+    staging.rename(index_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_jsonl(path: Path, rows: Iterator[dict]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _unchanged_manifest(
+    index_dir: Path, model: str, settings: dict[str, object], fingerprints: dict[str, str], ann_threshold: int
+) -> dict | None:
+    """The manifest when the index already holds exactly these documents with these settings, else None."""
+    try:
+        manifest = json.loads((index_dir / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    same = (manifest.get("format"), manifest.get("model"), manifest.get("chunker"), manifest.get("documents")) == (
+        FORMAT_VERSION, model, settings, fingerprints,
+    )
+    expected_store = "empty" if not fingerprints else ("hnsw" if manifest.get("n_chunks", 0) > ann_threshold else "flat")
+    return manifest if same and manifest.get("store") == expected_store else None
+
+
+def _previous_parts(
+    index_dir: Path, model: str, settings: dict[str, object]
+) -> tuple[dict[str, str], dict[str, _DocPart]] | None:
+    """The reusable state of an existing index, or None when it must be rebuilt from scratch."""
+    manifest_path = index_dir / "manifest.json"
+    if not manifest_path.exists():
+        return None
+    try:
+        manifest = json.loads(manifest_path.read_text())
+        if (manifest.get("format"), manifest.get("model"), manifest.get("chunker")) != (
+            FORMAT_VERSION, model, settings,
+        ):
+            logger.info("index %s was built with other settings: rebuilding it whole", index_dir)
+            return None
+        chunks = [Chunk(**row) for row in read_jsonl(index_dir / "chunks.jsonl")]
+        vectors = np.load(index_dir / "embeddings.npy")
+        sentence_rows = np.load(index_dir / "sentences.npy")
+        sentence_vectors = np.load(index_dir / "sentence_vectors.npy")
+        if not (len(chunks) == len(vectors) and len(sentence_rows) == len(sentence_vectors)):
+            raise ValueError("row counts disagree")
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        logger.warning("index %s is unreadable (%s): rebuilding it whole", index_dir, exc)
+        return None
+    documents = {row["doc_id"]: row["text"] for row in read_jsonl(index_dir / "documents.jsonl")}
+    chunk_rows: dict[str, list[int]] = {}
+    for row, chunk in enumerate(chunks):
+        chunk_rows.setdefault(chunk.doc_id, []).append(row)
+    sentence_index: dict[str, list[int]] = {}
+    for i, row in enumerate(sentence_rows[:, 0].tolist()):
+        sentence_index.setdefault(chunks[row].doc_id, []).append(i)
+    parts: dict[str, _DocPart] = {}
+    for doc_id, rows in chunk_rows.items():
+        s_rows = sentence_index.get(doc_id, [])
+        text = documents[doc_id]
+        sentences = [
+            Sentence(chunks[r].id, s, e, text[s:e]) for r, s, e in sentence_rows[s_rows].tolist()
+        ]
+        parts[doc_id] = _DocPart([chunks[r] for r in rows], sentences, vectors[rows], sentence_vectors[s_rows])
+    return dict(manifest["documents"]), parts
+
+
+@contextmanager
+def _lock(index_dir: Path) -> Iterator[None]:
+    """One builder per index at a time (two bot workers starting together must not interleave writes)."""
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(index_dir.with_name(f".{index_dir.name}.lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

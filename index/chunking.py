@@ -1,0 +1,142 @@
+"""Sentence-aware chunking with exact character offsets. Pure functions: no model is imported here.
+
+The token counter is passed in (the embedder's tokenizer in production), so a chunk never exceeds the
+embedder's limit and nothing is truncated silently::
+
+    chunks, sentences = chunk_document(doc, count_tokens=embedder.count_tokens, max_tokens=254)
+    assert all(doc.text[c.start:c.end] == c.text for c in chunks)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .records import Chunk, Document, Sentence
+
+TokenCounter = Callable[[str], int]
+
+# Words that end in a period without ending the sentence ("Inc.", "U.S.", "Nov.3").
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st inc ltd co corp plc llc no vs etc e.g i.e u.s u.k u.n jan feb mar apr jun jul "
+    "aug sep sept oct nov dec gov gen rep sen approx fig est dept".split()
+)
+# A sentence ends at terminal punctuation (plus closing quotes/brackets) followed by whitespace, or right
+# after CJK terminal punctuation, which is not followed by a space.
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|[。！？；]+[”’」』）]*")
+_NEXT_STARTS_SENTENCE = re.compile(r"\s*[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff•\-–]")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of ``text``, trimmed of surrounding whitespace; a line break always ends a sentence."""
+    spans: list[Span] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for m in _BOUNDARY.finditer(line.group()):
+            end = line.start() + m.end()
+            if _is_sentence_end(text, line.start() + m.start(), end):
+                spans.extend(_trimmed(text, start, end))
+                start = end
+        spans.extend(_trimmed(text, start, line.end()))
+    return spans
+
+
+def _is_sentence_end(text: str, punct_at: int, end: int) -> bool:
+    if text[punct_at] in "。！？；":
+        return True
+    word = re.search(r"(\S+)$", text[:punct_at])
+    token = word.group(1).lower().lstrip("(\"'“") if word else ""
+    if text[punct_at] == "." and (token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+        return False
+    return bool(_NEXT_STARTS_SENTENCE.match(text, end))
+
+
+def _trimmed(text: str, start: int, end: int) -> list[Span]:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return []
+    lead = len(piece) - len(piece.lstrip())
+    return [Span(start + lead, start + lead + len(stripped))]
+
+
+def split_long(text: str, span: Span, count_tokens: TokenCounter, budget: int) -> list[Span]:
+    """Cut a span that alone exceeds ``budget`` tokens into pieces that fit, at whitespace where possible."""
+    pieces: list[Span] = []
+    start = span.start
+    while start < span.end:
+        if count_tokens(text[start : span.end]) <= budget:
+            pieces.append(Span(start, span.end))
+            break
+        lo, hi = start + 1, span.end  # binary search for the longest prefix that fits
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if count_tokens(text[start:mid]) <= budget:
+                lo = mid
+            else:
+                hi = mid - 1
+        cut = text.rfind(" ", start + 1, lo + 1)
+        cut = cut if cut > start else lo
+        pieces.append(Span(start, cut))
+        start = cut
+        while start < span.end and text[start].isspace():
+            start += 1
+    return [p for p in pieces if p.end > p.start]
+
+
+def chunk_document(
+    doc: Document,
+    *,
+    count_tokens: TokenCounter,
+    max_tokens: int = 254,
+    overlap_sentences: int = 1,
+) -> tuple[list[Chunk], list[Sentence]]:
+    """Pack whole sentences into chunks of at most ``max_tokens`` tokens; neighbours share ``overlap_sentences``.
+
+    Returns the chunks and, for each chunk, the sentences it contains (a sentence in an overlap appears once per
+    chunk). ``max_tokens`` excludes the model's special tokens: the caller subtracts them.
+    """
+    if max_tokens < 8:
+        raise ValueError(f"max_tokens={max_tokens} is too small to hold a sentence")
+    if overlap_sentences < 0:
+        raise ValueError(f"overlap_sentences={overlap_sentences} must be >= 0")
+    text = doc.text
+    units: list[Span] = []
+    for span in split_sentences(text):
+        if count_tokens(text[span.start : span.end]) > max_tokens:
+            units.extend(split_long(text, span, count_tokens, max_tokens))
+        else:
+            units.append(span)
+    groups = _pack(text, units, count_tokens, max_tokens, overlap_sentences)
+    chunks: list[Chunk] = []
+    sentences: list[Sentence] = []
+    for n, group in enumerate(groups):
+        start, end = group[0].start, group[-1].end
+        chunk = Chunk(f"{doc.doc_id}:{n}", doc.doc_id, doc.title, text[start:end], start, end, doc.publisher)
+        chunks.append(chunk)
+        sentences.extend(Sentence(chunk.id, s.start, s.end, text[s.start : s.end]) for s in group)
+    return chunks, sentences
+
+
+def _pack(
+    text: str, units: list[Span], count_tokens: TokenCounter, budget: int, overlap: int
+) -> list[list[Span]]:
+    groups: list[list[Span]] = []
+    i = 0
+    while i < len(units):
+        j = i + 1
+        # Token counts of joined text are not additive (whitespace, merges), so re-count the whole span.
+        while j < len(units) and count_tokens(text[units[i].start : units[j].end]) <= budget:
+            j += 1
+        groups.append(units[i:j])
+        if j >= len(units):
+            break
+        i = max(j - overlap, i + 1)
+    return groups

@@ -1,0 +1,72 @@
+"""The default index: the corpus folder of `Settings`, built on first use and updated when it changes.
+
+    retriever = open_index(Settings.from_env())     # builds or updates, then loads
+    retriever = default_retriever()                  # the same, cached for the process
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from .builder import build_index
+from .config import Settings
+from .retriever import RetrievalParams, Retriever
+
+logger = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_cache: dict[Settings, tuple[int, Retriever]] = {}
+
+
+def retrieval_params(settings: Settings) -> RetrievalParams:
+    return RetrievalParams(
+        fusion=settings.fusion,
+        dense_weight=settings.dense_weight,
+        candidates=settings.candidates,
+        rescore_weight=settings.rescore_weight,
+    )
+
+
+def open_index(settings: Settings, *, progress: bool = False) -> Retriever:
+    """Bring the index of ``settings.corpus_dir`` up to date (only changed documents are embedded), then load it."""
+    report = build_index(
+        settings.corpus_dir,
+        settings.index_dir,
+        model=settings.model,
+        chunk_tokens=settings.chunk_tokens,
+        overlap_sentences=settings.overlap_sentences,
+        ann_threshold=settings.ann_threshold,
+        progress=progress,
+    )
+    for skipped in report.skipped:
+        logger.warning("skipped %s: %s", skipped.path, skipped.reason)
+    return Retriever.load(settings.index_dir, params=retrieval_params(settings))
+
+
+def default_retriever(settings: Settings | None = None) -> Retriever:
+    """The process-wide retriever for ``settings`` (default: from the environment).
+
+    It is reloaded when another process (``regbot index build``) rewrote the index since it was loaded.
+    """
+    settings = settings or Settings.from_env()
+    with _lock:
+        cached = _cache.get(settings)
+        stamp = _manifest_stamp(settings)
+        if cached is None:
+            retriever = open_index(settings)
+            _cache[settings] = (_manifest_stamp(settings), retriever)
+            return retriever
+        if cached[0] != stamp:
+            logger.info("index %s changed on disk: reloading it", settings.index_dir)
+            retriever = Retriever.load(settings.index_dir, params=retrieval_params(settings))
+            _cache[settings] = (stamp, retriever)
+            return retriever
+        return cached[1]
+
+
+def _manifest_stamp(settings: Settings) -> int:
+    try:
+        return (settings.index_dir / "manifest.json").stat().st_mtime_ns
+    except OSError:
+        return -1

@@ -1,0 +1,83 @@
+"""Keyword search: BM25 (bm25s, Lucene variant) over stemmed, stop-worded tokens; CJK text as character bigrams.
+
+    bm25 = KeywordIndex.build(["Didi was fined $1.2 billion", "..."])
+    scores = bm25.scores("didi fine")        # one score per indexed text
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+
+# bm25s logs every index build at DEBUG on its own handler; keep it quiet unless asked for.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+_WORD = re.compile(r"[a-z0-9]+(?:[.'’][a-z0-9]+)*|[\u3400-\u9fff]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+# Short English list: BM25's idf already discounts common words; these only add noise to the query.
+_STOPWORDS = frozenset(
+    "a an and are as at be been but by can could did do does for from had has have how i if in into is it its "
+    "of on or our so than that the their them then there these they this to was we were what when where which "
+    "who whom why will with would you your about any".split()
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stemmed word tokens; runs of Chinese characters become overlapping bigrams."""
+    tokens: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if _CJK.match(word):
+            tokens.extend(word[i : i + 2] for i in range(max(1, len(word) - 1)))
+        elif word not in _STOPWORDS:
+            tokens.append(word.replace("’", "'"))
+    return _stemmer().stemWords(tokens) if tokens else []
+
+
+class KeywordIndex:
+    """BM25 over a list of texts; row ``i`` of the scores is text ``i``."""
+
+    def __init__(self, bm25: bm25s.BM25, size: int) -> None:
+        self._bm25 = bm25
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str]) -> KeywordIndex:
+        bm25 = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
+        # An empty token list would be dropped by bm25s and shift every later row: keep a placeholder.
+        bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        return cls(bm25, len(texts))
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every indexed text for ``query`` (zeros when no query term is known)."""
+        tokens = tokenize(query)
+        if not tokens:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+
+    def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top ``k`` (scores, row ids), best first; rows with score 0 (no shared term) are left out."""
+        scores = self.scores(query)
+        k = min(k, self.size)
+        top = np.argpartition(-scores, k - 1)[:k] if k < self.size else np.arange(self.size)
+        top = top[np.argsort(-scores[top], kind="stable")]
+        top = top[scores[top] > 0]
+        return scores[top], top
+
+    def save(self, directory: Path) -> None:
+        self._bm25.save(str(directory), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path, size: int) -> KeywordIndex:
+        bm25 = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
+        return cls(bm25, size)

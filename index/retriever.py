@@ -1,0 +1,227 @@
+"""Hybrid retrieval over an index directory.
+
+    retriever = Retriever.load(Path("~/.local/share/regbot/indexes/seeds").expanduser())
+    for hit in retriever.search("How much was Didi fined?", k=3):
+        print(hit.score, hit.doc_id, hit.text[:80])
+
+The default pipeline: BM25 and dense candidates (top ``candidates`` of each) → a weighted blend of their
+min-max normalised scores → a sentence-level re-score (the best-matching sentence of each chunk). The
+``method`` argument selects simpler pipelines for comparison: "bm25", "dense", "rrf" (plain reciprocal-rank
+fusion of the two) and "weighted" (the blend without the re-score).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .builder import FORMAT_VERSION, read_jsonl
+from .embedding import Embedder, load_embedder
+from .fusion import rrf_scores, weighted_scores
+from .keyword import KeywordIndex
+from .records import Chunk, Document, Hit, Sentence
+from .rerank import best_sentence_scores, rescore
+from .store import VectorStore
+
+logger = logging.getLogger(__name__)
+
+METHODS = ("bm25", "dense", "rrf", "weighted", "default")
+
+
+def validate_request(query: object, k: object) -> None:
+    """Reject what no index could answer, before anything is loaded."""
+    if not isinstance(query, str):
+        raise TypeError(f"query must be a str, not {type(query).__name__}")
+    if not query.strip():
+        raise ValueError(f"query {query!r} is empty; ask a question in words")
+    if isinstance(k, bool) or not isinstance(k, int):
+        raise TypeError(f"k must be an int, not {type(k).__name__}")
+    if k <= 0:
+        raise ValueError(f"k={k} must be a positive number of results")
+
+
+class IndexNotUsable(RuntimeError):
+    """The index directory is missing, corrupt, or was built for another model; the message names the fix."""
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    """Knobs of the default pipeline; defaults come from `Settings` (tuned on SQuAD, see issue 2's note)."""
+
+    fusion: str = "weighted"
+    dense_weight: float = 0.45
+    candidates: int = 100
+    rescore_weight: float = 0.3
+
+    def __post_init__(self) -> None:
+        if self.fusion not in ("weighted", "rrf"):
+            raise ValueError(f"fusion={self.fusion!r} must be 'weighted' or 'rrf'")
+        if self.candidates < 1:
+            raise ValueError(f"candidates={self.candidates} must be >= 1")
+
+
+class Retriever:
+    """Loaded state of one index: chunks, documents, FAISS store, BM25, sentence vectors, and the model."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        manifest: dict,
+        chunks: list[Chunk],
+        documents: dict[str, Document],
+        embedder: Embedder,
+        arrays: dict[str, np.ndarray],
+        store: VectorStore | None,
+        keyword: KeywordIndex | None,
+        params: RetrievalParams,
+    ) -> None:
+        self.index_dir = index_dir
+        self.manifest = manifest
+        self.chunks = chunks
+        self.documents = documents
+        self.embedder = embedder
+        self.params = params
+        self._embeddings = arrays["embeddings"]
+        self._sentence_rows = arrays["sentences"]
+        self._sentence_vectors = arrays["sentence_vectors"]
+        # Sentences of chunk r are rows sentence_ptr[r]:sentence_ptr[r+1] (the builder sorts them by chunk).
+        self._sentence_ptr = np.searchsorted(self._sentence_rows[:, 0], np.arange(len(chunks) + 1))
+        self._store = store
+        self._keyword = keyword
+        self._row_of = {c.id: i for i, c in enumerate(chunks)}
+
+    @classmethod
+    def load(cls, index_dir: Path, *, params: RetrievalParams | None = None) -> Retriever:
+        """Open an index directory, checking that its files agree with the manifest and with each other."""
+        index_dir = Path(index_dir)
+        manifest = _read_manifest(index_dir)
+        try:
+            chunks = [Chunk(**row) for row in read_jsonl(index_dir / "chunks.jsonl")]
+            documents = {row["doc_id"]: Document(**row) for row in read_jsonl(index_dir / "documents.jsonl")}
+            arrays = {
+                name: np.load(index_dir / f"{name}.npy") for name in ("embeddings", "sentences", "sentence_vectors")
+            }
+            store = VectorStore.load(index_dir / "vectors.faiss") if chunks else None
+            keyword = KeywordIndex.load(index_dir / "bm25", len(chunks)) if chunks else None
+        except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+            raise IndexNotUsable(f"index {index_dir} is corrupt ({exc}); {_fix(index_dir)}") from exc
+        _check_consistency(index_dir, manifest, chunks, arrays, store)
+        embedder = load_embedder(manifest["model"])
+        if embedder.dim != manifest["dim"]:
+            raise IndexNotUsable(f"index {index_dir} has {manifest['dim']}-d vectors; {_fix(index_dir)}")
+        return cls(index_dir, manifest, chunks, documents, embedder, arrays, store, keyword, params or RetrievalParams())
+
+    @property
+    def size(self) -> int:
+        return len(self.chunks)
+
+    def check_query(self, query: object) -> str:
+        """The query as it will be searched; raises TypeError/ValueError for unusable input."""
+        validate_request(query, 1)
+        cut = self.embedder.truncate(query)
+        if len(cut) < len(query):
+            logger.warning(
+                "query of %d characters exceeds the model's %d-token limit: searching its first %d characters",
+                len(query), self.embedder.max_tokens, len(cut),
+            )
+        return cut.strip()
+
+    def encode(self, query: str) -> np.ndarray:
+        """The query's unit vector (pass it to `search` to avoid encoding twice)."""
+        return self.embedder.encode([query])[0]
+
+    def search(
+        self, query: str, k: int = 5, *, method: str = "default", query_vector: np.ndarray | None = None
+    ) -> list[Hit]:
+        """The ``k`` best chunks for ``query``, best first (fewer if the index holds fewer)."""
+        validate_request(query, k)
+        if method not in METHODS:
+            raise ValueError(f"method={method!r} is not one of {', '.join(METHODS)}")
+        query = self.check_query(query)
+        if self._store is None or self._keyword is None:
+            return []
+        if method == "bm25":
+            scores, rows = self._keyword.search(query, k)
+            return self._hits(rows, scores)
+        vector = self.encode(query) if query_vector is None else query_vector
+        if method == "dense":
+            scores, rows = self._store.search(vector[None, :], k)
+            return self._hits(rows[0], scores[0])
+        rows, fused = self._fuse(query, vector, method)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return self._hits(rows[order], fused[order])
+
+    def _fuse(self, query: str, vector: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
+        n = max(self.params.candidates, 1)
+        _, dense_rows = self._store.search(vector[None, :], n)
+        keyword_scores, keyword_rows = self._keyword.search(query, n)
+        rows = np.array(list(dict.fromkeys([*dense_rows[0].tolist(), *keyword_rows.tolist()])), dtype=np.int64)
+        if method == "rrf" or (method == "default" and self.params.fusion == "rrf"):
+            position = {row: i for i, row in enumerate(rows.tolist())}
+            rankings = [np.array([position[r] for r in dense_rows[0].tolist()], dtype=np.int64),
+                        np.array([position[r] for r in keyword_rows.tolist()], dtype=np.int64)]
+            fused = rrf_scores(rankings, len(rows))
+        else:
+            dense = self._embeddings[rows] @ vector
+            keyword = self._keyword.scores(query)[rows]
+            fused = weighted_scores(dense, keyword, dense_weight=self.params.dense_weight)
+        if method == "default" and self.params.rescore_weight > 0:
+            best = best_sentence_scores(vector, rows, self._sentence_vectors, self._sentence_ptr)
+            fused = rescore(fused, best, weight=self.params.rescore_weight)
+        return rows, fused
+
+    def _hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
+        return [Hit(self.chunks[int(r)], float(s)) for r, s in zip(rows, scores) if math.isfinite(float(s))]
+
+    def sentences(self, chunk_id: str) -> tuple[list[Sentence], np.ndarray]:
+        """The sentences of a chunk (offsets into its document's text) and their unit vectors."""
+        row = self._row_of[chunk_id]
+        lo, hi = int(self._sentence_ptr[row]), int(self._sentence_ptr[row + 1])
+        chunk = self.chunks[row]
+        text = self.documents[chunk.doc_id].text
+        sentences = [Sentence(chunk_id, s, e, text[s:e]) for _, s, e in self._sentence_rows[lo:hi].tolist()]
+        return sentences, self._sentence_vectors[lo:hi]
+
+
+def _fix(index_dir: Path) -> str:
+    return f"rebuild it with `regbot index build --index {index_dir} --corpus DIR` (or delete the folder)"
+
+
+def _read_manifest(index_dir: Path) -> dict:
+    path = index_dir / "manifest.json"
+    if not path.exists():
+        raise IndexNotUsable(f"no index at {index_dir} (manifest.json missing); build one with `regbot index build`")
+    try:
+        manifest = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise IndexNotUsable(f"index {index_dir} has an unreadable manifest ({exc}); {_fix(index_dir)}") from exc
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexNotUsable(
+            f"index {index_dir} has format {manifest.get('format')}, this regbot reads {FORMAT_VERSION}; {_fix(index_dir)}"
+        )
+    return manifest
+
+
+def _check_consistency(
+    index_dir: Path, manifest: dict, chunks: list[Chunk], arrays: dict[str, np.ndarray], store: VectorStore | None
+) -> None:
+    counts = {
+        "manifest n_chunks": manifest.get("n_chunks"),
+        "chunks.jsonl": len(chunks),
+        "embeddings.npy": len(arrays["embeddings"]),
+        "vectors.faiss": store.size if store else 0,
+    }
+    sentence_counts = {
+        "manifest n_sentences": manifest.get("n_sentences"),
+        "sentences.npy": len(arrays["sentences"]),
+        "sentence_vectors.npy": len(arrays["sentence_vectors"]),
+    }
+    for group in (counts, sentence_counts):
+        if len(set(group.values())) != 1:
+            detail = ", ".join(f"{k}={v}" for k, v in group.items())
+            raise IndexNotUsable(f"index {index_dir} is inconsistent ({detail}); {_fix(index_dir)}")
