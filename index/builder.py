@@ -285,7 +285,26 @@ def _unchanged_manifest(
         FORMAT_VERSION, model, settings, fingerprints,
     )
     expected_store = "empty" if not fingerprints else ("hnsw" if manifest.get("n_chunks", 0) > ann_threshold else "flat")
-    return manifest if same and manifest.get("store") == expected_store else None
+    if not same or manifest.get("store") != expected_store:
+        return None
+    return manifest if _files_agree(index_dir, manifest) else None
+
+
+def _files_agree(index_dir: Path, manifest: dict) -> bool:
+    """Cheap integrity check of an index that looks current: every file present, every row count equal."""
+    try:
+        n, n_sentences = manifest["n_chunks"], manifest["n_sentences"]
+        with (index_dir / "chunks.jsonl").open("rb") as f:
+            lines = sum(1 for _ in f)
+        shapes = [np.load(index_dir / f"{name}.npy", mmap_mode="r").shape[0]
+                  for name in ("embeddings", "sentences", "sentence_vectors")]
+        if n and VectorStore.load(index_dir / "vectors.faiss").size != n:
+            return False
+        if n and not (index_dir / "bm25" / "params.index.json").exists():
+            return False
+        return lines == n and shapes == [n, n_sentences, n_sentences] and (index_dir / "documents.jsonl").exists()
+    except (OSError, ValueError, KeyError, RuntimeError):
+        return False
 
 
 def _previous_parts(

@@ -18,8 +18,10 @@ RRF_K = 60  # the constant from the RRF paper; larger flattens the contribution 
 
 def minmax(scores: np.ndarray) -> np.ndarray:
     """Scale to [0, 1]; a constant vector maps to zeros (it carries no preference)."""
-    lo, hi = float(scores.min(initial=0.0)), float(scores.max(initial=0.0))
-    if scores.size == 0 or hi - lo < 1e-12:
+    if scores.size == 0:
+        return np.zeros(0, dtype=np.float32)
+    lo, hi = float(scores.min()), float(scores.max())
+    if hi - lo < 1e-12:
         return np.zeros_like(scores, dtype=np.float32)
     return ((scores - lo) / (hi - lo)).astype(np.float32)
 

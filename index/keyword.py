@@ -44,6 +44,16 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords(tokens) if tokens else []
 
 
+def top_positive(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` highest positive scores, best first (zero BM25 means no shared term)."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return top[scores[top] > 0]
+
+
 class KeywordIndex:
     """BM25 over a list of texts; row ``i`` of the scores is text ``i``."""
 
@@ -68,10 +78,7 @@ class KeywordIndex:
     def search(self, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top ``k`` (scores, row ids), best first; rows with score 0 (no shared term) are left out."""
         scores = self.scores(query)
-        k = min(k, self.size)
-        top = np.argpartition(-scores, k - 1)[:k] if k < self.size else np.arange(self.size)
-        top = top[np.argsort(-scores[top], kind="stable")]
-        top = top[scores[top] > 0]
+        top = top_positive(scores, k)
         return scores[top], top
 
     def save(self, directory: Path) -> None:

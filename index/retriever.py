@@ -23,7 +23,7 @@ import numpy as np
 from .builder import FORMAT_VERSION, read_jsonl
 from .embedding import Embedder, load_embedder
 from .fusion import rrf_scores, weighted_scores
-from .keyword import KeywordIndex
+from .keyword import KeywordIndex, top_positive
 from .records import Chunk, Document, Hit, Sentence
 from .rerank import best_sentence_scores, rescore
 from .store import VectorStore
@@ -157,23 +157,31 @@ class Retriever:
         return self._hits(rows[order], fused[order])
 
     def _fuse(self, query: str, vector: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
+        pool = self.candidates(query, vector)
+        fusion = "rrf" if method == "rrf" else self.params.fusion if method == "default" else "weighted"
+        rescore_weight = self.params.rescore_weight if method == "default" else 0.0
+        best = self.best_sentence(vector, pool.rows) if rescore_weight > 0 else None
+        return pool.rows, combine(pool, fusion, self.params.dense_weight, best, rescore_weight)
+
+    def candidates(self, query: str, vector: np.ndarray) -> Candidates:
+        """The union of the dense and keyword top ``params.candidates``, with both scores for every member."""
         n = max(self.params.candidates, 1)
         _, dense_rows = self._store.search(vector[None, :], n)
-        keyword_scores, keyword_rows = self._keyword.search(query, n)
+        keyword_all = self._keyword.scores(query)
+        keyword_rows = top_positive(keyword_all, n)
         rows = np.array(list(dict.fromkeys([*dense_rows[0].tolist(), *keyword_rows.tolist()])), dtype=np.int64)
-        if method == "rrf" or (method == "default" and self.params.fusion == "rrf"):
-            position = {row: i for i, row in enumerate(rows.tolist())}
-            rankings = [np.array([position[r] for r in dense_rows[0].tolist()], dtype=np.int64),
-                        np.array([position[r] for r in keyword_rows.tolist()], dtype=np.int64)]
-            fused = rrf_scores(rankings, len(rows))
-        else:
-            dense = self._embeddings[rows] @ vector
-            keyword = self._keyword.scores(query)[rows]
-            fused = weighted_scores(dense, keyword, dense_weight=self.params.dense_weight)
-        if method == "default" and self.params.rescore_weight > 0:
-            best = best_sentence_scores(vector, rows, self._sentence_vectors, self._sentence_ptr)
-            fused = rescore(fused, best, weight=self.params.rescore_weight)
-        return rows, fused
+        position = {row: i for i, row in enumerate(rows.tolist())}
+        return Candidates(
+            rows=rows,
+            dense=self._embeddings[rows] @ vector,
+            keyword=keyword_all[rows],
+            dense_ranking=np.array([position[r] for r in dense_rows[0].tolist()], dtype=np.int64),
+            keyword_ranking=np.array([position[r] for r in keyword_rows.tolist()], dtype=np.int64),
+        )
+
+    def best_sentence(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Cosine of the best-matching sentence of each chunk row (see `rerank.best_sentence_scores`)."""
+        return best_sentence_scores(vector, rows, self._sentence_vectors, self._sentence_ptr)
 
     def _hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
         return [Hit(self.chunks[int(r)], float(s)) for r, s in zip(rows, scores) if math.isfinite(float(s))]
@@ -186,6 +194,30 @@ class Retriever:
         text = self.documents[chunk.doc_id].text
         sentences = [Sentence(chunk_id, s, e, text[s:e]) for _, s, e in self._sentence_rows[lo:hi].tolist()]
         return sentences, self._sentence_vectors[lo:hi]
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Candidate chunk rows with their raw scores; rankings list positions in ``rows``, best first."""
+
+    rows: np.ndarray
+    dense: np.ndarray
+    keyword: np.ndarray
+    dense_ranking: np.ndarray
+    keyword_ranking: np.ndarray
+
+
+def combine(
+    pool: Candidates, fusion: str, dense_weight: float, best_sentence: np.ndarray | None, rescore_weight: float
+) -> np.ndarray:
+    """Final score per candidate: RRF or the weighted blend, then optionally the sentence re-score."""
+    if fusion == "rrf":
+        fused = rrf_scores([pool.dense_ranking, pool.keyword_ranking], len(pool.rows))
+    else:
+        fused = weighted_scores(pool.dense, pool.keyword, dense_weight=dense_weight)
+    if best_sentence is not None and rescore_weight > 0:
+        fused = rescore(fused, best_sentence, weight=rescore_weight)
+    return fused
 
 
 def _fix(index_dir: Path) -> str:

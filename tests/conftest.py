@@ -1,0 +1,56 @@
+"""Shared fixtures: the real MiniLM model and a real index of the seeds, built once per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every test writes indexes and databases under a temporary data directory, never the user's."""
+    path = tmp_path_factory.mktemp("regbot-data")
+    os.environ["REGBOT_DATA_DIR"] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from index.embedding import load_embedder
+
+    return load_embedder("all-MiniLM-L6-v2")
+
+
+@pytest.fixture(scope="session")
+def seeds_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    from index.builder import build_index
+
+    index_dir = tmp_path_factory.mktemp("seeds-index") / "index"
+    build_index(SEEDS, index_dir)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def retriever(seeds_index_dir: Path):
+    from index.retriever import Retriever
+
+    return Retriever.load(seeds_index_dir)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seed corpus, for tests that add, change or remove documents."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SEEDS, target)
+    return target

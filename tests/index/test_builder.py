@@ -1,0 +1,103 @@
+"""Index directory: manifest, staleness, incremental updates, and corrupt-index handling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.builder import build_index
+from index.retriever import IndexNotUsable, Retriever
+
+
+def test_manifest_describes_model_chunker_and_corpus(seeds_index_dir: Path):
+    manifest = json.loads((seeds_index_dir / "manifest.json").read_text())
+    assert manifest["model"] == "all-MiniLM-L6-v2"
+    assert manifest["dim"] == 384
+    assert manifest["metric"] == "inner_product" and manifest["normalized"] is True
+    assert manifest["chunker"]["max_tokens"] == 256
+    assert manifest["store"] == "flat"
+    assert sorted(manifest["documents"]) == sorted(p.stem for p in Path("seeds").glob("*.txt"))
+    retriever = Retriever.load(seeds_index_dir)
+    assert manifest["n_chunks"] == len(retriever.chunks) > 5
+    for chunk in retriever.chunks:
+        assert retriever.documents[chunk.doc_id].text[chunk.start : chunk.end] == chunk.text
+
+
+def test_update_embeds_only_added_and_changed_documents(corpus_copy: Path, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    first = build_index(corpus_copy, index_dir)
+    assert len(first.added) == 5 and first.embedded_chunks == first.chunks
+    vectors_before = np.load(index_dir / "embeddings.npy")
+
+    again = build_index(corpus_copy, index_dir)
+    assert again.up_to_date and again.embedded_chunks == 0
+
+    changed = corpus_copy / "001_7516783149c43d0d.txt"
+    changed.write_text(changed.read_text().replace("12 major Chinese technology companies", "13 major companies"))
+    (corpus_copy / "005_new.md").write_text("# Audit rules\n\nChina requires personal information audits every two years.\n")
+    (corpus_copy / "004_b0dfca530d535ebd.txt").unlink()
+    update = build_index(corpus_copy, index_dir)
+    assert update.added == ("005_new",)
+    assert update.changed == ("001_7516783149c43d0d",)
+    assert update.removed == ("004_b0dfca530d535ebd",)
+    retriever = Retriever.load(index_dir)
+    per_doc = {d: sum(c.doc_id == d for c in retriever.chunks) for d in ("001_7516783149c43d0d", "005_new")}
+    assert update.embedded_chunks == sum(per_doc.values())
+    assert "004_b0dfca530d535ebd" not in {c.doc_id for c in retriever.chunks}
+    # Unchanged documents keep their vectors bit for bit (they were reused, not re-embedded).
+    unchanged = [i for i, c in enumerate(retriever.chunks) if c.doc_id == "000_203273770a4fecc1"]
+    assert np.array_equal(np.load(index_dir / "embeddings.npy")[unchanged], vectors_before[: len(unchanged)])
+    assert retriever.search("How often are personal information audits required?", k=1)[0].doc_id == "005_new"
+
+
+def test_changed_chunker_settings_rebuild_everything(corpus_copy: Path, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    build_index(corpus_copy, index_dir)
+    report = build_index(corpus_copy, index_dir, chunk_tokens=128)
+    assert report.embedded_chunks == report.chunks
+    assert json.loads((index_dir / "manifest.json").read_text())["chunker"]["max_tokens"] == 128
+
+
+def test_bad_files_are_reported_and_the_build_goes_on(corpus_copy: Path, tmp_path: Path):
+    (corpus_copy / "empty.txt").write_text("")
+    (corpus_copy / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (corpus_copy / "latin1.txt").write_bytes(b"\xff\xfe caf\xe9 garbage")
+    report = build_index(corpus_copy, tmp_path / "index")
+    assert {s.path.name for s in report.skipped} == {"empty.txt", "binary.txt", "latin1.txt"}
+    assert report.documents == 5
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda d: (d / "manifest.json").unlink(), "manifest.json missing"),
+        (lambda d: (d / "manifest.json").write_text("{not json"), "unreadable manifest"),
+        (lambda d: (d / "chunks.jsonl").write_text((d / "chunks.jsonl").read_text().split("\n", 1)[1]), "inconsistent"),
+        (lambda d: (d / "vectors.faiss").write_bytes(b"garbage"), "corrupt"),
+        (lambda d: (d / "embeddings.npy").unlink(), "corrupt"),
+    ],
+)
+def test_a_damaged_index_names_the_fix_and_a_build_repairs_it(corpus_copy: Path, tmp_path: Path, damage, message):
+    index_dir = tmp_path / "index"
+    build_index(corpus_copy, index_dir)
+    damage(index_dir)
+    with pytest.raises(IndexNotUsable, match=message) as error:
+        Retriever.load(index_dir)
+    assert "regbot index build" in str(error.value)
+    build_index(corpus_copy, index_dir)
+    assert Retriever.load(index_dir).search("Didi fine", k=1)
+
+
+def test_empty_corpus_gives_an_empty_index(tmp_path: Path):
+    (tmp_path / "corpus").mkdir()
+    report = build_index(tmp_path / "corpus", tmp_path / "index")
+    assert report.chunks == 0
+    assert Retriever.load(tmp_path / "index").search("anything", k=3) == []
+
+
+def test_missing_corpus_folder_is_a_clear_error(tmp_path: Path):
+    with pytest.raises(FileNotFoundError, match="does-not-exist"):
+        build_index(tmp_path / "does-not-exist", tmp_path / "index")

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pytest
+
+from index.chunking import chunk_document, split_sentences
+from index.documents import read_corpus
+from index.records import Document
+from tests.conftest import SEEDS
+
+
+def sentences_of(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in split_sentences(text)]
+
+
+def test_abbreviations_and_initials_do_not_end_sentences():
+    text = "Other companies include JD.com Inc. (NASDAQ: JD) and the U.S. Navy. Then Nov. 3 came! Next one?"
+    assert sentences_of(text) == [
+        "Other companies include JD.com Inc. (NASDAQ: JD) and the U.S. Navy.",
+        "Then Nov. 3 came!",
+        "Next one?",
+    ]
+
+
+def test_line_breaks_and_chinese_punctuation_split():
+    text = "Heading\n\n第一条 为了保护个人信息权益。第二条 自然人的个人信息受法律保护！"
+    assert sentences_of(text) == ["Heading", "第一条 为了保护个人信息权益。", "第二条 自然人的个人信息受法律保护！"]
+
+
+def test_every_seed_chunk_is_an_exact_span_within_the_model_limit(embedder):
+    documents, skipped = read_corpus(SEEDS)
+    assert len(documents) == 5 and not skipped
+    budget = 254 - 40  # leave room for a title, as the builder does
+    for doc in documents:
+        chunks, sentences = chunk_document(doc, count_tokens=embedder.count_tokens, max_tokens=budget)
+        assert chunks, doc.doc_id
+        for n, chunk in enumerate(chunks):
+            assert chunk.id == f"{doc.doc_id}:{n}"
+            assert doc.text[chunk.start : chunk.end] == chunk.text
+            assert embedder.count_tokens(chunk.text) <= budget
+        for sentence in sentences:
+            assert doc.text[sentence.start : sentence.end] == sentence.text
+        # Nothing is lost: every non-space character of the document lies in some chunk.
+        covered = set()
+        for chunk in chunks:
+            covered.update(range(chunk.start, chunk.end))
+        assert all(i in covered for i, ch in enumerate(doc.text) if not ch.isspace())
+
+
+def test_neighbouring_chunks_share_one_sentence(embedder):
+    text = " ".join(f"Sentence number {i} talks about data export rules in China." for i in range(60))
+    doc = Document("d", "T", text)
+    chunks, sentences = chunk_document(doc, count_tokens=embedder.count_tokens, max_tokens=60, overlap_sentences=1)
+    assert len(chunks) > 3
+    by_chunk = {}
+    for s in sentences:
+        by_chunk.setdefault(s.chunk_id, []).append((s.start, s.end))
+    for left, right in zip(chunks, chunks[1:]):
+        assert by_chunk[left.id][-1] == by_chunk[right.id][0]
+
+
+def test_a_sentence_longer_than_the_limit_is_split_not_truncated(embedder):
+    words = " ".join(f"regulation{i}" for i in range(400))  # one "sentence", far over 254 tokens
+    doc = Document("long", "T", words)
+    chunks, _ = chunk_document(doc, count_tokens=embedder.count_tokens, max_tokens=100)
+    assert len(chunks) > 3
+    assert all(embedder.count_tokens(c.text) <= 100 for c in chunks)
+    assert " ".join(c.text for c in chunks).split() == words.split()
+
+
+def test_bad_settings_are_rejected(embedder):
+    doc = Document("d", "T", "Some text.")
+    with pytest.raises(ValueError, match="max_tokens=2"):
+        chunk_document(doc, count_tokens=embedder.count_tokens, max_tokens=2)
+    with pytest.raises(ValueError, match="overlap_sentences=-1"):
+        chunk_document(doc, count_tokens=embedder.count_tokens, overlap_sentences=-1)

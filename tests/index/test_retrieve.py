@@ -1,0 +1,95 @@
+"""Retrieval on the seeds with the real model: semantics, methods, bad input, and the default `retrieve()`."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from index.fusion import minmax, rrf_scores, weighted_scores
+from index.keyword import tokenize
+from index.retriever import METHODS
+
+
+@pytest.mark.parametrize(
+    "question, doc_id",
+    [
+        ("How much was Didi fined for breaking data security rules?", "002_e82dffa06f5920f7"),
+        ("What is the penalty for sending core data overseas without approval?", "001_7516783149c43d0d"),
+        ("Which ministry summoned Alibaba, Tencent and ByteDance?", "001_7516783149c43d0d"),
+        ("What did the central bank governor say about personal information in finance?", "003_063a98726e882e65"),
+        ("Is the CAC waiving security assessments for routine cross-border data transfers?", "004_b0dfca530d535ebd"),
+        ("Which logistics and hiring apps resumed registering new users?", "000_203273770a4fecc1"),
+    ],
+)
+def test_questions_find_the_article_that_states_the_answer(retriever, question, doc_id):
+    hits = retriever.search(question, k=5)
+    assert hits[0].doc_id == doc_id
+    assert hits == sorted(hits, key=lambda h: -h.score)
+
+
+def test_every_method_returns_typed_hits(retriever):
+    for method in METHODS:
+        hits = retriever.search("Didi cybersecurity review", k=3, method=method)
+        assert 1 <= len(hits) <= 3, method
+        for hit in hits:
+            assert hit.chunk_id.startswith(hit.doc_id + ":")
+            assert hit.title and hit.text and isinstance(hit.score, float)
+
+
+def test_k_larger_than_the_index_returns_everything_once(retriever):
+    hits = retriever.search("data", k=1000)
+    assert len(hits) == len({h.chunk_id for h in hits}) <= retriever.size
+
+
+@pytest.mark.parametrize(
+    "query, k, error, fragment",
+    [
+        ("", 5, ValueError, "empty"),
+        ("   \n\t", 5, ValueError, "empty"),
+        ("fine", 0, ValueError, "k=0"),
+        ("fine", -3, ValueError, "k=-3"),
+        (None, 5, TypeError, "NoneType"),
+        (b"bytes", 5, TypeError, "bytes"),
+        ("fine", "5", TypeError, "str"),
+    ],
+)
+def test_bad_input_is_rejected_with_the_value_named(retriever, query, k, error, fragment):
+    with pytest.raises(error, match=fragment):
+        retriever.search(query, k)
+
+
+def test_a_huge_query_is_cut_to_the_model_limit_with_a_warning(retriever, caplog):
+    query = "Didi fine data security " * 420  # about 10,000 characters
+    with caplog.at_level(logging.WARNING, logger="index.retriever"):
+        hits = retriever.search(query, k=3)
+    assert hits and "exceeds the model's 256-token limit" in caplog.text
+
+
+def test_default_retrieve_builds_the_seed_index_on_first_use(data_dir):
+    from index import retrieve
+
+    hits = retrieve("Which law took effect on September 1?", k=3)
+    assert len(hits) == 3 and hits[0].doc_id == "001_7516783149c43d0d"
+    assert (data_dir / "indexes" / "seeds" / "manifest.json").exists()
+    with pytest.raises(ValueError, match="k=0"):
+        retrieve("x", k=0)
+
+
+def test_fusion_arithmetic():
+    np.testing.assert_allclose(minmax(np.array([2.0, 4.0, 3.0])), [0.0, 1.0, 0.5])
+    assert not minmax(np.array([3.0, 3.0])).any()
+    # Candidate 0 is first in ranking A and second in B: 1/61 + 1/62.
+    fused = rrf_scores([np.array([0, 1]), np.array([1, 0])], 2)
+    np.testing.assert_allclose(fused, [1 / 61 + 1 / 62] * 2, rtol=1e-6)
+    np.testing.assert_allclose(
+        weighted_scores(np.array([0.2, 0.4]), np.array([10.0, 0.0]), dense_weight=0.25), [0.75, 0.25]
+    )
+    with pytest.raises(ValueError, match="dense_weight=2"):
+        weighted_scores(np.array([1.0]), np.array([1.0]), dense_weight=2)
+
+
+def test_keyword_tokens_are_stemmed_and_chinese_becomes_bigrams():
+    assert tokenize("The regulators fined companies") == ["regul", "fine", "compani"]
+    assert tokenize("个人信息") == ["个人", "人信", "信息"]
