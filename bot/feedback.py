@@ -1,0 +1,289 @@
+"""Answers the bot gave and the 👍/👎 votes on them, in SQLite; exported as JSONL for the benchmark.
+
+Every answer posted to Slack is recorded first, so that a button click (whose value is the answer id) can be
+traced back to the question, the answer and its citations, even after a restart::
+
+    store = FeedbackStore(settings.feedback_path)
+    stored = store.record_answer(answer, user="U1", channel="C1", thread_ts="1700000000.000100")
+    store.record_vote(stored.id, vote="up", user="U2")
+    export(settings.feedback_path, "feedback.jsonl")   # -> number of rows written
+
+One JSONL row per (answer, voter), the voter's latest vote::
+
+    {"question", "answer", "citations": [{"n", "doc_id", "chunk_id", "quote"}],
+     "vote": "up" | "down", "user", "channel", "ts", "time"}
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.records import Answer
+
+logger = logging.getLogger(__name__)
+
+VOTES = ("up", "down")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    id TEXT PRIMARY KEY,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    citations TEXT NOT NULL,          -- JSON list of {"n", "doc_id", "chunk_id", "quote"}
+    abstained INTEGER NOT NULL,
+    user TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    thread_ts TEXT NOT NULL,          -- "" for answers outside a thread (top of a DM, /regbot)
+    ts TEXT NOT NULL,                 -- the answer message's ts, "" when it has none (ephemeral)
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS answers_thread ON answers (channel, thread_ts, created);
+CREATE TABLE IF NOT EXISTS votes (
+    answer_id TEXT NOT NULL REFERENCES answers (id),
+    user TEXT NOT NULL,
+    vote TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+    channel TEXT NOT NULL,
+    ts TEXT NOT NULL,
+    time TEXT NOT NULL,               -- ISO 8601, UTC
+    PRIMARY KEY (answer_id, user)
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredCitation:
+    n: int
+    doc_id: str
+    chunk_id: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer as the bot posted it; ``id`` is what the feedback buttons carry."""
+
+    id: str
+    question: str
+    text: str
+    citations: tuple[StoredCitation, ...]
+    abstained: bool
+    user: str
+    channel: str
+    thread_ts: str
+    ts: str
+    created: float
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """One vote on one answer: the shape of an exported JSONL line (see ``as_json``)."""
+
+    question: str
+    answer: str
+    citations: tuple[StoredCitation, ...]
+    vote: str
+    user: str
+    channel: str
+    ts: str
+    time: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "citations": [
+                {"n": c.n, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "quote": c.quote} for c in self.citations
+            ],
+            "vote": self.vote,
+            "user": self.user,
+            "channel": self.channel,
+            "ts": self.ts,
+            "time": self.time,
+        }
+
+
+class FeedbackStore:
+    """SQLite file at ``path`` (created with its parent folders). Safe to share between threads: every call
+    opens its own short-lived connection, and WAL mode lets readers run beside a writer."""
+
+    def __init__(self, path: Path | str) -> None:
+        if not str(path).strip():
+            raise ValueError(f"feedback database path must not be empty, got {path!r}")
+        self.path = Path(path).expanduser()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    def __repr__(self) -> str:
+        return f"FeedbackStore({str(self.path)!r})"
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=10)) as db:
+            db.row_factory = sqlite3.Row
+            with db:  # one transaction: commit on success, roll back on error
+                yield db
+
+    def record_answer(
+        self, answer: Answer, *, user: str, channel: str, thread_ts: str | None = None, ts: str = ""
+    ) -> StoredAnswer:
+        """Store ``answer`` as posted (or about to be posted) and return it with its new id."""
+        stored = StoredAnswer(
+            id=uuid.uuid4().hex,
+            question=answer.question,
+            text=answer.text,
+            citations=tuple(StoredCitation(c.n, c.doc_id, c.chunk_id, c.quote) for c in answer.citations),
+            abstained=answer.abstained,
+            user=user or "",
+            channel=channel or "",
+            thread_ts=thread_ts or "",
+            ts=ts or "",
+            created=time.time(),
+        )
+        citations = json.dumps([_citation_json(c) for c in stored.citations], ensure_ascii=False)
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (stored.id, stored.question, stored.text, citations, int(stored.abstained), stored.user,
+                 stored.channel, stored.thread_ts, stored.ts, stored.created),
+            )
+        return stored
+
+    def set_ts(self, answer_id: str, ts: str) -> None:
+        """Record the ts of the message that shows the answer (known only once it is posted)."""
+        with self._connect() as db:
+            db.execute("UPDATE answers SET ts = ? WHERE id = ?", (ts, answer_id))
+
+    def get(self, answer_id: str) -> StoredAnswer | None:
+        """``store.get(stored.id) == stored``; None for an unknown id."""
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM answers WHERE id = ?", (answer_id,)).fetchone()
+        return None if row is None else _answer_from_row(row)
+
+    def thread_questions(
+        self, channel: str, thread_ts: str | None, *, limit: int = 3, since: float | None = None
+    ) -> list[str]:
+        """The last ``limit`` questions answered in this thread (``thread_ts`` None/"" = outside threads),
+        oldest first, optionally only those asked at or after ``since`` (a time.time() value)."""
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, got {limit!r}")
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT question FROM answers WHERE channel = ? AND thread_ts = ? AND created >= ? "
+                "ORDER BY created DESC LIMIT ?",
+                (channel, thread_ts or "", since if since is not None else 0.0, limit),
+            ).fetchall()
+        return [r["question"] for r in reversed(rows)]
+
+    def record_vote(self, answer_id: str, *, vote: str, user: str, channel: str = "", ts: str = "") -> FeedbackRow:
+        """Store ``user``'s vote on an answer; a second click by the same user replaces the first.
+
+        Raises KeyError for an unknown ``answer_id`` and ValueError for a vote other than "up"/"down".
+        """
+        if vote not in VOTES:
+            raise ValueError(f"vote must be one of {VOTES}, got {vote!r}")
+        stored = self.get(answer_id)
+        if stored is None:
+            raise KeyError(f"no answer with id {answer_id!r} in {self.path}")
+        row = FeedbackRow(
+            question=stored.question,
+            answer=stored.text,
+            citations=stored.citations,
+            vote=vote,
+            user=user or "",
+            channel=channel or stored.channel,
+            ts=ts or stored.ts,
+            time=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        )
+        with self._connect() as db:
+            db.execute(
+                "INSERT INTO votes VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (answer_id, user) DO UPDATE SET "
+                "vote = excluded.vote, channel = excluded.channel, ts = excluded.ts, time = excluded.time",
+                (answer_id, row.user, vote, row.channel, row.ts, row.time),
+            )
+        return row
+
+    def rows(self) -> Iterator[FeedbackRow]:
+        """All votes with their answers, oldest vote first."""
+        with self._connect() as db:
+            cursor = db.execute(
+                "SELECT a.question, a.answer, a.citations, v.vote, v.user, v.channel, v.ts, v.time "
+                "FROM votes v JOIN answers a ON a.id = v.answer_id ORDER BY v.time, v.rowid"
+            )
+            for r in cursor:
+                citations = tuple(StoredCitation(**c) for c in json.loads(r["citations"]))
+                yield FeedbackRow(r["question"], r["answer"], citations, r["vote"], r["user"], r["channel"],
+                                  r["ts"], r["time"])
+
+
+def _citation_json(c: StoredCitation) -> dict[str, Any]:
+    return {"n": c.n, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "quote": c.quote}
+
+
+def _answer_from_row(row: sqlite3.Row) -> StoredAnswer:
+    return StoredAnswer(
+        id=row["id"],
+        question=row["question"],
+        text=row["answer"],
+        citations=tuple(StoredCitation(**c) for c in json.loads(row["citations"])),
+        abstained=bool(row["abstained"]),
+        user=row["user"],
+        channel=row["channel"],
+        thread_ts=row["thread_ts"],
+        ts=row["ts"],
+        created=row["created"],
+    )
+
+
+def export(db_path: Path | str, out: Path | str | TextIO | None = None) -> int:
+    """Write every vote as one JSON line to ``out`` (a path, ``"-"``/None for stdout, or an open text file)
+    and return the number of rows written. A file is replaced atomically, so a reader never sees half of it.
+
+    ``export(Path("~/.local/share/regbot/feedback.sqlite3"), "feedback.jsonl")`` -> 12
+    """
+    db_path = Path(db_path).expanduser()
+    if not db_path.is_file():
+        raise FileNotFoundError(
+            f"no feedback database at {db_path} (set REGBOT_FEEDBACK_DB or pass --db; the bot creates it "
+            "on its first answer)"
+        )
+    store = FeedbackStore(db_path)
+    if out is None or out == "-":
+        return _write_rows(store, sys.stdout)
+    if not isinstance(out, str | Path):
+        return _write_rows(store, out)
+    target = Path(out).expanduser()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            n = _write_rows(store, f)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    logger.info("exported %d feedback rows from %s to %s", n, db_path, target)
+    return n
+
+
+def _write_rows(store: FeedbackStore, f: TextIO) -> int:
+    n = 0
+    for row in store.rows():
+        f.write(json.dumps(row.as_json(), ensure_ascii=False) + "\n")
+        n += 1
+    f.flush()
+    return n

@@ -1,0 +1,116 @@
+"""The feedback store (SQLite) and its JSONL export, the shape the benchmark reads."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.feedback import FeedbackStore, export
+from bot.records import Answer, Citation
+from index.records import Chunk
+
+ROW_KEYS = {"question", "answer", "citations", "vote", "user", "channel", "ts", "time"}
+
+
+def make_answer(question: str = "What fine did Didi get?") -> Answer:
+    text = "Didi was fined 8.026 billion yuan by the CAC in July 2022."
+    c = Chunk(id="didi:3", doc_id="didi", title="Didi fined", text=text, start=100, end=100 + len(text))
+    quote = "fined 8.026 billion yuan"
+    cite = Citation(n=1, chunk=c, quote=quote, start=109, end=109 + len(quote))
+    return Answer(question=question, text="Didi was fined 8.026 billion yuan [1].", citations=(cite,), abstained=False)
+
+
+def test_answer_round_trip_and_thread_questions(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "sub" / "fb.sqlite3")
+    first = store.record_answer(make_answer("q1"), user="U1", channel="C1", thread_ts="100.1", ts="100.2")
+    store.record_answer(make_answer("q2"), user="U1", channel="C1", thread_ts="100.1")
+    store.record_answer(make_answer("other thread"), user="U1", channel="C1", thread_ts="200.1")
+    store.record_answer(make_answer("dm top level"), user="U1", channel="D1")
+    assert store.get(first.id) == first
+    assert store.get("nope") is None
+    assert first.citations[0].chunk_id == "didi:3" and first.citations[0].quote == "fined 8.026 billion yuan"
+    assert store.thread_questions("C1", "100.1") == ["q1", "q2"]  # oldest first
+    assert store.thread_questions("C1", "100.1", limit=1) == ["q2"]
+    assert store.thread_questions("D1", None) == ["dm top level"]
+    assert store.thread_questions("D1", "", since=first.created + 3600) == []
+    with pytest.raises(ValueError, match="limit"):
+        store.thread_questions("C1", "100.1", limit=0)
+
+
+def test_votes_upsert_per_user_and_export_shape(tmp_path: Path) -> None:
+    db = tmp_path / "fb.sqlite3"
+    store = FeedbackStore(db)
+    stored = store.record_answer(make_answer(), user="U1", channel="C1", thread_ts="1.1", ts="1.2")
+    store.record_vote(stored.id, vote="down", user="U2", channel="C1", ts="1.2")
+    store.record_vote(stored.id, vote="up", user="U2", channel="C1", ts="1.2")  # changed their mind
+    store.record_vote(stored.id, vote="down", user="U3")
+    out = tmp_path / "out" / "feedback.jsonl"
+    assert export(db, out) == 2
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [set(r) for r in rows] == [ROW_KEYS, ROW_KEYS]
+    by_user = {r["user"]: r for r in rows}
+    assert by_user["U2"]["vote"] == "up" and by_user["U3"]["vote"] == "down"
+    row = by_user["U2"]
+    assert row["question"] == "What fine did Didi get?"
+    assert row["answer"] == "Didi was fined 8.026 billion yuan [1]."
+    assert row["citations"] == [{"n": 1, "doc_id": "didi", "chunk_id": "didi:3", "quote": "fined 8.026 billion yuan"}]
+    assert (row["channel"], row["ts"]) == ("C1", "1.2")
+    assert by_user["U3"]["ts"] == "1.2"  # taken from the stored answer when the click did not say
+    assert row["time"].endswith("Z") and row["time"][:4].isdigit()
+    assert [p.name for p in out.parent.iterdir()] == ["feedback.jsonl"]  # no temporary file left behind
+
+
+def test_export_to_stdout_and_stream(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "fb.sqlite3"
+    store = FeedbackStore(db)
+    store.record_vote(store.record_answer(make_answer(), user="U1", channel="C1").id, vote="up", user="U9")
+    assert export(db, "-") == 1
+    assert json.loads(capsys.readouterr().out)["user"] == "U9"
+    buffer = io.StringIO()
+    assert export(db, buffer) == 1
+    assert json.loads(buffer.getvalue())["vote"] == "up"
+
+
+def test_export_of_missing_database_names_it(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="missing.sqlite3"):
+        export(tmp_path / "missing.sqlite3", tmp_path / "x.jsonl")
+    assert not (tmp_path / "x.jsonl").exists()
+
+
+def test_bad_votes_and_unknown_answers_are_refused(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    stored = store.record_answer(make_answer(), user="U1", channel="C1")
+    with pytest.raises(ValueError, match="sideways"):
+        store.record_vote(stored.id, vote="sideways", user="U1")
+    with pytest.raises(KeyError, match="nope"):
+        store.record_vote("nope", vote="up", user="U1")
+    with pytest.raises(ValueError, match="path"):
+        FeedbackStore("  ")
+
+
+def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    ids = [store.record_answer(make_answer(f"q{i}"), user="U1", channel="C1").id for i in range(8)]
+    errors: list[BaseException] = []
+
+    def vote(i: int) -> None:
+        try:
+            for j in range(10):
+                store.record_vote(ids[i], vote="up" if j % 2 else "down", user=f"U{j}")
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=vote, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors
+    with sqlite3.connect(store.path) as db:
+        assert db.execute("SELECT count(*) FROM votes").fetchone()[0] == 80
+    assert sum(1 for _ in store.rows()) == 80
