@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from eval.datasets import (
     BENCHMARKS_DIR,
+    DEVSET_PATH,
     Dataset,
     QAExample,
     guess_format,
     load_beir,
     load_dataset,
+    load_devset,
     load_feedback,
     load_jsonl,
     load_squad,
 )
+from index.config import REPO_ROOT
+from index.documents import read_corpus
 
 
 def _write_json(path: Path, data: object) -> Path:
@@ -392,3 +397,73 @@ def test_real_scifact_test_counts():
     assert len(ds.documents) == 5183
     assert len(ds.examples) == 300
     assert sum(len(docs) for docs in ds.qrels.values()) == 339
+
+
+# --- our dev set --------------------------------------------------------------------------------------------
+
+SEEDS = REPO_ROOT / "seeds"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def devset() -> Dataset:
+    return load_devset()
+
+
+@pytest.fixture(scope="module")
+def raw_articles() -> dict[str, str]:
+    return {path.stem: path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))}
+
+
+def test_devset_counts(devset, raw_articles):
+    examples = devset.examples
+    assert DEVSET_PATH.parent.name == "eval" and devset.documents is None
+    assert len(examples) >= 65
+    unanswerable = [ex for ex in examples if not ex.answerable]
+    assert len(unanswerable) >= 18
+    assert all(ex.gold_doc_ids == () and ex.answers == () for ex in unanswerable)
+    assert sum(len(ex.gold_doc_ids) >= 2 for ex in examples) >= 4
+    covered = {doc_id for ex in examples for doc_id in ex.gold_doc_ids}
+    assert covered == set(raw_articles)  # every article, and no doc id that is not a seed
+    assert len({ex.question.casefold() for ex in examples}) == len(examples)
+
+
+def test_devset_has_one_answerable_and_one_unanswerable_chinese_question(devset):
+    chinese = [ex for ex in devset.examples if _CJK.search(ex.question)]
+    assert len(chinese) == 2
+    answerable = [ex for ex in chinese if ex.answerable]
+    assert len(answerable) == 1 and answerable[0].note == "cross-lingual"
+
+
+def test_devset_answers_are_verbatim_in_a_gold_article(devset, raw_articles):
+    for ex in devset.examples:
+        if not ex.answerable:
+            continue
+        assert 1 <= len(ex.answers) <= 4, ex.qid
+        for answer in ex.answers:
+            assert any(answer in raw_articles[doc_id] for doc_id in ex.gold_doc_ids), (ex.qid, answer)
+        # and every gold article states it (holds at least one accepted answer)
+        for doc_id in ex.gold_doc_ids:
+            assert any(answer in raw_articles[doc_id] for answer in ex.answers), (ex.qid, doc_id)
+
+
+def test_devset_answers_are_article_content_not_boilerplate(devset):
+    # The cleaned text drops disclaimers, bios and unrelated headlines: an answer found only there is junk.
+    docs, skipped = read_corpus(SEEDS)
+    assert not skipped
+    cleaned = {doc.doc_id: doc.text for doc in docs}
+    for ex in devset.examples:
+        for answer in ex.answers:
+            assert any(answer in cleaned[doc_id] for doc_id in ex.gold_doc_ids), (ex.qid, answer)
+
+
+def test_devset_questions_are_paraphrased(raw_articles, devset):
+    # No run of six words from a question appears in an article (case and punctuation ignored).
+    def words(text: str) -> list[str]:
+        return re.sub(r"[^\w\s]", " ", text.lower()).split()
+
+    corpus = " " + " ".join(" ".join(words(text)) for text in raw_articles.values()) + " "
+    for ex in devset.examples:
+        tokens = words(ex.question)
+        for i in range(len(tokens) - 5):
+            assert f" {' '.join(tokens[i : i + 6])} " not in corpus, ex.qid
