@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.feedback import FeedbackStore, export
+from bot.records import Answer, Citation
 from eval.datasets import (
     BENCHMARKS_DIR,
     DEVSET_PATH,
@@ -23,6 +25,7 @@ from eval.datasets import (
 )
 from index.config import REPO_ROOT
 from index.documents import read_corpus
+from index.records import Chunk
 
 
 def _write_json(path: Path, data: object) -> Path:
@@ -333,6 +336,31 @@ def test_feedback_bad_rows(tmp_path):
     row = {**_click("q?", "up", []), "citations": [{"n": 1}]}
     with pytest.raises(ValueError, match="fb.jsonl:1: field 'citations'"):
         load_feedback(_write_jsonl(path, [row]))
+
+
+def test_feedback_export_of_the_real_store_round_trips(tmp_path):
+    # The file the Slack bot's `regbot feedback export` writes, produced by the real store, not by hand.
+    text = "While Didi was fined $1.2 billion last month for violating data security rules"
+    chunk = Chunk(
+        id="002_e82dffa06f5920f7:3", doc_id="002_e82dffa06f5920f7", title="T", text=text, start=0, end=80
+    )
+    cite = Citation(n=1, chunk=chunk, quote=text[6:33], start=6, end=33)
+    answered = Answer("How big was Didi's fine?", "Didi was fined $1.2 billion [1].", (cite,), False)
+    abstained = Answer("PIPL fine as a share of turnover?", "The sources do not cover this.", (), True)
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    first = store.record_answer(answered, user="U1", channel="C1")
+    second = store.record_answer(abstained, user="U1", channel="C1")
+    store.record_vote(first.id, vote="up", user="U2")
+    store.record_vote(first.id, vote="down", user="U3")
+    store.record_vote(second.id, vote="up", user="U2")
+    assert export(tmp_path / "fb.sqlite3", tmp_path / "feedback.jsonl") == 3
+
+    ds = load_dataset(tmp_path / "feedback.jsonl")
+    by_kind = {(ex.question, ex.note): ex for ex in ds.examples}
+    assert len(by_kind) == 3
+    assert by_kind[("How big was Didi's fine?", "up-voted answer")].gold_doc_ids == ("002_e82dffa06f5920f7",)
+    assert by_kind[("How big was Didi's fine?", "down-voted; gold source unknown")].answerable
+    assert not by_kind[("PIPL fine as a share of turnover?", "up-voted abstention")].answerable
 
 
 # --- dispatch -----------------------------------------------------------------------------------------------
