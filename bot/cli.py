@@ -75,6 +75,17 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--method", default="default", help="bm25 | dense | rrf | weighted | default")
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.set_defaults(handler=_search)
+
+    evaluate = sub.add_parser("eval", help="score retrieval and answers on a benchmark, variants side by side")
+    evaluate.add_argument("--dataset", type=Path, help="dataset file or BEIR folder (default: eval/devset.jsonl)")
+    evaluate.add_argument("--format", choices=("squad", "beir", "jsonl", "feedback"), help="default: from the path")
+    evaluate.add_argument("--limit", type=int, help="score N questions sampled with a fixed seed")
+    evaluate.add_argument("--variants", default="bm25,dense,hybrid,weighted,default", help="comma-separated")
+    evaluate.add_argument("--json", type=Path, dest="json_out", help="JSON report (default: under the data dir)")
+    evaluate.add_argument("--chart", type=Path, help="PNG chart (default: beside the JSON report)")
+    evaluate.add_argument("--no-answers", action="store_true", help="score retrieval only")
+    evaluate.add_argument("--no-progress", action="store_true", help="no progress bars")
+    evaluate.set_defaults(handler=_eval)
     return parser
 
 
@@ -152,6 +163,27 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         print("   " + hit.text.replace("\n", " ")[:300] + ("…" if len(hit.text) > 300 else ""))
     if not hits:
         print("no passages: the index is empty")
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.datasets import DEVSET_PATH, load_dataset
+    from eval.report import markdown, write_chart, write_json
+    from eval.runner import command_line, evaluate, open_dataset_index, parse_variants
+
+    variants = parse_variants(args.variants)
+    kwargs = {"limit": args.limit} if args.limit is not None else {}
+    dataset = load_dataset(args.dataset or DEVSET_PATH, args.format, **kwargs)
+    progress = not args.no_progress
+    retriever = open_dataset_index(dataset, settings, progress=progress)
+    command = command_line(args.dataset, format=args.format, limit=args.limit, variants=variants,
+                           answers=not args.no_answers)
+    result = evaluate(dataset, retriever, variants=variants, answers=not args.no_answers, progress=progress,
+                      command=command, settings=settings)
+    print(markdown(result))
+    json_path = write_json(result, args.json_out or settings.data_dir / "eval" / f"{dataset.name}.json")
+    chart_path = write_chart(result, args.chart or json_path.with_suffix(".png"))
+    print(f"wrote {json_path} and {chart_path}", file=sys.stderr)
     return 0
 
 

@@ -1,0 +1,388 @@
+"""Run pipeline variants over a benchmark dataset and score them side by side.
+
+    settings = Settings.from_env()
+    dataset = load_dataset(BENCHMARKS_DIR / "scifact", "beir")
+    retriever = open_dataset_index(dataset, settings, progress=True)     # cached under data_dir/eval-cache
+    result = evaluate(dataset, retriever, variants=("bm25", "dense", "default"), answers=False)
+    result.variant("bm25").retrieval["NDCG@10"]                          # 0.6...
+
+Variants are named pipelines (`VARIANTS`): ``bm25``, ``dense``, ``hybrid`` (plain reciprocal-rank fusion),
+``weighted`` (the blend without the sentence re-score) and ``default`` (what ``retrieve()`` and ``answer()``
+use). Every variant sees the same questions over the same index.
+
+Retrieval is scored at document level: the ranked chunks are mapped to their documents, a document's first
+(best) chunk gives its rank, and enough chunks are fetched to fill a top-10 of distinct documents. Answers are
+scored with the metrics of `eval.metrics` (see `answer_metrics`); latency is measured per question: the
+``search`` stage is the retrieval call timed here, the other stages are the answer engine's own timings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import shlex
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tqdm import tqdm
+
+from index.config import REPO_ROOT, Settings
+
+from .datasets import DEVSET_PATH, Dataset, QAExample
+from .metrics import (
+    abstention_scores,
+    citation_precision,
+    citation_recall,
+    contains_answer,
+    exact_match,
+    latency_summary,
+    recall_at_k,
+    retrieval_metrics,
+    token_f1,
+)
+
+if TYPE_CHECKING:
+    from bot.records import Answer
+    from index.records import Hit
+    from index.retriever import Retriever
+
+logger = logging.getLogger(__name__)
+
+# Report name -> `Retriever.search` / `AnswerEngine` method.
+VARIANTS: dict[str, str] = {
+    "bm25": "bm25",
+    "dense": "dense",
+    "hybrid": "rrf",
+    "weighted": "weighted",
+    "default": "default",
+}
+RETRIEVAL_KEYS = ("Recall@1", "Recall@5", "Recall@10", "MRR@10", "NDCG@10")
+ANSWER_KEYS = ("EM", "F1", "Contains", "Citation-P", "Citation-R", "Abstain-P", "Abstain-R", "Abstain-F1")
+TOP_DOCS = 10
+# Chunks fetched per query; doubled until TOP_DOCS distinct documents are found or the index runs out.
+CHUNK_DEPTH = 50
+SEARCH_STAGE = "search"
+_MARKER = re.compile(r"\s*\[\d+\]")
+
+
+@dataclass(frozen=True)
+class VariantScores:
+    """One variant's scores. ``answers`` is None when answers were not run; a value inside it is None when
+    the dataset has no question it applies to (e.g. EM without answer strings)."""
+
+    name: str
+    retrieval: dict[str, float]
+    recall_curve: tuple[float, ...]  # Recall@1 .. Recall@TOP_DOCS
+    answers: dict[str, float | None] | None
+    latency_ms: dict[str, dict[str, float]]
+
+    def to_json(self) -> dict:
+        return {
+            **self.retrieval,
+            **(self.answers or {}),
+            "latency_ms": self.latency_ms,
+            "recall_curve": list(self.recall_curve),
+        }
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    """Scores of every variant on one dataset, and the command that reproduces them."""
+
+    dataset: str
+    command: str
+    n_questions: int
+    variants: tuple[VariantScores, ...]
+
+    def variant(self, name: str) -> VariantScores:
+        for scores in self.variants:
+            if scores.name == name:
+                return scores
+        raise KeyError(f"variant {name!r} was not run; ran {', '.join(v.name for v in self.variants)}")
+
+    def to_json(self) -> dict:
+        """The JSON report: ``{"dataset", "command", "n_questions", "variants": {name: {metric: value}}}``."""
+        return {
+            "dataset": self.dataset,
+            "command": self.command,
+            "n_questions": self.n_questions,
+            "variants": {v.name: v.to_json() for v in self.variants},
+        }
+
+
+def parse_variants(text: str) -> tuple[str, ...]:
+    """``"bm25,hybrid"`` -> ``("bm25", "hybrid")``; ValueError naming an unknown or missing variant."""
+    if not isinstance(text, str):
+        raise TypeError(f"variants must be a comma-separated str, got {type(text).__name__}")
+    names = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    if not names:
+        raise ValueError(f"variants {text!r} names no variant; choose from {', '.join(VARIANTS)}")
+    unknown = [name for name in names if name not in VARIANTS]
+    if unknown:
+        raise ValueError(f"unknown variant(s) {', '.join(map(repr, unknown))}; choose from {', '.join(VARIANTS)}")
+    return names
+
+
+def command_line(
+    dataset: str | Path | None = None,
+    *,
+    format: str | None = None,
+    limit: int | None = None,
+    variants: Sequence[str] = tuple(VARIANTS),
+    answers: bool = True,
+) -> str:
+    """The `regbot eval` command that reproduces a run, to be run from the repository root.
+
+    ``command_line("/work/shared/benchmarks/scifact", format="beir", variants=("bm25",))`` ->
+    ``"regbot eval --dataset ../shared/benchmarks/scifact --format beir --variants bm25"``.
+    """
+    words = ["regbot", "eval"]
+    if dataset is not None and Path(dataset).resolve() != DEVSET_PATH:
+        path = Path(dataset).resolve()
+        words += ["--dataset", os.path.relpath(path, REPO_ROOT)]
+    if format:
+        words += ["--format", format]
+    if limit is not None:
+        words += ["--limit", str(limit)]
+    if tuple(variants) != tuple(VARIANTS):
+        words += ["--variants", ",".join(variants)]
+    if not answers:
+        words.append("--no-answers")
+    return shlex.join(words)
+
+
+# --- the index of a dataset's corpus ------------------------------------------------------------------------
+
+
+def corpus_key(dataset: Dataset) -> str:
+    """``f"{name}-{hash}"``: the cache folder name, changing whenever any document's id, title or text does."""
+    if dataset.documents is None:
+        raise ValueError(f"dataset {dataset.name!r} uses the seeds corpus; it has no corpus of its own to key")
+    digest = hashlib.sha256()
+    for doc in dataset.documents:
+        for part in (doc.doc_id, doc.title, doc.text):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+    safe_name = re.sub(r"[^A-Za-z0-9._-]+", "-", dataset.name).strip("-") or "dataset"
+    return f"{safe_name}-{digest.hexdigest()[:12]}"
+
+
+def open_dataset_index(dataset: Dataset, settings: Settings, *, progress: bool = False) -> Retriever:
+    """The retriever over ``dataset``'s corpus: the seeds index when it has none, else a cached index under
+    ``settings.data_dir / "eval-cache" / corpus_key(dataset)`` (built once; later runs reuse it at no cost).
+    """
+    from index.builder import build_from_documents
+    from index.default import open_index, retrieval_params
+    from index.retriever import Retriever
+
+    if dataset.documents is None:
+        return open_index(settings, progress=progress)
+    index_dir = settings.data_dir / "eval-cache" / corpus_key(dataset)
+    report = build_from_documents(
+        dataset.documents,
+        index_dir,
+        model=settings.model,
+        chunk_tokens=settings.chunk_tokens,
+        overlap_sentences=settings.overlap_sentences,
+        ann_threshold=settings.ann_threshold,
+        progress=progress,
+        source=dataset.name,
+    )
+    if not report.up_to_date:
+        logger.info("indexed %s: %d chunks in %.0fs", dataset.name, report.chunks, report.seconds)
+    return Retriever.load(index_dir, params=retrieval_params(settings))
+
+
+# --- retrieval ----------------------------------------------------------------------------------------------
+
+
+def doc_ranking(hits: Sequence[Hit], n: int = TOP_DOCS) -> list[str]:
+    """Distinct doc ids in hit order, at most ``n``: a document ranks where its best chunk does.
+
+    Hits for chunks of documents a, a, b, a, c give ``["a", "b", "c"]``.
+    """
+    ranked: dict[str, None] = {}
+    for hit in hits:
+        ranked.setdefault(hit.doc_id)
+        if len(ranked) == n:
+            break
+    return list(ranked)
+
+
+def search_documents(retriever: Retriever, question: str, method: str, *, n: int = TOP_DOCS) -> list[str]:
+    """The top ``n`` distinct documents for ``question``, fetching more chunks while documents repeat."""
+    depth = min(CHUNK_DEPTH, max(retriever.size, 1))
+    while True:
+        hits = retriever.search(question, depth, method=method)
+        ranking = doc_ranking(hits, n)
+        if len(ranking) == n or len(hits) < depth or depth >= retriever.size:
+            return ranking
+        depth = min(depth * 2, retriever.size)
+
+
+def run_retrieval(
+    retriever: Retriever, examples: Sequence[QAExample], method: str, *, progress: bool = False, label: str = ""
+) -> tuple[dict[str, dict[str, float]], list[dict[str, float]]]:
+    """(run, timings): the document ranking of every example with gold documents, in BEIR's run shape with
+    scores ``1 / rank`` (so ties cannot reorder it), and the seconds each search took."""
+    judged = [ex for ex in examples if ex.gold_doc_ids]
+    if judged:  # the first query pays for lazy set-up (tokenizer, BM25 caches); keep it out of the timings
+        retriever.search(judged[0].question, 1, method=method)
+    run: dict[str, dict[str, float]] = {}
+    timings: list[dict[str, float]] = []
+    for example in tqdm(judged, desc=f"{label} retrieval", disable=not progress, leave=False, unit="q"):
+        started = time.perf_counter()
+        ranking = search_documents(retriever, example.question, method)
+        timings.append({SEARCH_STAGE: time.perf_counter() - started})
+        run[example.qid] = {doc_id: 1.0 / rank for rank, doc_id in enumerate(ranking, start=1)}
+    return run, timings
+
+
+def score_retrieval(qrels: Mapping[str, Mapping[str, int]], run: Mapping[str, Mapping[str, float]]) -> tuple[
+    dict[str, float], tuple[float, ...]
+]:
+    """(the `RETRIEVAL_KEYS` metrics, Recall@1..TOP_DOCS) of a document-level run."""
+    metrics = retrieval_metrics(qrels, run, ks=(1, 5, TOP_DOCS))
+    curve = tuple(recall_at_k(qrels, run, k) for k in range(1, TOP_DOCS + 1))
+    return {key: metrics[key] for key in RETRIEVAL_KEYS}, curve
+
+
+# --- answers ------------------------------------------------------------------------------------------------
+
+
+def needs_answers(dataset: Dataset) -> bool:
+    """False for pure retrieval data (BEIR: every question has gold documents, none has answer strings)."""
+    return any(ex.answers or not ex.answerable or not ex.gold_doc_ids for ex in dataset.examples)
+
+
+def run_answers(
+    answer: Callable[[str], Answer], examples: Sequence[QAExample], *, progress: bool = False, label: str = ""
+) -> tuple[list[Answer], list[dict[str, float]]]:
+    """The answer to every example and its stage timings (the engine's own)."""
+    answers, timings = [], []
+    for example in tqdm(examples, desc=f"{label} answers", disable=not progress, leave=False, unit="q"):
+        result = answer(example.question)
+        answers.append(result)
+        timings.append(dict(result.timings))
+    return answers, timings
+
+
+def answer_text(answer: Answer) -> str:
+    """What is scored as the prediction: the answer without its [n] markers; "" for an abstention (SQuAD v2)."""
+    return "" if answer.abstained else _MARKER.sub("", answer.text).strip()
+
+
+def answer_metrics(examples: Sequence[QAExample], answers: Sequence[Answer]) -> dict[str, float | None]:
+    """`ANSWER_KEYS` means over the examples each applies to (None when none does):
+
+    - EM, F1, Contains: answerable examples with answer strings; an abstention predicts "".
+    - Citation-P, Citation-R: examples with gold documents; a citation is ``(doc_id, chunk text)``, so the
+      passage must hold an answer string (when the example has any) for precision.
+    - Abstain-P/R/F1: every example; it should abstain exactly when the example is not answerable.
+    """
+    if len(examples) != len(answers):
+        raise ValueError(f"{len(examples)} examples but {len(answers)} answers: they must be aligned")
+    pairs = list(zip(examples, answers, strict=True))
+    with_answers = [(ex, answer_text(ans)) for ex, ans in pairs if ex.answerable and ex.answers]
+    with_docs = [(ex, [(c.doc_id, c.chunk.text) for c in ans.citations]) for ex, ans in pairs if ex.gold_doc_ids]
+    scores: dict[str, float | None] = {
+        "EM": _mean([exact_match(text, ex.answers) for ex, text in with_answers]),
+        "F1": _mean([token_f1(text, ex.answers) for ex, text in with_answers]),
+        "Contains": _mean([float(contains_answer(text, ex.answers)) for ex, text in with_answers]),
+        "Citation-P": _mean([citation_precision(c, ex.gold_doc_ids, ex.answers) for ex, c in with_docs]),
+        "Citation-R": _mean([citation_recall(c, ex.gold_doc_ids) for ex, c in with_docs]),
+    }
+    abstain = abstention_scores([ans.abstained for ans in answers], [not ex.answerable for ex in examples])
+    return {**scores, **abstain}
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def _answer_function(retriever: Retriever, method: str, settings: Settings) -> Callable[[str], Answer]:
+    from bot.engine import AnswerEngine
+
+    # The extractive engine with the settings `answer()` uses; only the retrieval method varies.
+    engine = AnswerEngine(
+        retriever,
+        method=method,
+        k=settings.k,
+        max_quotes=settings.max_quotes,
+        abstain_threshold=settings.abstain_threshold,
+    )
+    return engine.answer
+
+
+# --- the whole run ------------------------------------------------------------------------------------------
+
+
+def evaluate(
+    dataset: Dataset,
+    retriever: Retriever,
+    *,
+    variants: Sequence[str] = tuple(VARIANTS),
+    answers: bool = True,
+    progress: bool = False,
+    command: str = "",
+    settings: Settings | None = None,
+) -> EvalResult:
+    """Score each variant on ``dataset`` with ``retriever`` (see the module doc for what is measured).
+
+    Answers run when ``answers`` is true and the dataset has something to score them on (`needs_answers`),
+    with the answer knobs (k, max_quotes, abstain_threshold) of ``settings`` (default: `Settings()`).
+    """
+    settings = settings or Settings()
+    names = parse_variants(variants if isinstance(variants, str) else ",".join(variants))
+    qrels = dataset.qrels
+    with_answers = answers and needs_answers(dataset)
+    scored = []
+    for name in tqdm(names, desc=dataset.name, disable=not progress, unit="variant"):
+        method = VARIANTS[name]
+        run, timings = run_retrieval(retriever, dataset.examples, method, progress=progress, label=name)
+        retrieval, curve = score_retrieval(qrels, run)
+        answer_scores = None
+        if with_answers:
+            produced, answer_timings = run_answers(
+                _answer_function(retriever, method, settings), dataset.examples, progress=progress, label=name
+            )
+            answer_scores = answer_metrics(dataset.examples, produced)
+            timings = [*timings, *answer_timings]
+        latency = latency_summary(timings) if timings else {}
+        scored.append(VariantScores(name, retrieval, curve, answer_scores, latency))
+        logger.info("%s %s: %s", dataset.name, name, {k: round(v, 3) for k, v in retrieval.items()})
+    return EvalResult(dataset.name, command, len(dataset.examples), tuple(scored))
+
+
+# --- committed expected scores ------------------------------------------------------------------------------
+
+
+def load_expected(path: str | Path, run: str) -> dict:
+    """The entry ``run`` of an expected-scores file (``eval/expected_scores.json``): ``command``,
+    ``tolerance`` and ``variants`` ({name: {metric: value}})."""
+    runs = json.loads(Path(path).read_text(encoding="utf-8"))["runs"]
+    if run not in runs:
+        raise ValueError(f"{path} has no run {run!r}; it has {', '.join(sorted(runs))}")
+    return runs[run]
+
+
+def regressions(result: EvalResult, expected: Mapping) -> list[str]:
+    """One line per expected score that ``result`` misses by more than the tolerance (higher is better for
+    every metric). A variant or metric that ``result`` lacks is a regression too."""
+    tolerance = float(expected["tolerance"])
+    failures = []
+    actual = result.to_json()["variants"]
+    for name, metrics in expected["variants"].items():
+        for metric, want in metrics.items():
+            got = actual.get(name, {}).get(metric)
+            if got is None:
+                failures.append(f"{name} {metric}: expected {want:.3f}, not measured")
+            elif got < want - tolerance:
+                failures.append(f"{name} {metric}: {got:.3f} < expected {want:.3f} - tolerance {tolerance}")
+    return failures
