@@ -37,13 +37,13 @@ class Settings:
     ann_threshold: int = 50_000
     # Retrieval pipeline (see index/retriever.py for what each knob does).
     fusion: str = "weighted"
-    dense_weight: float = 0.45
+    dense_weight: float = 0.35
     candidates: int = 100
-    rescore_weight: float = 0.3
+    rescore_weight: float = 0.5
     k: int = 5
     # Answering.
     max_quotes: int = 3
-    abstain_threshold: float = 0.45
+    abstain_threshold: float = 0.36
     llm_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""

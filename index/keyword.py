@@ -44,6 +44,9 @@ def tokenize(text: str) -> list[str]:
     return _stemmer().stemWords(tokens) if tokens else []
 
 
+PREFIX_LETTERS = 5
+
+
 def top_positive(scores: np.ndarray, k: int) -> np.ndarray:
     """Positions of the ``k`` highest positive scores, best first (zero BM25 means no shared term)."""
     k = min(k, len(scores))
@@ -60,6 +63,7 @@ class KeywordIndex:
     def __init__(self, bm25: bm25s.BM25, size: int) -> None:
         self._bm25 = bm25
         self.size = size
+        self._prefix_cache: frozenset[str] | None = None
 
     @classmethod
     def build(cls, texts: list[str]) -> KeywordIndex:
@@ -80,6 +84,18 @@ class KeywordIndex:
         scores = self.scores(query)
         top = top_positive(scores, k)
         return scores[top], top
+
+    def knows(self, token: str) -> bool:
+        """Whether ``token`` occurs in the index; tokens of 5+ letters also match on their first five
+        ("italian" and "itali"), because stemming leaves a word's derived forms apart."""
+        if token in self._bm25.vocab_dict:
+            return True
+        return len(token) >= PREFIX_LETTERS and token[:PREFIX_LETTERS] in self._prefixes()
+
+    def _prefixes(self) -> frozenset[str]:
+        if self._prefix_cache is None:
+            self._prefix_cache = frozenset(t[:PREFIX_LETTERS] for t in self._bm25.vocab_dict if len(t) >= PREFIX_LETTERS)
+        return self._prefix_cache
 
     def save(self, directory: Path) -> None:
         self._bm25.save(str(directory), show_progress=False)

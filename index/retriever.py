@@ -22,6 +22,7 @@ import numpy as np
 
 from .builder import FORMAT_VERSION, read_jsonl
 from .embedding import Embedder, load_embedder
+from .glossary import expand_acronyms
 from .fusion import rrf_scores, weighted_scores
 from .keyword import KeywordIndex, top_positive
 from .records import Chunk, Document, Hit, Sentence
@@ -54,9 +55,9 @@ class RetrievalParams:
     """Knobs of the default pipeline; defaults come from `Settings` (tuned on SQuAD, see issue 2's note)."""
 
     fusion: str = "weighted"
-    dense_weight: float = 0.45
+    dense_weight: float = 0.35
     candidates: int = 100
-    rescore_weight: float = 0.3
+    rescore_weight: float = 0.5
 
     def __post_init__(self) -> None:
         if self.fusion not in ("weighted", "rrf"):
@@ -121,8 +122,12 @@ class Retriever:
         return len(self.chunks)
 
     def check_query(self, query: object) -> str:
-        """The query as it will be searched; raises TypeError/ValueError for unusable input."""
+        """The query as it will be searched (acronyms expanded, cut to the model's limit).
+
+        Raises TypeError/ValueError for unusable input.
+        """
         validate_request(query, 1)
+        query = expand_acronyms(query)
         cut = self.embedder.truncate(query)
         if len(cut) < len(query):
             logger.warning(
@@ -130,6 +135,10 @@ class Retriever:
                 len(query), self.embedder.max_tokens, len(cut),
             )
         return cut.strip()
+
+    def knows(self, term: str) -> bool:
+        """Whether a keyword token (see `keyword.tokenize`) occurs anywhere in the indexed chunks."""
+        return self._keyword is not None and self._keyword.knows(term)
 
     def encode(self, query: str) -> np.ndarray:
         """The query's unit vector (pass it to `search` to avoid encoding twice)."""

@@ -1,0 +1,133 @@
+"""Extractive answer composition: the sentences of the retrieved passages that best answer the question.
+
+No text generator that states facts reliably ships as a wheel here, so the default answer is made of
+verbatim sentences, each followed by the marker of the passage it comes from::
+
+    scored = score_sentences(question, query_vector, hits, retriever)
+    picked = select_sentences(scored, max_quotes=3)
+    text, citations = cite(picked)
+
+A sentence's score blends its cosine similarity to the question with the share of the question's key
+terms (stemmed, stop words removed) that it contains; both are needed: similarity alone rewards
+sentences on the right topic that do not say the asked-for fact, overlap alone rewards keyword salad.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.keyword import tokenize
+from index.records import Chunk, Hit, Sentence
+from index.retriever import Retriever
+
+from .abstain import expected_answer_type, has_answer_type
+from .records import Citation
+
+SIMILARITY_WEIGHT = 0.6
+# A sentence that holds what the question asks for (an amount for "how much") is likelier the answer.
+ANSWER_TYPE_BONUS = 0.1
+# Sentences that are too short to state a fact (datelines, headings) or are list debris.
+MIN_SENTENCE_CHARS = 25
+# A second or third quote must come close to the best one, or it dilutes the answer.
+SECONDARY_MARGIN = 0.12
+# Near-duplicate sentences (the same fact reported twice) add nothing.
+DUPLICATE_COSINE = 0.9
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    sentence: Sentence
+    chunk: Chunk
+    vector: np.ndarray
+    similarity: float
+    overlap: float
+    score: float
+    rank: int  # rank of its chunk in the retrieval results
+
+
+def key_terms(question: str) -> set[str]:
+    return set(tokenize(question))
+
+
+def score_sentences(
+    question: str, query_vector: np.ndarray, hits: Sequence[Hit], retriever: Retriever
+) -> list[ScoredSentence]:
+    """Every sentence of the hits, scored; a sentence shared by overlapping chunks is scored once."""
+    terms = key_terms(question)
+    kind = expected_answer_type(question)
+    seen: set[tuple[str, int]] = set()
+    scored: list[ScoredSentence] = []
+    for rank, hit in enumerate(hits):
+        sentences, vectors = retriever.sentences(hit.chunk_id)
+        similarities = vectors @ query_vector if len(vectors) else np.zeros(0)
+        for sentence, vector, similarity in zip(sentences, vectors, similarities):
+            key = (hit.doc_id, sentence.start)
+            if key in seen or len(sentence.text) < MIN_SENTENCE_CHARS:
+                continue
+            seen.add(key)
+            overlap = len(terms & set(tokenize(sentence.text))) / len(terms) if terms else 0.0
+            score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
+            if kind and has_answer_type(sentence.text, kind):
+                score += ANSWER_TYPE_BONUS
+            scored.append(ScoredSentence(sentence, hit.chunk, vector, float(similarity), overlap, score, rank))
+    scored.sort(key=lambda s: (-s.score, s.rank, s.sentence.start))
+    return scored
+
+
+def select_sentences(scored: Sequence[ScoredSentence], *, max_quotes: int = 3) -> list[ScoredSentence]:
+    """The best sentence plus up to ``max_quotes - 1`` others that score close to it and say something new."""
+    if not scored:
+        return []
+    best = scored[0]
+    picked = [best]
+    for candidate in scored[1:]:
+        if len(picked) >= max_quotes or candidate.score < best.score - SECONDARY_MARGIN:
+            break
+        if all(float(candidate.vector @ p.vector) < DUPLICATE_COSINE for p in picked):
+            picked.append(candidate)
+    return picked
+
+
+def cite(picked: Sequence[ScoredSentence]) -> tuple[str, list[Citation]]:
+    """Answer text with [n] markers, and its citations numbered 1..N in order of appearance.
+
+    Sentences that are adjacent in the same passage are merged into one quote with one marker.
+    """
+    groups: list[list[ScoredSentence]] = []
+    for item in picked:
+        for group in groups:
+            if _adjacent(group, item):
+                group.append(item)
+                break
+        else:
+            groups.append([item])
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for n, group in enumerate(groups, start=1):
+        group.sort(key=lambda s: s.sentence.start)
+        chunk = group[0].chunk
+        start, end = group[0].sentence.start, group[-1].sentence.end
+        quote = chunk.text[start - chunk.start : end - chunk.start]
+        citations.append(Citation(n=n, chunk=chunk, quote=quote, start=start, end=end))
+        parts.append(f"{_one_line(quote)} [{n}]")
+    return " ".join(parts), citations
+
+
+def _adjacent(group: list[ScoredSentence], item: ScoredSentence) -> bool:
+    chunk = group[0].chunk
+    if item.chunk.id != chunk.id:
+        return False
+    for other in group:
+        first, second = sorted((other.sentence, item.sentence), key=lambda s: s.start)
+        gap = chunk.text[first.end - chunk.start : second.start - chunk.start]
+        if gap.strip() == "" and "\n\n" not in gap:
+            return True
+    return False
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

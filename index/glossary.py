@@ -1,0 +1,42 @@
+"""Domain acronyms, expanded in queries: employees write "PIPL", the articles write the law's name.
+
+    expand_acronyms("When did the PIPL take effect?")
+    # 'When did the PIPL (Personal Information Protection Law) take effect?'
+"""
+
+from __future__ import annotations
+
+import re
+
+ACRONYMS = {
+    "PIPL": "Personal Information Protection Law",
+    "DSL": "Data Security Law",
+    "CSL": "Cybersecurity Law",
+    "CAC": "Cyberspace Administration of China",
+    "MIIT": "Ministry of Industry and Information Technology",
+    "PBOC": "People's Bank of China central bank",
+    "SCMP": "South China Morning Post",
+    "NDSMR": "Network Data Security Management Regulations",
+    "CII": "critical information infrastructure",
+    "CIIO": "critical information infrastructure operator",
+    "SAMR": "State Administration for Market Regulation",
+    "PI": "personal information",
+}
+_ACRONYM = re.compile(r"\b(" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def expand_acronyms(text: str) -> str:
+    """Each known acronym followed by its expansion in parentheses (once per acronym)."""
+    seen: set[str] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(1)
+        key = word.upper()
+        # "pi" or "dsl" in lower case inside a sentence is as likely a typo as an acronym: require capitals,
+        # except for the unambiguous four-letter and longer ones.
+        if key in seen or (word != key and len(key) < 4):
+            return word
+        seen.add(key)
+        return f"{word} ({ACRONYMS[key]})"
+
+    return _ACRONYM.sub(replace, text)
