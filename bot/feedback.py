@@ -22,10 +22,11 @@ import os
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -105,7 +106,8 @@ class FeedbackRow:
             "question": self.question,
             "answer": self.answer,
             "citations": [
-                {"n": c.n, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "quote": c.quote} for c in self.citations
+                {"n": c.n, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "quote": c.quote}
+                for c in self.citations
             ],
             "vote": self.vote,
             "user": self.user,
@@ -116,27 +118,41 @@ class FeedbackRow:
 
 
 class FeedbackStore:
-    """SQLite file at ``path`` (created with its parent folders). Safe to share between threads: every call
-    opens its own short-lived connection, and WAL mode lets readers run beside a writer."""
+    """SQLite file at ``path`` (created with its parent folders). Safe to share between threads: one
+    connection, used under a lock, in WAL mode so that other processes (an export) can read meanwhile.
+    Keeping the connection open matters: closing the last one checkpoints the WAL, an fsync per answer."""
 
     def __init__(self, path: Path | str) -> None:
         if not str(path).strip():
             raise ValueError(f"feedback database path must not be empty, got {path!r}")
         self.path = Path(path).expanduser()
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # With WAL this cannot corrupt the file; a power cut may lose the last few rows, not the database.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
 
     def __repr__(self) -> str:
         return f"FeedbackStore({str(self.path)!r})"
 
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> FeedbackStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=10)) as db:
-            db.row_factory = sqlite3.Row
-            with db:  # one transaction: commit on success, roll back on error
-                yield db
+        with self._lock, self._db:  # one transaction: commit on success, roll back on error
+            yield self._db
 
     def record_answer(
         self, answer: Answer, *, user: str, channel: str, thread_ts: str | None = None, ts: str = ""
@@ -158,8 +174,18 @@ class FeedbackStore:
         with self._connect() as db:
             db.execute(
                 "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (stored.id, stored.question, stored.text, citations, int(stored.abstained), stored.user,
-                 stored.channel, stored.thread_ts, stored.ts, stored.created),
+                (
+                    stored.id,
+                    stored.question,
+                    stored.text,
+                    citations,
+                    int(stored.abstained),
+                    stored.user,
+                    stored.channel,
+                    stored.thread_ts,
+                    stored.ts,
+                    stored.created,
+                ),
             )
         return stored
 
@@ -189,7 +215,9 @@ class FeedbackStore:
             ).fetchall()
         return [r["question"] for r in reversed(rows)]
 
-    def record_vote(self, answer_id: str, *, vote: str, user: str, channel: str = "", ts: str = "") -> FeedbackRow:
+    def record_vote(
+        self, answer_id: str, *, vote: str, user: str, channel: str = "", ts: str = ""
+    ) -> FeedbackRow:
         """Store ``user``'s vote on an answer; a second click by the same user replaces the first.
 
         Raises KeyError for an unknown ``answer_id`` and ValueError for a vote other than "up"/"down".
@@ -217,17 +245,26 @@ class FeedbackStore:
             )
         return row
 
-    def rows(self) -> Iterator[FeedbackRow]:
+    def rows(self) -> list[FeedbackRow]:
         """All votes with their answers, oldest vote first."""
         with self._connect() as db:
-            cursor = db.execute(
+            found = db.execute(
                 "SELECT a.question, a.answer, a.citations, v.vote, v.user, v.channel, v.ts, v.time "
                 "FROM votes v JOIN answers a ON a.id = v.answer_id ORDER BY v.time, v.rowid"
+            ).fetchall()
+        return [
+            FeedbackRow(
+                r["question"],
+                r["answer"],
+                tuple(StoredCitation(**c) for c in json.loads(r["citations"])),
+                r["vote"],
+                r["user"],
+                r["channel"],
+                r["ts"],
+                r["time"],
             )
-            for r in cursor:
-                citations = tuple(StoredCitation(**c) for c in json.loads(r["citations"]))
-                yield FeedbackRow(r["question"], r["answer"], citations, r["vote"], r["user"], r["channel"],
-                                  r["ts"], r["time"])
+            for r in found
+        ]
 
 
 def _citation_json(c: StoredCitation) -> dict[str, Any]:
@@ -261,17 +298,18 @@ def export(db_path: Path | str, out: Path | str | TextIO | None = None) -> int:
             f"no feedback database at {db_path} (set REGBOT_FEEDBACK_DB or pass --db; the bot creates it "
             "on its first answer)"
         )
-    store = FeedbackStore(db_path)
+    with FeedbackStore(db_path) as store:
+        rows = store.rows()
     if out is None or out == "-":
-        return _write_rows(store, sys.stdout)
+        return _write_rows(rows, sys.stdout)
     if not isinstance(out, str | Path):
-        return _write_rows(store, out)
+        return _write_rows(rows, out)
     target = Path(out).expanduser()
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            n = _write_rows(store, f)
+            n = _write_rows(rows, f)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -280,10 +318,8 @@ def export(db_path: Path | str, out: Path | str | TextIO | None = None) -> int:
     return n
 
 
-def _write_rows(store: FeedbackStore, f: TextIO) -> int:
-    n = 0
-    for row in store.rows():
+def _write_rows(rows: list[FeedbackRow], f: TextIO) -> int:
+    for row in rows:
         f.write(json.dumps(row.as_json(), ensure_ascii=False) + "\n")
-        n += 1
     f.flush()
-    return n
+    return len(rows)

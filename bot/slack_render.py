@@ -36,13 +36,13 @@ ACTION_SHARE = "regbot_share"
 FEEDBACK_BLOCK_ID = "regbot_feedback"
 
 ELLIPSIS = "…"
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+_USER_ID = re.compile(r"[UW][A-Z0-9]+")
 _ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
 
 
 @dataclass(frozen=True)
 class SlackMessage:
-    """A message ready for ``chat.postMessage``/``chat.update``/``response_url``: fallback ``text`` + blocks."""
+    """A message for ``chat.postMessage``, ``chat.update`` or a response_url: fallback ``text`` + blocks."""
 
     text: str
     blocks: tuple[dict[str, Any], ...]
@@ -53,12 +53,15 @@ class SlackMessage:
 
 
 def escape(text: str) -> str:
-    """Slack's three control characters, escaped: ``escape("<!channel> & co")`` -> ``"&lt;!channel&gt; &amp; co"``."""
+    """Slack's three control characters, escaped.
+
+    ``escape("<!channel> & co")`` -> ``"&lt;!channel&gt; &amp; co"``
+    """
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def truncate_escaped(text: str, limit: int) -> str:
-    """Cut already-escaped ``text`` to at most ``limit`` characters without splitting an ``&amp;``-style entity."""
+    """Cut escaped ``text`` to at most ``limit`` characters, never inside an ``&amp;``-style entity."""
     if limit < 1:
         raise ValueError(f"limit must be positive, got {limit!r}")
     if len(text) <= limit:
@@ -69,7 +72,7 @@ def truncate_escaped(text: str, limit: int) -> str:
 
 def split_escaped(text: str, limit: int = MAX_SECTION_CHARS) -> list[str]:
     """Split escaped ``text`` into pieces of at most ``limit`` characters, preferring paragraph, line and
-    sentence boundaries, never splitting an entity. ``"".join`` of the pieces equals ``text`` up to whitespace."""
+    sentence boundaries, never splitting an entity. Joined, the pieces equal ``text`` up to whitespace."""
     pieces: list[str] = []
     rest = text.strip()
     while len(rest) > limit:
@@ -209,13 +212,15 @@ def render_apology() -> SlackMessage:
 
 def render_busy() -> SlackMessage:
     return render_notice(
-        "Sorry, I'm answering too many questions right now. Please ask again in a minute.", emoji=":hourglass:"
+        "Sorry, I'm answering too many questions right now. Please ask again in a minute.",
+        emoji=":hourglass:",
     )
 
 
 def render_help(command: str = "/regbot") -> SlackMessage:
     return render_notice(
-        f"Ask me about Chinese data regulation, e.g. `{command} What fine did Didi get?` — or mention me in a "
+        f"Ask me about Chinese data regulation, e.g. `{command} What fine did Didi get?` — or mention me "
+        "in a "
         "channel, or send me a direct message. I answer with quotes from the sources I know."
     )
 

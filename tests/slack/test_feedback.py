@@ -22,7 +22,9 @@ def make_answer(question: str = "What fine did Didi get?") -> Answer:
     c = Chunk(id="didi:3", doc_id="didi", title="Didi fined", text=text, start=100, end=100 + len(text))
     quote = "fined 8.026 billion yuan"
     cite = Citation(n=1, chunk=c, quote=quote, start=109, end=109 + len(quote))
-    return Answer(question=question, text="Didi was fined 8.026 billion yuan [1].", citations=(cite,), abstained=False)
+    return Answer(
+        question=question, text="Didi was fined 8.026 billion yuan [1].", citations=(cite,), abstained=False
+    )
 
 
 def test_answer_round_trip_and_thread_questions(tmp_path: Path) -> None:
@@ -58,7 +60,9 @@ def test_votes_upsert_per_user_and_export_shape(tmp_path: Path) -> None:
     row = by_user["U2"]
     assert row["question"] == "What fine did Didi get?"
     assert row["answer"] == "Didi was fined 8.026 billion yuan [1]."
-    assert row["citations"] == [{"n": 1, "doc_id": "didi", "chunk_id": "didi:3", "quote": "fined 8.026 billion yuan"}]
+    assert row["citations"] == [
+        {"n": 1, "doc_id": "didi", "chunk_id": "didi:3", "quote": "fined 8.026 billion yuan"}
+    ]
     assert (row["channel"], row["ts"]) == ("C1", "1.2")
     assert by_user["U3"]["ts"] == "1.2"  # taken from the stored answer when the click did not say
     assert row["time"].endswith("Z") and row["time"][:4].isdigit()

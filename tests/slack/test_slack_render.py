@@ -26,9 +26,16 @@ from index.records import Chunk, Hit
 HOSTILE = "<!channel> <!here|here> <@U123> <#C42|general> <https://evil.example|click me> & <!subteam^S1>"
 
 
-def chunk(n: int, text: str = "Didi was fined 8.026 billion yuan.", *, title: str = "Didi fined",
-          publisher: str = "Reuters") -> Chunk:
-    return Chunk(id=f"doc{n}:0", doc_id=f"doc{n}", title=title, text=text, start=0, end=len(text), publisher=publisher)
+def chunk(
+    n: int,
+    text: str = "Didi was fined 8.026 billion yuan.",
+    *,
+    title: str = "Didi fined",
+    publisher: str = "Reuters",
+) -> Chunk:
+    return Chunk(
+        id=f"doc{n}:0", doc_id=f"doc{n}", title=title, text=text, start=0, end=len(text), publisher=publisher
+    )
 
 
 def citation(n: int, quote: str = "Didi was fined 8.026 billion yuan.", **kw) -> Citation:
@@ -37,7 +44,9 @@ def citation(n: int, quote: str = "Didi was fined 8.026 billion yuan.", **kw) ->
 
 
 def answer(text: str, citations=(), *, abstained: bool = False, closest=()) -> Answer:
-    return Answer(question="q", text=text, citations=tuple(citations), abstained=abstained, closest=tuple(closest))
+    return Answer(
+        question="q", text=text, citations=tuple(citations), abstained=abstained, closest=tuple(closest)
+    )
 
 
 def texts(blocks) -> list[str]:
@@ -60,11 +69,15 @@ def texts(blocks) -> list[str]:
 
 def test_escape_neutralises_pings_and_links() -> None:
     assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
-    assert escape("a &amp; b") == "a &amp;amp; b"  # document text is literal: an entity in it is shown as typed
+    assert (
+        escape("a &amp; b") == "a &amp;amp; b"
+    )  # document text is literal: an entity in it is shown as typed
 
 
 def test_hostile_text_everywhere_cannot_ping_or_link() -> None:
-    ans = answer(f"Answer {HOSTILE} [1].", [citation(1, f"quote {HOSTILE}", title=f"T {HOSTILE}", publisher=HOSTILE)])
+    ans = answer(
+        f"Answer {HOSTILE} [1].", [citation(1, f"quote {HOSTILE}", title=f"T {HOSTILE}", publisher=HOSTILE)]
+    )
     msg = render_answer(ans, answer_id="a1")
     payload = json.dumps(msg.as_kwargs())
     for token in ("<!channel>", "<!here", "<@U123>", "<#C42", "<https://evil", "<!subteam"):
@@ -80,13 +93,17 @@ def test_hostile_text_everywhere_cannot_ping_or_link() -> None:
 
 def test_hostile_closest_sources_are_escaped_too() -> None:
     hit = Hit(chunk=chunk(1, f"text {HOSTILE}", title=HOSTILE, publisher=HOSTILE), score=0.3)
-    msg = render_answer(answer("The sources don't cover this.", abstained=True, closest=[hit]), answer_id="a1")
+    msg = render_answer(
+        answer("The sources don't cover this.", abstained=True, closest=[hit]), answer_id="a1"
+    )
     assert "<!channel>" not in json.dumps(msg.as_kwargs())
 
 
 def test_answer_then_sources_then_buttons() -> None:
-    ans = answer("Didi was fined 8.026 billion yuan [1], by the CAC [2].",
-                 [citation(2, "The CAC imposed it.", title="CAC", publisher=""), citation(1)])
+    ans = answer(
+        "Didi was fined 8.026 billion yuan [1], by the CAC [2].",
+        [citation(2, "The CAC imposed it.", title="CAC", publisher=""), citation(1)],
+    )
     msg = render_answer(ans, answer_id="abc123")
     blocks = list(msg.blocks)
     assert blocks[0]["text"]["text"] == "Didi was fined 8.026 billion yuan [1], by the CAC [2]."
@@ -98,7 +115,9 @@ def test_answer_then_sources_then_buttons() -> None:
     actions = blocks[-1]
     assert actions["type"] == "actions"
     assert [(e["action_id"], e["value"]) for e in actions["elements"]] == [
-        (ACTION_VOTE_UP, "abc123"), (ACTION_VOTE_DOWN, "abc123")]
+        (ACTION_VOTE_UP, "abc123"),
+        (ACTION_VOTE_DOWN, "abc123"),
+    ]
     assert msg.text == "Didi was fined 8.026 billion yuan [1], by the CAC [2]."
 
 
@@ -109,7 +128,9 @@ def test_shareable_answer_has_share_button_and_shared_copy_names_sharer() -> Non
     shared = render_answer(ans, answer_id="x", shared_by="U777")
     assert ACTION_SHARE not in json.dumps(shared.as_kwargs())
     assert "Shared by <@U777>" in json.dumps(shared.as_kwargs())
-    assert "<!channel>" not in json.dumps(render_answer(ans, answer_id="x", shared_by="<!channel>").as_kwargs())
+    assert "<!channel>" not in json.dumps(
+        render_answer(ans, answer_id="x", shared_by="<!channel>").as_kwargs()
+    )
 
 
 def test_abstention_lists_closest_sources_never_as_support() -> None:
@@ -128,7 +149,9 @@ def test_abstention_without_closest_has_no_sources_header() -> None:
 
 
 def test_long_answer_and_many_sources_stay_within_limits() -> None:
-    long_text = " ".join(f"Sentence {i} says <b>&</b> something long enough to matter [1]." for i in range(600))
+    long_text = " ".join(
+        f"Sentence {i} says <b>&</b> something long enough to matter [1]." for i in range(600)
+    )
     cites = [citation(i, "Q" * 5000 + " & <end>") for i in range(1, 81)]
     msg = render_answer(answer(long_text, cites), answer_id="a" * 32, shareable=True)
     assert len(msg.blocks) <= MAX_BLOCKS
@@ -181,8 +204,10 @@ def test_answer_id_is_required() -> None:
     [
         ("<@UBOT> What fine did Didi get?", "What fine did Didi get?"),
         ("<@UBOT|regbot>, and   when?", "and when?"),
-        ("hey <@UBOT> ask <@U1|anna> in <#C1|legal> about <https://x.cn/a|PIPL> &amp; DSL &lt;3",
-         "hey ask @anna in #legal about PIPL & DSL <3"),
+        (
+            "hey <@UBOT> ask <@U1|anna> in <#C1|legal> about <https://x.cn/a|PIPL> &amp; DSL &lt;3",
+            "hey ask @anna in #legal about PIPL & DSL <3",
+        ),
         ("<!here> what about <https://cac.gov.cn>?", "@here what about https://cac.gov.cn?"),
         ("<@UBOT>", ""),
         ("  \n ", ""),

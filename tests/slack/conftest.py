@@ -1,0 +1,287 @@
+"""Slack test fixtures: the real answer engine over the seeds (built once per session), a fake Slack Web API,
+and the real Bolt app served by uvicorn on 127.0.0.1, reached with requests signed like Slack signs them."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import http.client
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+from fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack
+from slack_sdk.signature import SignatureVerifier
+
+from bot.feedback import FeedbackStore
+from bot.slack_app import SlackConfig, build_app
+from index.config import Settings
+
+BOT_TOKEN = "xoxb-1111-2222-testbottoken"
+APP_TOKEN = "xapp-1-A111-333-testapptoken"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+HTTP_TIMEOUT = 10
+
+
+@pytest.fixture(scope="session")
+def engine(data_dir: Path):
+    """The real AnswerEngine over the seed corpus, its index built under the session's temporary data dir."""
+    from bot.engine import AnswerEngine
+
+    return AnswerEngine.from_settings(Settings.from_env())
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    with FakeSlack(bot_token=BOT_TOKEN, app_token=APP_TOKEN) as fake:
+        yield fake
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    body: str
+    seconds: float
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def signed_post(
+    url: str,
+    body: str,
+    *,
+    content_type: str,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+    headers: dict[str, str] | None = None,
+    signature: str | None = None,
+) -> Response:
+    """POST ``body`` with Slack's v0 signature headers, as Slack's servers would."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    sig = signature or SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HTTP_TIMEOUT)
+    started = time.perf_counter()
+    try:
+        conn.request(
+            "POST",
+            parts.path,
+            body=body.encode(),
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": sig,
+                **(headers or {}),
+            },
+        )
+        resp = conn.getresponse()
+        text = resp.read().decode()
+        return Response(resp.status, text, time.perf_counter() - started)
+    finally:
+        conn.close()
+
+
+def event_body(event: dict[str, Any], *, event_id: str) -> str:
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": "A111",
+            "type": "event_callback",
+            "event": event,
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+        }
+    )
+
+
+def mention(
+    text: str, *, ts: str, channel: str = "C1", user: str = "U1", thread_ts: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    event = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        **extra,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event
+
+
+def direct_message(
+    text: str, *, ts: str, channel: str = "D1", user: str = "U1", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        **extra,
+    }
+
+
+@dataclass
+class SlackServer:
+    """The real app behind real HTTP; helpers send what Slack would send."""
+
+    url: str
+    fake: FakeSlack
+    feedback: FeedbackStore
+
+    def post_event(
+        self, event: dict[str, Any], *, event_id: str, headers: dict[str, str] | None = None, **kw: Any
+    ) -> Response:
+        return signed_post(
+            self.url,
+            event_body(event, event_id=event_id),
+            content_type="application/json",
+            headers=headers,
+            **kw,
+        )
+
+    def post_command(
+        self, text: str, *, response_key: str = "cmd", user: str = "U1", channel: str = "C1"
+    ) -> Response:
+        body = urlencode(
+            {
+                "token": "legacy",
+                "team_id": TEAM_ID,
+                "team_domain": "test",
+                "channel_id": channel,
+                "channel_name": "general",
+                "user_id": user,
+                "user_name": "anna",
+                "command": "/regbot",
+                "text": text,
+                "api_app_id": "A111",
+                "response_url": self.fake.response_url(response_key),
+                "trigger_id": "1.2.3",
+            }
+        )
+        return signed_post(self.url, body, content_type="application/x-www-form-urlencoded")
+
+    def click(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        user: str = "U2",
+        channel: str = "C1",
+        message_ts: str = "",
+        thread_ts: str | None = None,
+        ephemeral: bool = False,
+        response_key: str = "click",
+    ) -> Response:
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {"id": user, "username": "bob", "team_id": TEAM_ID},
+            "api_app_id": "A111",
+            "token": "legacy",
+            "team": {"id": TEAM_ID, "domain": "test"},
+            "container": {
+                "type": "message",
+                "message_ts": message_ts,
+                "channel_id": channel,
+                "is_ephemeral": ephemeral,
+            },
+            "channel": {"id": channel, "name": "general"},
+            "trigger_id": "1.2.3",
+            "response_url": self.fake.response_url(response_key),
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "regbot_feedback",
+                    "value": value,
+                    "type": "button",
+                    "action_ts": str(time.time()),
+                }
+            ],
+        }
+        if not ephemeral:
+            payload["message"] = {
+                "type": "message",
+                "ts": message_ts,
+                "bot_id": "BBOT",
+                "text": "answer",
+                **({"thread_ts": thread_ts} if thread_ts else {}),
+            }
+        return signed_post(
+            self.url,
+            urlencode({"payload": json.dumps(payload)}),
+            content_type="application/x-www-form-urlencoded",
+        )
+
+
+@contextlib.contextmanager
+def serve_http(bolt_app) -> Iterator[str]:
+    """Serve ``bolt_app`` with uvicorn on a free 127.0.0.1 port in a thread; yields the events URL."""
+    import uvicorn
+
+    from bot.serve import EVENTS_PATH, create_http_app
+
+    sock = socket.create_server(("127.0.0.1", 0))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_http_app(bolt_app), log_config=None, lifespan="off", timeout_graceful_shutdown=5
+        )
+    )
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + HTTP_TIMEOUT
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}{EVENTS_PATH}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=HTTP_TIMEOUT)
+        sock.close()
+
+
+def make_settings(tmp_path: Path, **changes: Any) -> Settings:
+    return dataclasses.replace(Settings.from_env(), feedback_db=tmp_path / "feedback.sqlite3", **changes)
+
+
+@pytest.fixture
+def slack_server_factory(fake_slack: FakeSlack, tmp_path: Path):
+    """``start(engine, workers=2)`` -> SlackServer; everything it starts is stopped after the test."""
+    with contextlib.ExitStack() as stack:
+
+        def start(engine, *, workers: int = 2) -> SlackServer:
+            settings = make_settings(tmp_path, workers=workers)
+            executor = ThreadPoolExecutor(workers, thread_name_prefix="test-engine")
+            stack.callback(executor.shutdown, wait=True)
+            config = SlackConfig(
+                bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, api_url=fake_slack.api_url
+            )
+            feedback = stack.enter_context(FeedbackStore(settings.feedback_path))
+            app = build_app(engine, settings, config=config, feedback=feedback, executor=executor)
+            url = stack.enter_context(serve_http(app))
+            return SlackServer(url=url, fake=fake_slack, feedback=feedback)
+
+        yield start
+
+
+@pytest.fixture
+def slack(slack_server_factory, engine) -> SlackServer:
+    """The real app with the real engine, served over HTTP, talking to the fake Web API."""
+    return slack_server_factory(engine)
