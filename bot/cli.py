@@ -86,6 +86,16 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--no-answers", action="store_true", help="score retrieval only")
     evaluate.add_argument("--no-progress", action="store_true", help="no progress bars")
     evaluate.set_defaults(handler=_eval)
+    serve = sub.add_parser("serve", help="run the Slack bot (Socket Mode; --http for the Events API)")
+    serve.add_argument("--http", action="store_true", help="Events API over HTTP at /slack/events")
+    serve.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    serve.add_argument("--host", default="0.0.0.0", help="HTTP interface (default 0.0.0.0)")
+    serve.set_defaults(handler=_serve)
+    feedback = sub.add_parser("feedback", help="Slack feedback").add_subparsers(metavar="ACTION")
+    export = feedback.add_parser("export", help="write the 👍/👎 votes as JSONL (regbot eval reads it)")
+    export.add_argument("--db", type=Path, help="feedback database (default: REGBOT_FEEDBACK_DB, else data dir)")
+    export.add_argument("-o", "--output", default="-", help="JSONL file (default: stdout)")
+    export.set_defaults(handler=_feedback_export)
     return parser
 
 
@@ -184,6 +194,23 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     json_path = write_json(result, args.json_out or settings.data_dir / "eval" / f"{dataset.name}.json")
     chart_path = write_chart(result, args.chart or json_path.with_suffix(".png"))
     print(f"wrote {json_path} and {chart_path}", file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.serve import serve
+
+    if not args.verbose:
+        logging.getLogger().setLevel(logging.INFO)  # a server says what it is doing
+    serve(settings, http=args.http, port=args.port, host=args.host)
+    return 0
+
+
+def _feedback_export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.feedback import export
+
+    rows = export(args.db or settings.feedback_path, args.output)
+    print(f"wrote {rows} feedback rows to {'stdout' if args.output == '-' else args.output}", file=sys.stderr)
     return 0
 
 
