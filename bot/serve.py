@@ -165,6 +165,10 @@ def _run_http(app: App, *, host: str, port: int) -> None:
     config = uvicorn.Config(
         create_http_app(app), host=host, port=port, log_config=None, timeout_graceful_shutdown=10
     )
+    if threading.current_thread() is threading.main_thread():
+        # uvicorn re-raises the signal it stopped on once it has shut down; SIGTERM's default action would
+        # then end the process before serve() finishes the answers in flight.
+        signal.signal(signal.SIGTERM, lambda *_: logger.info("stopping"))
     logger.info("serving Slack events on http://%s:%d%s", host, port, EVENTS_PATH)
     uvicorn.Server(config).run()
 

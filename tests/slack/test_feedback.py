@@ -118,3 +118,18 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     with sqlite3.connect(store.path) as db:
         assert db.execute("SELECT count(*) FROM votes").fetchone()[0] == 80
     assert sum(1 for _ in store.rows()) == 80
+
+
+def test_regbot_feedback_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import main
+
+    db = tmp_path / "fb.sqlite3"
+    with FeedbackStore(db) as store:
+        store.record_vote(
+            store.record_answer(make_answer(), user="U1", channel="C1").id, vote="up", user="U2"
+        )
+    out = tmp_path / "votes.jsonl"
+    assert main(["feedback", "export", "--db", str(db), "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["vote"] == "up"
+    assert main(["feedback", "export", "--db", str(tmp_path / "none.sqlite3")]) == 2
+    assert "no feedback database" in capsys.readouterr().err

@@ -246,3 +246,16 @@ def test_manifest_declares_what_the_app_handles() -> None:
     assert http["settings"]["event_subscriptions"]["request_url"].endswith(EVENTS_PATH)
     assert http["settings"]["interactivity"]["request_url"].endswith(EVENTS_PATH)
     assert http["features"]["slash_commands"][0]["url"].endswith(EVENTS_PATH)
+
+
+def test_regbot_serve_command_names_the_missing_variable(monkeypatch, capsys) -> None:
+    from bot.cli import main
+
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    level = logging.getLogger().level
+    try:
+        assert main(["serve", "--http", "--port", "3999"]) == 2
+    finally:
+        logging.getLogger().setLevel(level)  # the command turns on INFO logging for the server
+    assert "SLACK_BOT_TOKEN is not set" in capsys.readouterr().err
