@@ -5,7 +5,7 @@ Three checks, each of which names its reason (kept in logs and useful when tunin
 1. the question names something the corpus never mentions (a capitalised name or an acronym with no
    occurrence in any indexed passage: "GDPR", "Guizhou", "PCPD"): the sources cannot be about it;
 2. the best sentence scores below the calibrated threshold (similarity plus key-term overlap);
-3. the question asks for an amount, a number or a date and none of the chosen sentences contains one.
+3. the question asks for an amount, a number, a duration or a date and the best sentence holds none.
 
     reason = abstain_reason(question, picked, retriever, threshold=0.4)
     if reason: ...   # e.g. "the sources never mention: GDPR, Meta"
@@ -95,6 +95,7 @@ def abstain_reason(
     if picked[0].score < threshold:
         return f"best sentence scores {picked[0].score:.2f} < {threshold:.2f}"
     kind = expected_answer_type(question)
-    if not any(has_answer_type(p.sentence.text, kind) for p in picked):
-        return f"the question asks for a {kind} and no chosen sentence states one"
+    if not has_answer_type(picked[0].sentence.text, kind):
+        # Only the best sentence counts: a secondary quote with an amount is usually about something else.
+        return f"the question asks for a {kind} and the best sentence states none"
     return None

@@ -76,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.set_defaults(handler=_search)
 
+    ask = sub.add_parser("ask", help="a short answer with cited quotes, or a plain 'not covered'")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="machine-readable output (shape in the README)")
+    ask.set_defaults(handler=_ask)
+    chat = sub.add_parser("chat", help="ask questions in a loop; follow-ups use the previous question")
+    chat.set_defaults(handler=_chat)
+
     evaluate = sub.add_parser("eval", help="score retrieval and answers on a benchmark, variants side by side")
     evaluate.add_argument("--dataset", type=Path, help="dataset file or BEIR folder (default: eval/devset.jsonl)")
     evaluate.add_argument("--format", choices=("squad", "beir", "jsonl", "feedback"), help="default: from the path")
@@ -174,6 +181,59 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
     if not hits:
         print("no passages: the index is empty")
     return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.engine import AnswerEngine
+    from bot.records import answer_as_dict
+
+    result = AnswerEngine.from_settings(settings).answer(args.question)
+    if args.json:
+        print(json.dumps(answer_as_dict(result), ensure_ascii=False, indent=2))
+    else:
+        _print_answer(result)
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.engine import AnswerEngine
+
+    print("regbot: loading the index and model…", file=sys.stderr)
+    engine = AnswerEngine.from_settings(settings)
+    print("Ask about Chinese data regulation (PIPL, DSL, CSL, CAC rules). Empty line or Ctrl-D to quit.")
+    history: list[str] = []
+    while True:
+        try:
+            question = input("\nregbot> ")
+        except EOFError:
+            print()
+            return 0
+        if not question.strip() or question.strip().lower() in ("quit", "exit", ":q"):
+            return 0
+        try:
+            result = engine.answer(question, context=history)
+        except (ValueError, TypeError) as exc:
+            print(exc)
+            continue
+        history.append(result.question)
+        _print_answer(result)
+
+
+def _print_answer(result: object) -> None:
+    from bot.records import Answer
+
+    assert isinstance(result, Answer)
+    print(result.text)
+    if result.abstained:
+        print("\nClosest sources (they do not answer the question):")
+        for i, hit in enumerate(result.closest, 1):
+            excerpt = " ".join(hit.text.split())[:220]
+            print(f"  {i}. {hit.title} — {hit.chunk.publisher or 'unknown publisher'}\n     {excerpt}…")
+        return
+    print("\nSources:")
+    for c in result.citations:
+        print(f"  [{c.n}] {c.title} — {c.publisher or 'unknown publisher'} ({c.chunk_id})")
+        print(f"      “{' '.join(c.quote.split())}”")
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

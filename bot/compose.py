@@ -8,7 +8,7 @@ verbatim sentences, each followed by the marker of the passage it comes from::
     text, citations = cite(picked)
 
 A sentence's score blends its cosine similarity to the question with the share of the question's key
-terms (stemmed, stop words removed) that it contains; both are needed: similarity alone rewards
+terms (stemmed, stop words removed, weighted by rarity in the corpus) that it contains; both are needed: similarity alone rewards
 sentences on the right topic that do not say the asked-for fact, overlap alone rewards keyword salad.
 """
 
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.glossary import ACRONYMS
 from index.keyword import tokenize
 from index.records import Chunk, Hit, Sentence
 from index.retriever import Retriever
@@ -49,15 +50,41 @@ class ScoredSentence:
     rank: int  # rank of its chunk in the retrieval results
 
 
-def key_terms(question: str) -> set[str]:
-    return set(tokenize(question))
+def key_terms(question: str) -> list[frozenset[str]]:
+    """The question's keyword tokens, one group per term; an acronym and its expansion form one group.
+
+    A group is matched when the sentence has the acronym, or every token of its expansion, so that
+    "CAC" is one term whether the article writes "CAC" or "Cyberspace Administration of China".
+    """
+    groups: list[frozenset[str]] = []
+    question = re.sub(r"(\w)['’]s\b", r"\1", question)  # "CAC's" -> "CAC"
+    rest = question
+    for match in re.finditer(r"\b[A-Za-z]{2,6}\b", question):
+        expansion = ACRONYMS.get(match.group().upper())
+        if expansion and match.group().isupper():
+            groups.append(frozenset(tokenize(match.group())) | {" ".join(tokenize(expansion))})
+            rest = rest.replace(match.group(), " ")
+    seen = {t for g in groups for t in g}
+    groups.extend(frozenset([t]) for t in dict.fromkeys(tokenize(rest)) if t not in seen)
+    return groups
+
+
+def _matched(group: frozenset[str], tokens: set[str]) -> bool:
+    return any(all(part in tokens for part in alternative.split()) for alternative in group)
 
 
 def score_sentences(
     question: str, query_vector: np.ndarray, hits: Sequence[Hit], retriever: Retriever
 ) -> list[ScoredSentence]:
-    """Every sentence of the hits, scored; a sentence shared by overlapping chunks is scored once."""
-    terms = key_terms(question)
+    """Every sentence of the hits, scored; a sentence shared by overlapping chunks is scored once.
+
+    ``question`` is the user's text (not the acronym-expanded query): key terms come from it.
+    """
+    groups = key_terms(question)
+    # Terms absent from the corpus cannot tell sentences apart (the abstention check handles them): weight 0.
+    weights = [max((retriever.idf(t) for alt in g for t in alt.split() if retriever.knows(t)), default=0.0)
+               for g in groups]
+    total = sum(weights)
     kind = expected_answer_type(question)
     seen: set[tuple[str, int]] = set()
     scored: list[ScoredSentence] = []
@@ -69,7 +96,9 @@ def score_sentences(
             if key in seen or len(sentence.text) < MIN_SENTENCE_CHARS:
                 continue
             seen.add(key)
-            overlap = len(terms & set(tokenize(sentence.text))) / len(terms) if terms else 0.0
+            tokens = set(tokenize(sentence.text))
+            matched = sum(w for g, w in zip(groups, weights) if _matched(g, tokens))
+            overlap = matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
             if kind and has_answer_type(sentence.text, kind):
                 score += ANSWER_TYPE_BONUS

@@ -18,6 +18,8 @@ import time
 import unicodedata
 from collections.abc import Sequence
 
+import numpy as np
+
 from index.config import Settings
 from index.retriever import Retriever
 
@@ -35,6 +37,14 @@ ABSTAIN_TEXT = (
 # Follow-ups are short and lean on what came before ("and the fine?", "what about Didi?").
 _FOLLOW_UP = re.compile(r"^(and|but|also|what about|how about|so|then|which|why|and what|is that|was it)\b", re.I)
 MAX_CONTEXT_WORDS = 12
+# Words that point back to something said earlier.
+_ANAPHORA = frozenset("it its they them their that this those these he she his her".split())
+# How much a follow-up's own words count when choosing sentences, against the question it follows.
+FOLLOW_UP_FOCUS = 0.7
+
+
+class BadQuestion(ValueError):
+    """The question cannot be asked (empty, control characters only); the message is written for the user."""
 
 
 class AnswerEngine:
@@ -47,7 +57,7 @@ class AnswerEngine:
         method: str = "default",
         k: int = 5,
         max_quotes: int = 3,
-        abstain_threshold: float = 0.36,
+        abstain_threshold: float = 0.34,
         generator: Generator | None = None,
     ) -> None:
         if k < 1 or max_quotes < 1:
@@ -85,7 +95,13 @@ class AnswerEngine:
         vector = self.retriever.encode(query)
         hits = self.retriever.search(query, self.k, method=self.method, query_vector=vector)
         retrieved = time.perf_counter()
-        scored = score_sentences(query, vector, hits, self.retriever)
+        if query == self.retriever.check_query(question):
+            scored = score_sentences(question, vector, hits, self.retriever)
+        else:
+            # A follow-up: its subject came from the context (retrieval above), but what it asks for is its own.
+            own = self.retriever.check_query(question)
+            focus = FOLLOW_UP_FOCUS * self.retriever.encode(own) + (1 - FOLLOW_UP_FOCUS) * vector
+            scored = score_sentences(question, focus / np.linalg.norm(focus), hits, self.retriever)
         picked = select_sentences(scored, max_quotes=self.max_quotes)
         timings = {"retrieve": retrieved - started}
         reason = abstain_reason(question, picked, self.retriever, threshold=self.abstain_threshold)
@@ -124,7 +140,7 @@ class AnswerEngine:
 
 
 def clean_question(question: object) -> str:
-    """The question without control characters; TypeError/ValueError with a user-presentable message."""
+    """The question without control characters; TypeError, or `BadQuestion` with a message for the user."""
     if not isinstance(question, str):
         raise TypeError(f"question must be a str, not {type(question).__name__}")
     cleaned = "".join(
@@ -133,22 +149,20 @@ def clean_question(question: object) -> str:
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
     if not cleaned:
         what = "only control characters" if question.strip() else "nothing"
-        raise ValueError(f"The question contains {what}. Ask in words, e.g. “How much was Didi fined?”")
+        raise BadQuestion(f"The question contains {what}. Ask in words, e.g. “How much was Didi fined?”")
     return cleaned
 
 
 def with_context(question: str, context: Sequence[str]) -> str:
-    """Prefix a follow-up with the previous question, so "and the fine?" is searched with its subject."""
+    """Prefix a follow-up with the previous question, so "and the fine?" is searched with its subject.
+
+    Only questions that read as follow-ups get the prefix: ones that open like "and ...", "what about ...",
+    or short ones that point back ("was it ...", "how much was that?"). A new short question stands alone.
+    """
     if not context:
         return question
-    words = question.split()
-    if len(words) <= MAX_CONTEXT_WORDS or _FOLLOW_UP.match(question):
+    words = re.findall(r"[\w'’]+", question.lower())
+    points_back = bool(_ANAPHORA.intersection(words)) and len(words) <= MAX_CONTEXT_WORDS
+    if _FOLLOW_UP.match(question) or points_back:
         return f"{context[-1]} {question}"
     return question
-
-
-def default_engine(settings: Settings | None = None) -> AnswerEngine:
-    """An engine over the process-wide default retriever (rebuilt if the index changed on disk)."""
-    settings = settings or Settings.from_env()
-    engine = AnswerEngine.from_settings(settings)
-    return engine

@@ -96,7 +96,7 @@ def checked_answer(completion: str, hits: Sequence[Hit]) -> tuple[str, list[Cita
     for span in split_sentences(completion):
         sentence = completion[span.start : span.end]
         cited = [int(m) for m in _MARKER.findall(sentence)]
-        claim = _MARKER.sub("", sentence).strip()
+        claim = re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", sentence)).strip()
         if not cited or any(not 1 <= n <= len(hits) for n in cited) or not claim:
             logger.info("dropped generated sentence with missing or out-of-range citation: %r", sentence)
             continue

@@ -50,3 +50,32 @@ class Answer:
     closest: tuple[Hit, ...] = ()
     mode: str = "extractive"
     timings: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+
+
+def answer_as_dict(answer: Answer) -> dict:
+    """The JSON shape of `regbot ask --json` (documented in the README)."""
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "mode": answer.mode,
+        "citations": [
+            {
+                "n": c.n,
+                "doc_id": c.doc_id,
+                "chunk_id": c.chunk_id,
+                "title": c.title,
+                "publisher": c.publisher,
+                "quote": c.quote,
+                "start": c.start,
+                "end": c.end,
+            }
+            for c in answer.citations
+        ],
+        "closest": [
+            {"doc_id": h.doc_id, "chunk_id": h.chunk_id, "title": h.title, "publisher": h.chunk.publisher,
+             "score": round(h.score, 4), "text": h.text}
+            for h in (answer.closest if answer.abstained else ())
+        ],
+        "timings_ms": {stage: round(seconds * 1000, 1) for stage, seconds in answer.timings.items()},
+    }

@@ -38,6 +38,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.webhook import WebhookClient
 
+from bot.engine import BadQuestion
 from bot.feedback import FeedbackStore
 from bot.records import Answer
 from bot.slack_render import (
@@ -347,7 +348,7 @@ class _Bot:
         started = time.perf_counter()
         try:
             answer = self.engine.answer(question, context=tuple(context))
-        except ValueError as e:  # the engine's message for bad input is meant for the user
+        except BadQuestion as e:  # written for the user; any other error is ours and gets the apology
             logger.info("the engine refused a question in %s: %s", where.get("channel"), e)
             return render_notice(str(e), emoji=":information_source:")
         except Exception:

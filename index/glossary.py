@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 ACRONYMS = {
     "PIPL": "Personal Information Protection Law",
@@ -25,8 +26,12 @@ ACRONYMS = {
 _ACRONYM = re.compile(r"\b(" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 
-def expand_acronyms(text: str) -> str:
-    """Each known acronym followed by its expansion in parentheses (once per acronym)."""
+def expand_acronyms(text: str, *, corpus_has: Callable[[str], bool] = lambda acronym: False) -> str:
+    """Each acronym followed by its expansion in parentheses (once per acronym).
+
+    Acronyms for which ``corpus_has`` is true are left alone: when the articles write "CAC" themselves,
+    adding "Cyberspace Administration of China" only pulls in passages that happen to spell it out.
+    """
     seen: set[str] = set()
 
     def replace(match: re.Match[str]) -> str:
@@ -34,7 +39,7 @@ def expand_acronyms(text: str) -> str:
         key = word.upper()
         # "pi" or "dsl" in lower case inside a sentence is as likely a typo as an acronym: require capitals,
         # except for the unambiguous four-letter and longer ones.
-        if key in seen or (word != key and len(key) < 4):
+        if key in seen or (word != key and len(key) < 4) or corpus_has(key.lower()):
             return word
         seen.add(key)
         return f"{word} ({ACRONYMS[key]})"

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _STOPWORDS = frozenset(
     "a an and are as at be been but by can could did do does for from had has have how i if in into is it its "
     "of on or our so than that the their them then there these they this to was we were what when where which "
-    "who whom why will with would you your about any".split()
+    "who whom why will with would you your about any one also just us we".split()
 )
 
 
@@ -84,6 +85,13 @@ class KeywordIndex:
         scores = self.scores(query)
         top = top_positive(scores, k)
         return scores[top], top
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency, log((N + 1) / (df + 0.5)); unseen tokens get the highest value."""
+        column = self._bm25.vocab_dict.get(token)
+        indptr = self._bm25.scores["indptr"]
+        df = 0 if column is None else int(indptr[column + 1] - indptr[column])
+        return math.log((self.size + 1) / (df + 0.5))
 
     def knows(self, token: str) -> bool:
         """Whether ``token`` occurs in the index; tokens of 5+ letters also match on their first five

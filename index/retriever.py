@@ -127,7 +127,7 @@ class Retriever:
         Raises TypeError/ValueError for unusable input.
         """
         validate_request(query, 1)
-        query = expand_acronyms(query)
+        query = expand_acronyms(query, corpus_has=self.knows)
         cut = self.embedder.truncate(query)
         if len(cut) < len(query):
             logger.warning(
@@ -139,6 +139,10 @@ class Retriever:
     def knows(self, term: str) -> bool:
         """Whether a keyword token (see `keyword.tokenize`) occurs anywhere in the indexed chunks."""
         return self._keyword is not None and self._keyword.knows(term)
+
+    def idf(self, term: str) -> float:
+        """Rarity of a keyword token in the indexed chunks (0 for an empty index)."""
+        return self._keyword.idf(term) if self._keyword is not None else 0.0
 
     def encode(self, query: str) -> np.ndarray:
         """The query's unit vector (pass it to `search` to avoid encoding twice)."""

@@ -29,7 +29,7 @@ def main() -> None:
     for example in examples:
         answer = engine.answer(example.question)
         query = retriever.check_query(example.question)
-        scored = score_sentences(query, retriever.encode(query), answer.closest or (), retriever)
+        scored = score_sentences(example.question, retriever.encode(query), answer.closest or (), retriever)
         picked = select_sentences(scored, max_quotes=settings.max_quotes)
         # Every check but the threshold: the sweep below applies the threshold itself.
         other = abstain_reason(example.question, picked, retriever, threshold=-1.0)

@@ -1,0 +1,101 @@
+"""The answer engine with the real model and index: exact quotes, consistent markers, abstention, input."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bot.engine import ABSTAIN_TEXT, AnswerEngine
+from bot.records import Answer, answer_as_dict
+from eval.datasets import load_devset
+
+
+@pytest.fixture(scope="module")
+def engine(retriever) -> AnswerEngine:
+    return AnswerEngine(retriever)
+
+
+def assert_well_formed(answer: Answer, engine: AnswerEngine) -> None:
+    markers = [int(m) for m in re.findall(r"\[(\d+)\]", answer.text)]
+    assert sorted(set(markers)) == list(range(1, len(answer.citations) + 1))
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for citation in answer.citations:
+        document = engine.retriever.documents[citation.doc_id]
+        assert document.text[citation.start : citation.end] == citation.quote
+        assert citation.chunk.start <= citation.start < citation.end <= citation.chunk.end
+        assert citation.quote in citation.chunk.text
+
+
+def test_every_dev_question_gets_exact_quotes_and_consistent_markers(engine):
+    for example in load_devset().examples:
+        answer = engine.answer(example.question)
+        assert_well_formed(answer, engine)
+        assert answer.abstained == (answer.text == ABSTAIN_TEXT)
+        assert answer.abstained or answer.citations
+        assert set(answer.timings) == {"retrieve", "compose", "total"}
+
+
+@pytest.mark.parametrize(
+    "question, fact, doc_id",
+    [
+        ("How much was Didi fined?", "$1.2 billion", "002_e82dffa06f5920f7"),
+        ("What's the max penalty for shipping core data abroad without approval?", "10 million yuan", "001_7516783149c43d0d"),
+        ("How many tech companies did the ministry summon?", "12", "001_7516783149c43d0d"),
+        ("When does the Data Security Law take effect?", "September 1", "001_7516783149c43d0d"),
+        ("Which firms need a security review before listing overseas?", "1 million users", "002_e82dffa06f5920f7"),
+    ],
+)
+def test_on_topic_questions_are_answered_from_the_article_that_states_the_fact(engine, question, fact, doc_id):
+    answer = engine.answer(question)
+    assert not answer.abstained
+    assert fact in answer.text
+    assert any(c.doc_id == doc_id and fact in c.quote for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much did Ireland's data protection regulator fine Meta under GDPR?",
+        "Does Singapore's PDPA allow transfers without consent?",
+        "What is the weather like in Paris tomorrow?",
+        "滴滴被罚了多少钱？",
+        "How much was Full Truck Alliance fined?",
+    ],
+)
+def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, question):
+    answer = engine.answer(question)
+    assert answer.abstained
+    assert answer.citations == ()
+    assert "do not cover" in answer.text
+    assert 1 <= len(answer.closest) <= 3
+
+
+def test_a_follow_up_uses_the_question_it_follows(engine):
+    answer = engine.answer("and what was the fine?", context=["What happened to Didi?"])
+    assert not answer.abstained
+    assert "$1.2 billion" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question, error, fragment",
+    [("", ValueError, "nothing"), ("  \n ", ValueError, "nothing"), ("\x00\x07\x1b", ValueError, "control"),
+     (42, TypeError, "int")],
+)
+def test_unusable_questions_get_a_clear_message(engine, question, error, fragment):
+    with pytest.raises(error, match=fragment):
+        engine.answer(question)
+
+
+def test_control_characters_are_removed_and_a_huge_question_still_answers(engine):
+    assert "$1.2 billion" in engine.answer("How much was\x00 Didi\x1b fined?").text
+    answer = engine.answer("How much was Didi fined? " + "please explain in detail " * 500)
+    assert_well_formed(answer, engine)
+
+
+def test_json_shape(engine):
+    payload = json.loads(json.dumps(answer_as_dict(engine.answer("How much was Didi fined?"))))
+    assert set(payload) == {"question", "answer", "abstained", "mode", "citations", "closest", "timings_ms"}
+    assert set(payload["citations"][0]) == {"n", "doc_id", "chunk_id", "title", "publisher", "quote", "start", "end"}
+    assert payload["closest"] == []
