@@ -31,9 +31,13 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][\w'’-]*)")
 _AMOUNT = re.compile(
     r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:%|percent|yuan|dollars?|euros?|billion|million|thousand|bn|m)\b", re.I
 )
-_NUMBER_WORDS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?"
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?"
+)
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
-_DURATION = re.compile(rf"\d|\b(?:{_NUMBER_WORDS}|a|an|several|many|few)\s+(?:years?|months?|weeks?|days?|hours?|decades?)\b", re.I)
+_DURATION = re.compile(
+    rf"\d|\b(?:{_NUMBER_WORDS}|a|an|several|many|few)\s+(?:years?|months?|weeks?|days?|hours?|decades?)\b", re.I
+)
 _DATE = re.compile(
     r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d|"
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"

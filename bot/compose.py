@@ -8,7 +8,8 @@ verbatim sentences, each followed by the marker of the passage it comes from::
     text, citations = cite(picked)
 
 A sentence's score blends its cosine similarity to the question with the share of the question's key
-terms (stemmed, stop words removed, weighted by rarity in the corpus) that it contains; both are needed: similarity alone rewards
+terms (stemmed, stop words removed, weighted by rarity in the corpus) that it contains. Both are needed:
+similarity alone rewards
 sentences on the right topic that do not say the asked-for fact, overlap alone rewards keyword salad.
 """
 
@@ -91,13 +92,13 @@ def score_sentences(
     for rank, hit in enumerate(hits):
         sentences, vectors = retriever.sentences(hit.chunk_id)
         similarities = vectors @ query_vector if len(vectors) else np.zeros(0)
-        for sentence, vector, similarity in zip(sentences, vectors, similarities):
+        for sentence, vector, similarity in zip(sentences, vectors, similarities, strict=True):
             key = (hit.doc_id, sentence.start)
             if key in seen or len(sentence.text) < MIN_SENTENCE_CHARS:
                 continue
             seen.add(key)
             tokens = set(tokenize(sentence.text))
-            matched = sum(w for g, w in zip(groups, weights) if _matched(g, tokens))
+            matched = sum(w for g, w in zip(groups, weights, strict=True) if _matched(g, tokens))
             overlap = matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
             if kind and has_answer_type(sentence.text, kind):

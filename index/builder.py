@@ -25,6 +25,7 @@ import logging
 import os
 import shutil
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -134,9 +135,9 @@ def build_from_documents(
     """Index ``documents`` into ``index_dir``, re-embedding only documents whose fingerprint changed."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    ids = [d.doc_id for d in documents]
-    if len(set(ids)) != len(ids):
-        raise ValueError("document ids must be unique; duplicates: " + ", ".join(sorted({i for i in ids if ids.count(i) > 1})))
+    repeated = sorted(doc_id for doc_id, n in Counter(d.doc_id for d in documents).items() if n > 1)
+    if repeated:
+        raise ValueError("document ids must be unique; duplicates: " + ", ".join(repeated))
     fingerprints = {d.doc_id: document_fingerprint(d) for d in documents}
     settings = {"max_tokens": chunk_tokens, "overlap_sentences": overlap_sentences, "title_tokens": TITLE_TOKENS}
     with _lock(index_dir):
@@ -284,7 +285,8 @@ def _unchanged_manifest(
     same = (manifest.get("format"), manifest.get("model"), manifest.get("chunker"), manifest.get("documents")) == (
         FORMAT_VERSION, model, settings, fingerprints,
     )
-    expected_store = "empty" if not fingerprints else ("hnsw" if manifest.get("n_chunks", 0) > ann_threshold else "flat")
+    n_chunks = manifest.get("n_chunks", 0)
+    expected_store = "empty" if not fingerprints else ("hnsw" if n_chunks > ann_threshold else "flat")
     if not same or manifest.get("store") != expected_store:
         return None
     return manifest if _files_agree(index_dir, manifest) else None

@@ -102,7 +102,8 @@ class KeywordIndex:
 
     def _prefixes(self) -> frozenset[str]:
         if self._prefix_cache is None:
-            self._prefix_cache = frozenset(t[:PREFIX_LETTERS] for t in self._bm25.vocab_dict if len(t) >= PREFIX_LETTERS)
+            vocabulary = self._bm25.vocab_dict
+            self._prefix_cache = frozenset(t[:PREFIX_LETTERS] for t in vocabulary if len(t) >= PREFIX_LETTERS)
         return self._prefix_cache
 
     def save(self, directory: Path) -> None:

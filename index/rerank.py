@@ -26,7 +26,7 @@ def best_sentence_scores(
         return np.zeros(0, dtype=np.float32)
     starts, ends = sentence_ptr[rows], sentence_ptr[rows + 1]
     lengths = ends - starts
-    gather = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends)])
+    gather = np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
     sims = sentence_vectors[gather] @ query
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     best = np.maximum.reduceat(sims, offsets) if len(sims) else np.zeros(len(rows), dtype=np.float32)

@@ -22,8 +22,8 @@ import numpy as np
 
 from .builder import FORMAT_VERSION, read_jsonl
 from .embedding import Embedder, load_embedder
-from .glossary import expand_acronyms
 from .fusion import rrf_scores, weighted_scores
+from .glossary import expand_acronyms
 from .keyword import KeywordIndex, top_positive
 from .records import Chunk, Document, Hit, Sentence
 from .rerank import best_sentence_scores, rescore
@@ -115,7 +115,8 @@ class Retriever:
         embedder = load_embedder(manifest["model"])
         if embedder.dim != manifest["dim"]:
             raise IndexNotUsable(f"index {index_dir} has {manifest['dim']}-d vectors; {_fix(index_dir)}")
-        return cls(index_dir, manifest, chunks, documents, embedder, arrays, store, keyword, params or RetrievalParams())
+        params = params or RetrievalParams()
+        return cls(index_dir, manifest, chunks, documents, embedder, arrays, store, keyword, params)
 
     @property
     def size(self) -> int:
@@ -197,7 +198,8 @@ class Retriever:
         return best_sentence_scores(vector, rows, self._sentence_vectors, self._sentence_ptr)
 
     def _hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
-        return [Hit(self.chunks[int(r)], float(s)) for r, s in zip(rows, scores) if math.isfinite(float(s))]
+        pairs = zip(rows.tolist(), scores.tolist(), strict=True)
+        return [Hit(self.chunks[r], s) for r, s in pairs if math.isfinite(s)]
 
     def sentences(self, chunk_id: str) -> tuple[list[Sentence], np.ndarray]:
         """The sentences of a chunk (offsets into its document's text) and their unit vectors."""
@@ -247,7 +249,8 @@ def _read_manifest(index_dir: Path) -> dict:
         raise IndexNotUsable(f"index {index_dir} has an unreadable manifest ({exc}); {_fix(index_dir)}") from exc
     if manifest.get("format") != FORMAT_VERSION:
         raise IndexNotUsable(
-            f"index {index_dir} has format {manifest.get('format')}, this regbot reads {FORMAT_VERSION}; {_fix(index_dir)}"
+            f"index {index_dir} has format {manifest.get('format')}, this regbot reads {FORMAT_VERSION}; "
+            + _fix(index_dir)
         )
     return manifest
 

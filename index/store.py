@@ -57,7 +57,7 @@ class VectorStore:
             return empty, [np.zeros(0, dtype=np.int64) for _ in range(len(queries))]
         scores, ids = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
         keep = [row >= 0 for row in ids]
-        return [s[m] for s, m in zip(scores, keep)], [i[m] for i, m in zip(ids, keep)]
+        return [s[m] for s, m in zip(scores, keep, strict=True)], [i[m] for i, m in zip(ids, keep, strict=True)]
 
     def save(self, path: Path) -> None:
         faiss.write_index(self.index, str(path))

@@ -8,7 +8,6 @@ the scores the dev set actually produces and prints, for each, what the issue's 
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from bot.abstain import abstain_reason

@@ -41,7 +41,7 @@ def test_every_dev_question_gets_exact_quotes_and_consistent_markers(engine):
     "question, fact, doc_id",
     [
         ("How much was Didi fined?", "$1.2 billion", "002_e82dffa06f5920f7"),
-        ("What's the max penalty for shipping core data abroad without approval?", "10 million yuan", "001_7516783149c43d0d"),
+        ("What's the max penalty for shipping core data abroad?", "10 million yuan", "001_7516783149c43d0d"),
         ("How many tech companies did the ministry summon?", "12", "001_7516783149c43d0d"),
         ("When does the Data Security Law take effect?", "September 1", "001_7516783149c43d0d"),
         ("Which firms need a security review before listing overseas?", "1 million users", "002_e82dffa06f5920f7"),

@@ -37,7 +37,8 @@ def test_update_embeds_only_added_and_changed_documents(corpus_copy: Path, tmp_p
 
     changed = corpus_copy / "001_7516783149c43d0d.txt"
     changed.write_text(changed.read_text().replace("12 major Chinese technology companies", "13 major companies"))
-    (corpus_copy / "005_new.md").write_text("# Audit rules\n\nChina requires personal information audits every two years.\n")
+    audit = "# Audit rules\n\nChina requires personal information audits every two years.\n"
+    (corpus_copy / "005_new.md").write_text(audit)
     (corpus_copy / "004_b0dfca530d535ebd.txt").unlink()
     update = build_index(corpus_copy, index_dir)
     assert update.added == ("005_new",)

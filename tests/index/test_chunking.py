@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from index.chunking import chunk_document, split_sentences
@@ -54,7 +56,7 @@ def test_neighbouring_chunks_share_one_sentence(embedder):
     by_chunk = {}
     for s in sentences:
         by_chunk.setdefault(s.chunk_id, []).append((s.start, s.end))
-    for left, right in zip(chunks, chunks[1:]):
+    for left, right in itertools.pairwise(chunks):
         assert by_chunk[left.id][-1] == by_chunk[right.id][0]
 
 

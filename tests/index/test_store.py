@@ -23,7 +23,7 @@ def test_exact_store_matches_brute_force(tmp_path):
     store.save(tmp_path / "v.faiss")
     scores, ids = VectorStore.load(tmp_path / "v.faiss").search(queries, 10)
     expected = brute_force(base, queries, 10)
-    for got, want, s, q in zip(ids, expected, scores, queries):
+    for got, want, s, q in zip(ids, expected, scores, queries, strict=True):
         assert list(got) == list(want)
         np.testing.assert_allclose(s, base[got] @ q, rtol=1e-5, atol=1e-5)
 
@@ -34,7 +34,7 @@ def test_hnsw_above_threshold_has_high_recall():
     assert store.kind == "hnsw"
     _, ids = store.search(queries, 10)
     expected = brute_force(base, queries, 10)
-    recall = np.mean([len(set(g) & set(w)) / 10 for g, w in zip(ids, expected)])
+    recall = np.mean([len(set(g) & set(w)) / 10 for g, w in zip(ids, expected, strict=True)])
     assert recall >= 0.9
 
 
