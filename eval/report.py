@@ -99,8 +99,8 @@ def _latency_bars(ax, result: EvalResult) -> None:
         xs = [s + (i - (len(result.variants) - 1) / 2) * width for s in range(len(stages))]
         p50 = [v.latency_ms.get(stage, {}).get("p50", 0.0) for stage in stages]
         p95 = [v.latency_ms.get(stage, {}).get("p95", 0.0) for stage in stages]
-        ax.bar(xs, p50, width, label=v.name, yerr=[[0.0] * len(stages), [max(b - a, 0) for a, b in zip(p50, p95)]],
-               capsize=2)
+        whiskers = [[0.0] * len(stages), [max(high - mid, 0.0) for mid, high in zip(p50, p95, strict=True)]]
+        ax.bar(xs, p50, width, label=v.name, yerr=whiskers, capsize=2)
     ax.set_xticks(range(len(stages)), stages, rotation=20)
     ax.set(title="latency per stage (bar p50, whisker p95)", ylabel="ms")
     if any(v.latency_ms for v in result.variants):

@@ -161,9 +161,10 @@ def command_line(
 
 
 def corpus_key(dataset: Dataset) -> str:
-    """``f"{name}-{hash}"``: the cache folder name, changing whenever any document's id, title or text does."""
+    """``f"{name}-{hash}"``: the cache folder name; it changes whenever a document's id, title or text
+    does."""
     if dataset.documents is None:
-        raise ValueError(f"dataset {dataset.name!r} uses the seeds corpus; it has no corpus of its own to key")
+        raise ValueError(f"dataset {dataset.name!r} uses the seeds corpus; it has no corpus of its own")
     digest = hashlib.sha256()
     for doc in dataset.documents:
         for part in (doc.doc_id, doc.title, doc.text):
@@ -215,9 +216,12 @@ def doc_ranking(hits: Sequence[Hit], n: int = TOP_DOCS) -> list[str]:
     return list(ranked)
 
 
-def search_documents(retriever: Retriever, question: str, method: str, *, n: int = TOP_DOCS) -> list[str]:
-    """The top ``n`` distinct documents for ``question``, fetching more chunks while documents repeat."""
-    depth = min(CHUNK_DEPTH, max(retriever.size, 1))
+def search_documents(
+    retriever: Retriever, question: str, method: str, *, n: int = TOP_DOCS, depth: int = CHUNK_DEPTH
+) -> list[str]:
+    """The top ``n`` distinct documents for ``question``: ``depth`` chunks first, twice as many while
+    repeated documents leave the top ``n`` short and the index has more."""
+    depth = min(depth, max(retriever.size, 1))
     while True:
         hits = retriever.search(question, depth, method=method)
         ranking = doc_ranking(hits, n)
@@ -227,7 +231,12 @@ def search_documents(retriever: Retriever, question: str, method: str, *, n: int
 
 
 def run_retrieval(
-    retriever: Retriever, examples: Sequence[QAExample], method: str, *, progress: bool = False, label: str = ""
+    retriever: Retriever,
+    examples: Sequence[QAExample],
+    method: str,
+    *,
+    progress: bool = False,
+    label: str = "",
 ) -> tuple[dict[str, dict[str, float]], list[dict[str, float]]]:
     """(run, timings): the document ranking of every example with gold documents, in BEIR's run shape with
     scores ``1 / rank`` (so ties cannot reorder it), and the seconds each search took."""
@@ -244,9 +253,9 @@ def run_retrieval(
     return run, timings
 
 
-def score_retrieval(qrels: Mapping[str, Mapping[str, int]], run: Mapping[str, Mapping[str, float]]) -> tuple[
-    dict[str, float], tuple[float, ...]
-]:
+def score_retrieval(
+    qrels: Mapping[str, Mapping[str, int]], run: Mapping[str, Mapping[str, float]]
+) -> tuple[dict[str, float], tuple[float, ...]]:
     """(the `RETRIEVAL_KEYS` metrics, Recall@1..TOP_DOCS) of a document-level run."""
     metrics = retrieval_metrics(qrels, run, ks=(1, 5, TOP_DOCS))
     curve = tuple(recall_at_k(qrels, run, k) for k in range(1, TOP_DOCS + 1))
@@ -274,7 +283,7 @@ def run_answers(
 
 
 def answer_text(answer: Answer) -> str:
-    """What is scored as the prediction: the answer without its [n] markers; "" for an abstention (SQuAD v2)."""
+    """The prediction scored: the answer without its [n] markers; "" for an abstention (as in SQuAD v2)."""
     return "" if answer.abstained else _MARKER.sub("", answer.text).strip()
 
 
@@ -372,12 +381,14 @@ def load_expected(path: str | Path, run: str) -> dict:
     return runs[run]
 
 
-def regressions(result: EvalResult, expected: Mapping) -> list[str]:
-    """One line per expected score that ``result`` misses by more than the tolerance (higher is better for
-    every metric). A variant or metric that ``result`` lacks is a regression too."""
+def regressions(report: Mapping, expected: Mapping) -> list[str]:
+    """One line per expected score that the JSON ``report`` (`EvalResult.to_json`) misses by more than the
+    expected entry's tolerance; higher is better for every metric. A variant or metric that the report lacks
+    (or has as null) is a regression too. ``regressions(result.to_json(), load_expected(path, "devset"))``.
+    """
     tolerance = float(expected["tolerance"])
     failures = []
-    actual = result.to_json()["variants"]
+    actual = report["variants"]
     for name, metrics in expected["variants"].items():
         for metric, want in metrics.items():
             got = actual.get(name, {}).get(metric)
