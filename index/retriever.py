@@ -147,7 +147,7 @@ class Retriever:
 
     def encode(self, query: str) -> np.ndarray:
         """The query's unit vector (pass it to `search` to avoid encoding twice)."""
-        return self.embedder.encode([query])[0]
+        return self.embedder.encode_queries([query])[0]
 
     def search(
         self, query: str, k: int = 5, *, method: str = "default", query_vector: np.ndarray | None = None
