@@ -54,8 +54,14 @@ class Settings:
 
     @property
     def index_dir(self) -> Path:
-        """The default index of ``corpus_dir``; one per corpus folder name, under the data directory."""
-        return self.data_dir / "indexes" / self.corpus_dir.resolve().name
+        """The default index of ``corpus_dir``: one per corpus folder name and model, under the data directory.
+
+        The default model keeps the plain folder name; another model gets its own folder, so switching models
+        back and forth does not rebuild the same index each time.
+        """
+        name = self.corpus_dir.resolve().name
+        default_model = next(f.default for f in dataclasses.fields(self) if f.name == "model")
+        return self.data_dir / "indexes" / (name if self.model == default_model else f"{name}--{self.model}")
 
     @property
     def feedback_path(self) -> Path:

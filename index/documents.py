@@ -167,6 +167,7 @@ class _HTMLText(HTMLParser):
 
 def _markdown_to_text(raw: str) -> str:
     """Join soft-wrapped lines (in Markdown a line break inside a paragraph is a space); drop link syntax."""
+    raw = re.sub(r"<!--.*?-->", "", raw, flags=re.S)  # comments are markup, never content
     out: list[str] = []
     for line in raw.splitlines():
         starts_block = re.match(r"\s*(?:#|[-*+>|]\s|\d+[.)]\s|$)", line)

@@ -263,3 +263,10 @@ def test_fingerprint_changes_with_any_field(seeds: dict[str, Document]) -> None:
     assert document_fingerprint(dataclasses.replace(doc, publisher="Asia Financial")) != fingerprint
     without_metadata = read_document(SEEDS / "002_e82dffa06f5920f7.txt")
     assert document_fingerprint(without_metadata) != fingerprint
+
+
+def test_markdown_comments_are_not_content(tmp_path):
+    path = tmp_path / "law.md"
+    path.write_text("# 数据安全法\n\n<!-- INFO END -->\n\n第一条 为了规范数据处理活动。\n", encoding="utf-8")
+    doc = read_document(path)
+    assert "INFO END" not in doc.text and "第一条" in doc.text

@@ -102,3 +102,12 @@ def test_empty_corpus_gives_an_empty_index(tmp_path: Path):
 def test_missing_corpus_folder_is_a_clear_error(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="does-not-exist"):
         build_index(tmp_path / "does-not-exist", tmp_path / "index")
+
+
+def test_each_model_gets_its_own_default_index_folder(tmp_path: Path):
+    from index.config import Settings
+
+    base = Settings(data_dir=tmp_path, corpus_dir=Path("seeds"))
+    other = Settings(data_dir=tmp_path, corpus_dir=Path("seeds"), model="multilingual-e5-small")
+    assert base.index_dir == tmp_path / "indexes" / "seeds"
+    assert other.index_dir == tmp_path / "indexes" / "seeds--multilingual-e5-small"
