@@ -124,15 +124,19 @@ def header(settings: Settings) -> None:
 
 BUILD_COLUMNS = (
     "| corpus | build | documents | chunks | sentences | embedded chunks | seconds | embedded chunks/s "
-    "| store | memory |\n|---|---|---:|---:|---:|---:|---:|---:|---|---|"
+    "| texts/s | store | memory |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
 )
 
 
 def build_row(corpus: str, kind: str, report: BuildReport) -> str:
     rate = f"{report.chunks_per_second:,.1f}" if report.embedded_chunks else "-"
+    # Only a full build embeds a known number of sentences (all of them); an update's share is not reported.
+    full = report.embedded_chunks == report.chunks > 0 and report.seconds > 0
+    texts = f"{(report.chunks + report.sentences) / report.seconds:,.1f}" if full else "-"
     return (
         f"| {corpus} | {kind} | {report.documents:,} | {report.chunks:,} | {report.sentences:,} | "
-        f"{report.embedded_chunks:,} | {report.seconds:.2f} | {rate} | {report.store_kind} | {memory_note()} |"
+        f"{report.embedded_chunks:,} | {report.seconds:.2f} | {rate} | {texts} | {report.store_kind} | "
+        f"{memory_note()} |"
     )
 
 
@@ -160,7 +164,8 @@ def bench_builds(settings: Settings, bench_root: Path, *, squad: Path | None, ke
         f"{memory_note()}.")
     say()
     say("Embedded chunks/s counts chunks only, but a build also embeds every sentence (for re-scoring and "
-        "quotes), so it is a whole-build rate. No-op = nothing changed; 1 changed = one document edited.")
+        "quotes), so it is a whole-build rate; texts/s counts chunks + sentences (full builds only). "
+        "No-op = nothing changed; 1 changed = one document edited.")
     say()
     say(BUILD_COLUMNS)
     seeds_dir = REPO_ROOT / "seeds"
