@@ -36,7 +36,7 @@ import numpy as np
 from .chunking import chunk_document
 from .documents import Skipped, document_fingerprint, read_corpus
 from .embedding import Embedder, load_embedder
-from .keyword import KeywordIndex
+from .keyword import TOKENIZER_ID, KeywordIndex
 from .records import Chunk, Document, Sentence
 from .store import VectorStore
 
@@ -242,6 +242,7 @@ def _write(
         "metric": "inner_product",
         "normalized": True,
         "chunker": settings,
+        "keyword_tokenizer": TOKENIZER_ID,
         "store": store.kind if store else "empty",
         "documents": fingerprints,
         "n_documents": len(documents),
@@ -282,9 +283,10 @@ def _unchanged_manifest(
         manifest = json.loads((index_dir / "manifest.json").read_text())
     except (OSError, ValueError):
         return None
-    same = (manifest.get("format"), manifest.get("model"), manifest.get("chunker"), manifest.get("documents")) == (
-        FORMAT_VERSION, model, settings, fingerprints,
-    )
+    same = (
+        manifest.get("format"), manifest.get("model"), manifest.get("chunker"), manifest.get("keyword_tokenizer"),
+        manifest.get("documents"),
+    ) == (FORMAT_VERSION, model, settings, TOKENIZER_ID, fingerprints)
     n_chunks = manifest.get("n_chunks", 0)
     expected_store = "empty" if not fingerprints else ("hnsw" if n_chunks > ann_threshold else "flat")
     if not same or manifest.get("store") != expected_store:

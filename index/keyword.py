@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import re
@@ -27,6 +28,12 @@ _STOPWORDS = frozenset(
     "of on or our so than that the their them then there these they this to was we were what when where which "
     "who whom why will with would you your about any one also just us we".split()
 )
+
+
+# Changes whenever tokenization changes, so that indexes built with other tokens get their BM25 rebuilt.
+TOKENIZER_ID = hashlib.sha256(
+    "|".join([_WORD.pattern, _CJK.pattern, "english-snowball", *sorted(_STOPWORDS)]).encode()
+).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)

@@ -111,3 +111,15 @@ def test_each_model_gets_its_own_default_index_folder(tmp_path: Path):
     other = Settings(data_dir=tmp_path, corpus_dir=Path("seeds"), model="multilingual-e5-small")
     assert base.index_dir == tmp_path / "indexes" / "seeds"
     assert other.index_dir == tmp_path / "indexes" / "seeds--multilingual-e5-small"
+
+
+def test_a_new_keyword_tokenizer_rebuilds_bm25_but_reuses_the_vectors(corpus_copy: Path, tmp_path: Path):
+    index_dir = tmp_path / "index"
+    build_index(corpus_copy, index_dir)
+    manifest_path = index_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["keyword_tokenizer"] = "older-tokens"
+    manifest_path.write_text(json.dumps(manifest))
+    report = build_index(corpus_copy, index_dir)
+    assert report.embedded_chunks == 0
+    assert json.loads(manifest_path.read_text())["keyword_tokenizer"] != "older-tokens"
