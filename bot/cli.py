@@ -108,17 +108,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _index_build(args: argparse.Namespace, settings: Settings) -> int:
     from index.builder import build_index
+    from index.default import build_options
 
     index_dir = args.index or settings.index_dir
-    report = build_index(
-        settings.corpus_dir,
-        index_dir,
-        model=settings.model,
-        chunk_tokens=settings.chunk_tokens,
-        overlap_sentences=settings.overlap_sentences,
-        ann_threshold=settings.ann_threshold,
-        progress=not args.no_progress and sys.stderr.isatty(),
-    )
+    progress = not args.no_progress and sys.stderr.isatty()
+    report = build_index(settings.corpus_dir, index_dir, progress=progress, **build_options(settings))
     for skipped in report.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
     state = "up to date" if report.up_to_date else (

@@ -179,21 +179,14 @@ def open_dataset_index(dataset: Dataset, settings: Settings, *, progress: bool =
     ``settings.data_dir / "eval-cache" / corpus_key(dataset)`` (built once; later runs reuse it at no cost).
     """
     from index.builder import build_from_documents
-    from index.default import open_index, retrieval_params
+    from index.default import build_options, open_index, retrieval_params
     from index.retriever import Retriever
 
     if dataset.documents is None:
         return open_index(settings, progress=progress)
     index_dir = settings.data_dir / "eval-cache" / corpus_key(dataset)
     report = build_from_documents(
-        dataset.documents,
-        index_dir,
-        model=settings.model,
-        chunk_tokens=settings.chunk_tokens,
-        overlap_sentences=settings.overlap_sentences,
-        ann_threshold=settings.ann_threshold,
-        progress=progress,
-        source=dataset.name,
+        dataset.documents, index_dir, progress=progress, source=dataset.name, **build_options(settings)
     )
     if not report.up_to_date:
         logger.info("indexed %s: %d chunks in %.0fs", dataset.name, report.chunks, report.seconds)

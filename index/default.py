@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from .builder import build_index
 from .config import Settings
@@ -28,17 +29,19 @@ def retrieval_params(settings: Settings) -> RetrievalParams:
     )
 
 
+def build_options(settings: Settings) -> dict[str, Any]:
+    """The keyword arguments of `build_index` / `build_from_documents` that `Settings` controls."""
+    return {
+        "model": settings.model,
+        "chunk_tokens": settings.chunk_tokens,
+        "overlap_sentences": settings.overlap_sentences,
+        "ann_threshold": settings.ann_threshold,
+    }
+
+
 def open_index(settings: Settings, *, progress: bool = False) -> Retriever:
     """Bring the index of ``settings.corpus_dir`` up to date (only changed documents are embedded), then load it."""
-    report = build_index(
-        settings.corpus_dir,
-        settings.index_dir,
-        model=settings.model,
-        chunk_tokens=settings.chunk_tokens,
-        overlap_sentences=settings.overlap_sentences,
-        ann_threshold=settings.ann_threshold,
-        progress=progress,
-    )
+    report = build_index(settings.corpus_dir, settings.index_dir, progress=progress, **build_options(settings))
     for skipped in report.skipped:
         logger.warning("skipped %s: %s", skipped.path, skipped.reason)
     return Retriever.load(settings.index_dir, params=retrieval_params(settings))

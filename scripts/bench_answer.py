@@ -58,25 +58,16 @@ def summary_row(label: str, ms: Sequence[float]) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=200, help="timed answer() calls (default 200)")
-    parser.add_argument(
-        "--torch-threads", type=int, default=None,
-        help="torch intra-op threads (default: torch's own choice, as the product runs); 1 shows the effect of "
-        "another job sharing the CPUs",
-    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO (index build, abstentions)")
     args = parser.parse_args(argv)
     if args.calls < 1:
         parser.error(f"--calls {args.calls} must be >= 1")
-    if args.torch_threads is not None and args.torch_threads < 1:
-        parser.error(f"--torch-threads {args.torch_threads} must be >= 1")
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     import torch
 
-    if args.torch_threads:
-        torch.set_num_threads(args.torch_threads)
     settings = Settings.from_env()
     say("# regbot answer() benchmark (extractive)")
     say()

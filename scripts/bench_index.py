@@ -331,27 +331,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--synthetic-size", type=int, default=100_000, help="vectors in the synthetic point")
     parser.add_argument("--seed", type=int, default=13, help="numpy seed of the synthetic point")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark's index folders")
-    parser.add_argument(
-        "--torch-threads", type=int, default=None,
-        help="torch intra-op threads (default: torch's own choice, as the product runs); 1 shows the effect of "
-        "another job sharing the CPUs",
-    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO (builds, progress)")
     args = parser.parse_args(argv)
     if args.queries < 1:
         parser.error(f"--queries {args.queries} must be >= 1")
-    if args.torch_threads is not None and args.torch_threads < 1:
-        parser.error(f"--torch-threads {args.torch_threads} must be >= 1")
     if not args.skip_squad and not args.squad.is_file():
         parser.error(f"--squad {args.squad} does not exist (or pass --skip-squad)")
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    if args.torch_threads:
-        import torch
-
-        torch.set_num_threads(args.torch_threads)
     settings = Settings.from_env()
     bench_root = settings.data_dir / "bench"
     bench_root.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,8 @@ def main() -> None:
         other = abstain_reason(example.question, picked, retriever, threshold=-1.0)
         top = picked[0].score if picked and other is None else -1.0
         cited = {c.doc_id for c in answer.citations}
-        rows.append((example, top, contains_answer(answer.text, example.answers), bool(cited & set(example.gold_doc_ids)), other))
+        has_fact = contains_answer(answer.text, example.answers)
+        rows.append((example, top, has_fact, bool(cited & set(example.gold_doc_ids)), other))
     answerable = [r for r in rows if r[0].answerable]
     unanswerable = [r for r in rows if not r[0].answerable]
     print(f"{len(answerable)} answerable, {len(unanswerable)} unanswerable questions")

@@ -3,8 +3,9 @@
     .venv/bin/python scripts/tune_fusion.py [--squad ../shared/benchmarks/squad-dev-v1.1.json]
 
 The 2,067 dev paragraphs form a closed corpus. The evaluation sample is the one `regbot eval --format squad
---limit 2000` scores (seed 13); 1,000 other questions (seed 7) tune the weights, so the reported numbers are not tuned on themselves. Metrics are at paragraph level
-(gold paragraph Recall@5, MRR@10). Prints a table; asserts nothing.
+--limit 2000` scores (seed 13); 1,000 other questions (seed 7) tune the weights, so the reported numbers are
+not tuned on themselves. Metrics are at paragraph level (gold paragraph Recall@5, MRR@10). Prints a table;
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ def doc_ranking(retriever: Retriever, rows: np.ndarray, scores: np.ndarray, dept
 
 
 def score(rankings: list[list[str]], gold: list[str]) -> tuple[float, float]:
-    recall = np.mean([g in r[:5] for r, g in zip(rankings, gold)])
-    mrr = np.mean([1.0 / (r.index(g) + 1) if g in r[:10] else 0.0 for r, g in zip(rankings, gold)])
+    recall = np.mean([g in r[:5] for r, g in zip(rankings, gold, strict=True)])
+    mrr = np.mean([1.0 / (r.index(g) + 1) if g in r[:10] else 0.0 for r, g in zip(rankings, gold, strict=True)])
     return float(recall), float(mrr)
 
 
@@ -62,14 +63,14 @@ def main() -> None:
     for name, items in splits.items():
         vectors = retriever.embedder.encode([e.question for e in items], batch_size=128)
         pools[name] = []
-        for example, vector in zip(items, vectors):
+        for example, vector in zip(items, vectors, strict=True):
             pool = retriever.candidates(retriever.check_query(example.question), vector)
             bm25_only = retriever.search(example.question, 30, method="bm25")
             pools[name].append((pool, retriever.best_sentence(vector, pool.rows), [h.doc_id for h in bm25_only]))
 
     def evaluate(name: str, fusion: str, dense_weight: float, rescore_weight: float) -> tuple[float, float]:
         rankings, gold = [], []
-        for (pool, best, _), example in zip(pools[name], splits[name]):
+        for (pool, best, _), example in zip(pools[name], splits[name], strict=True):
             fused = combine(pool, fusion, dense_weight, best, rescore_weight)
             rankings.append(doc_ranking(retriever, pool.rows, fused))
             gold.append(example.gold_doc_ids[0])
