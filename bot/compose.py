@@ -26,12 +26,14 @@ from index.keyword import tokenize
 from index.records import Chunk, Hit, Sentence
 from index.retriever import Retriever
 
-from .abstain import expected_answer_type, has_answer_type
+from .abstain import expected_answer_type, has_answer_type, question_names
 from .records import Citation
 
 SIMILARITY_WEIGHT = 0.6
 # A sentence that holds what the question asks for (an amount for "how much") is likelier the answer.
 ANSWER_TYPE_BONUS = 0.1
+# A sentence that names everything the question names ("is Pinduoduo one of...") is about the right thing.
+NAME_BONUS = 0.1
 # Sentences that are too short to state a fact (datelines, headings) or are list debris.
 MIN_SENTENCE_CHARS = 25
 # A second or third quote must come close to the best one, or it dilutes the answer.
@@ -87,6 +89,8 @@ def score_sentences(
                for g in groups]
     total = sum(weights)
     kind = expected_answer_type(question)
+    names = [set(tokenize(n)) for n in question_names(question) if n.upper() not in ACRONYMS]
+    names = [n for n in names if n]
     seen: set[tuple[str, int]] = set()
     scored: list[ScoredSentence] = []
     for rank, hit in enumerate(hits):
@@ -103,6 +107,8 @@ def score_sentences(
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
             if kind and has_answer_type(sentence.text, kind):
                 score += ANSWER_TYPE_BONUS
+            if names and all(n <= tokens for n in names):
+                score += NAME_BONUS
             scored.append(ScoredSentence(sentence, hit.chunk, vector, float(similarity), overlap, score, rank))
     scored.sort(key=lambda s: (-s.score, s.rank, s.sentence.start))
     return scored

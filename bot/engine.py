@@ -57,7 +57,7 @@ class AnswerEngine:
         method: str = "default",
         k: int = 5,
         max_quotes: int = 3,
-        abstain_threshold: float = 0.34,
+        abstain_threshold: float = 0.40,
         generator: Generator | None = None,
     ) -> None:
         if k < 1 or max_quotes < 1:

@@ -43,7 +43,7 @@ class Settings:
     k: int = 5
     # Answering.
     max_quotes: int = 3
-    abstain_threshold: float = 0.34
+    abstain_threshold: float = 0.40
     llm_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""

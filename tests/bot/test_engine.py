@@ -45,6 +45,10 @@ def test_every_dev_question_gets_exact_quotes_and_consistent_markers(engine):
         ("How many tech companies did the ministry summon?", "12", "001_7516783149c43d0d"),
         ("When does the Data Security Law take effect?", "September 1", "001_7516783149c43d0d"),
         ("Which firms need a security review before listing overseas?", "1 million users", "002_e82dffa06f5920f7"),
+        # The sentence naming what the question names wins over one that shares more common words.
+        ("is Pinduoduo one of the companies the ministry summoned?", "Pinduoduo", "001_7516783149c43d0d"),
+        # A "who" question prefers the sentence with a person's name.
+        ("Who heads the CAC's cybersecurity coordination bureau?", "Sun Weimin", "002_e82dffa06f5920f7"),
     ],
 )
 def test_on_topic_questions_are_answered_from_the_article_that_states_the_fact(engine, question, fact, doc_id):
