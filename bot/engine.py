@@ -95,11 +95,11 @@ class AnswerEngine:
         vector = self.retriever.encode(query)
         hits = self.retriever.search(query, self.k, method=self.method, query_vector=vector)
         retrieved = time.perf_counter()
-        if query == self.retriever.check_query(question):
+        own = self.retriever.check_query(question)
+        if query == own:
             scored = score_sentences(question, vector, hits, self.retriever)
         else:
             # A follow-up: its subject came from the context (retrieval above), but what it asks for is its own.
-            own = self.retriever.check_query(question)
             focus = FOLLOW_UP_FOCUS * self.retriever.encode(own) + (1 - FOLLOW_UP_FOCUS) * vector
             scored = score_sentences(question, focus / np.linalg.norm(focus), hits, self.retriever)
         picked = select_sentences(scored, max_quotes=self.max_quotes)
