@@ -166,3 +166,8 @@ def with_context(question: str, context: Sequence[str]) -> str:
     if _FOLLOW_UP.match(question) or points_back:
         return f"{context[-1]} {question}"
     return question
+
+
+def default_engine(settings: Settings | None = None) -> AnswerEngine:
+    """An engine over the process-wide default retriever (reloaded when the index changes on disk)."""
+    return AnswerEngine.from_settings(settings or Settings.from_env())

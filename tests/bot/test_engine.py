@@ -103,3 +103,12 @@ def test_json_shape(engine):
     assert set(payload) == {"question", "answer", "abstained", "mode", "citations", "closest", "timings_ms"}
     assert set(payload["citations"][0]) == {"n", "doc_id", "chunk_id", "title", "publisher", "quote", "start", "end"}
     assert payload["closest"] == []
+
+
+def test_the_module_level_answer_uses_the_default_index():
+    from bot import answer
+
+    result = answer("How much was Didi fined?")
+    assert "$1.2 billion" in result.text and result.citations
+    with pytest.raises(ValueError, match="nothing"):
+        answer("   ")
