@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +71,7 @@ class BuildReport:
         return self.embedded_chunks / self.seconds if self.seconds > 0 else 0.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class _DocPart:
     """One document's share of the index: its chunks, sentences and their vectors."""
 
@@ -118,7 +118,7 @@ def build_index(
         progress=progress,
         source=str(Path(corpus_dir).resolve()),
     )
-    return BuildReport(**{**asdict(report), "index_dir": report.index_dir, "skipped": tuple(skipped)})
+    return replace(report, skipped=tuple(skipped))
 
 
 def build_from_documents(
