@@ -1,11 +1,16 @@
 """Deciding that the sources do not answer a question.
 
-Three checks, each of which names its reason (kept in logs and useful when tuning):
+Four checks, each of which names its reason (kept in logs and useful when tuning):
 
-1. the question names something the corpus never mentions (a capitalised name or an acronym with no
-   occurrence in any indexed passage: "GDPR", "Guizhou", "PCPD"): the sources cannot be about it;
+1. the question names something the corpus never mentions: a capitalised name or an acronym with no
+   occurrence in any indexed passage ("GDPR", "Guizhou", "PCPD"), or a law or body whose full name never
+   occurs ("the Cybersecurity Law" when the articles only discuss the Data Security Law): the sources cannot
+   be about it, and answering about a different law is the worst mistake a regulation bot can make;
 2. the best sentence scores below the calibrated threshold (similarity plus key-term overlap);
-3. the question asks for an amount, a number, a duration or a date and the best sentence holds none.
+3. the question asks for an amount, a count, a duration, a date or an article number and the best sentence
+   holds none ("how many hours" is not answered by "$1.2 billion");
+4. such a fact question names its subject ("How much was Alibaba fined?") and the passage of the best
+   sentence never mentions it: the amount found belongs to someone else.
    (A "who" question's person type only helps choose sentences: names are too varied to refuse on.)
 
     reason = abstain_reason(question, picked, retriever, threshold=0.4)
@@ -36,9 +41,6 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?"
 )
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.I)
-_DURATION = re.compile(
-    rf"\d|\b(?:{_NUMBER_WORDS}|a|an|several|many|few)\s+(?:years?|months?|weeks?|days?|hours?|decades?)\b", re.I
-)
 _DATE = re.compile(
     r"\b(?:19|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s*\d|"
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
@@ -46,9 +48,27 @@ _DATE = re.compile(
     r"\b(?:last|this|next)\s+(?:week|month|year)\b|\bago\b|\bin\s+(?:19|20)\d\d\b",
     re.I,
 )
+# Money, so that a count ("how many violations") is not answered by a fine ("$1.2 billion").
+_MONEY = re.compile(
+    r"[$€£¥]\s?\d[\d,.]*(?:\s?(?:billion|million|thousand|bn|m)\b)?|"
+    r"\b\d[\d,.]*\s?(?:billion|million|thousand)?\s?(?:yuan|dollars?|euros?|rmb)\b",
+    re.I,
+)
+# "how long" is answered by a number of units, not by any digit ("September 1").
+_DURATION = re.compile(
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:hours?|days?|weeks?|months?|years?|decades?)\b|"
+    r"\bsince\b|\buntil\b",
+    re.I,
+)
+_ARTICLE = re.compile(r"\b(?:article|art\.|section|clause|paragraph)\s*\d+|第[\d一二三四五六七八九十百零]+条", re.I)
+_ASKS_ARTICLE = re.compile(
+    r"\b(?:which|what)\s+(?:article|section|clause|provision)s?\b|第几条|哪一?条", re.I
+)
 _ASKS_AMOUNT = re.compile(r"\bhow much\b|\bwhat (?:was|is|were) the (?:fine|penalty)\b|\bpercentage\b", re.I)
 _ASKS_NUMBER = re.compile(r"\bhow many\b|\bwhat (?:number|share)\b", re.I)
-_ASKS_DURATION = re.compile(r"\bhow long\b", re.I)
+_ASKS_DURATION = re.compile(
+    r"\bhow long\b|\bhow soon\b|\bhow many (?:hours|days|weeks|months|years|decades)\b|\bwithin how\b", re.I
+)
 _ASKS_PERSON = re.compile(
     r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert)\b", re.I
 )
@@ -59,26 +79,39 @@ _PERSON = re.compile(
 _ASKS_DATE = re.compile(r"^\s*when\b|\bwhat (?:year|date|day|month)\b|\bsince when\b", re.I)
 
 
+# Kinds of fact whose absence from the best sentence means the question is not answered.
+FACT_KINDS = ("article", "amount", "duration", "number", "date")
+# Named laws and bodies: a question about one of them must not be answered from another one.
+_BODY = re.compile(
+    r"\b((?:[A-Z][\w'’-]*\s+)+(?:Law|Act|Regulations?|Measures|Provisions|Bureau|Administration|Ministry|"
+    r"Commission|Agency|Authority|Court|Council|Department))\b"
+)
+_LAW_HEAD = re.compile(r"\b(?:Law|Act|Regulations?|Measures|Provisions)$")
+
+
 def expected_answer_type(question: str) -> str | None:
-    """ "amount", "number", "duration" or "date" when the question asks for one, else None."""
-    if _ASKS_AMOUNT.search(question):
-        return "amount"
-    if _ASKS_NUMBER.search(question):
-        return "number"
-    if _ASKS_DURATION.search(question):
-        return "duration"
-    if _ASKS_DATE.search(question):
-        return "date"
-    if _ASKS_PERSON.search(question):
-        return "person"
+    """ "article", "amount", "duration", "number", "date" or "person" when the question asks for one."""
+    for kind, pattern in (
+        ("article", _ASKS_ARTICLE),
+        ("amount", _ASKS_AMOUNT),
+        ("duration", _ASKS_DURATION),  # before "number": "how many hours"
+        ("number", _ASKS_NUMBER),
+        ("date", _ASKS_DATE),
+        ("person", _ASKS_PERSON),
+    ):
+        if pattern.search(question):
+            return kind
     return None
 
 
 def has_answer_type(text: str, kind: str | None) -> bool:
     if kind is None:
         return True
-    pattern = {"amount": _AMOUNT, "number": _NUMBER, "duration": _DURATION, "date": _DATE, "person": _PERSON}[kind]
-    return bool(pattern.search(text))
+    if kind == "number":
+        # A count is not a sum of money or a year: "how many violations" is not answered by "$1.2 billion".
+        return bool(_NUMBER.search(_DATE.sub(" ", _MONEY.sub(" ", text))))
+    patterns = {"article": _ARTICLE, "amount": _AMOUNT, "duration": _DURATION, "date": _DATE, "person": _PERSON}
+    return bool(patterns[kind].search(text))
 
 
 def question_names(question: str) -> list[str]:
@@ -93,15 +126,37 @@ def question_names(question: str) -> list[str]:
 
 
 def unknown_names(question: str, retriever: Retriever) -> list[str]:
-    """Names and acronyms of the question that occur in no indexed passage."""
+    """Names, acronyms and full names of laws and bodies in the question that occur in no indexed passage."""
     unknown = []
     for word in question_names(question):
-        if word.upper() in ACRONYMS:
-            continue  # searched under its expansion, which the corpus may well use
+        expansion = ACRONYMS.get(word.upper())
+        if expansion:
+            # Searched under its expansion; a law's full name must occur ("CSL" is not the Data Security Law).
+            if _LAW_HEAD.search(expansion) and not retriever.knows(word.lower()) and not retriever.mentions(expansion):
+                unknown.append(word)
+            continue
         tokens = tokenize(word)
         if tokens and not any(retriever.knows(t) for t in tokens):
             unknown.append(word)
-    return unknown
+    for match in _BODY.finditer(question):
+        words = match.group(1).split()
+        # "Does Data Security Law ...": a leading capitalised word may only start the sentence.
+        if not any(retriever.mentions(" ".join(words[i:])) for i in range(len(words) - 1)):
+            unknown.append(" ".join(words))
+    return list(dict.fromkeys(unknown))
+
+
+def missing_subject(question: str, best: ScoredSentence) -> list[str]:
+    """Names of a fact question that the best sentence's passage never mentions ("Alibaba" for a Didi fine)."""
+    passage = set(tokenize(best.chunk.text))
+    missing = []
+    for word in question_names(question):
+        if word.upper() in ACRONYMS:
+            continue  # spelled out or abbreviated, and usually the regulator rather than the subject
+        tokens = tokenize(word)
+        if tokens and not all(t in passage for t in tokens):
+            missing.append(word)
+    return missing
 
 
 def abstain_reason(
@@ -116,7 +171,11 @@ def abstain_reason(
     if picked[0].score < threshold:
         return f"best sentence scores {picked[0].score:.2f} < {threshold:.2f}"
     kind = expected_answer_type(question)
-    if kind in ("amount", "number", "duration", "date") and not has_answer_type(picked[0].sentence.text, kind):
-        # Only the best sentence counts: a secondary quote with an amount is usually about something else.
-        return f"the question asks for a {kind} and the best sentence states none"
+    if kind in FACT_KINDS:
+        if not has_answer_type(picked[0].sentence.text, kind):
+            # Only the best sentence counts: a secondary quote with an amount is usually about something else.
+            return f"the question asks for a {kind} and the best sentence states none"
+        missing = missing_subject(question, picked[0])
+        if missing:
+            return f"the question asks for a {kind} about {', '.join(missing)}; the best passage is about another"
     return None

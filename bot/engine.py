@@ -109,7 +109,7 @@ class AnswerEngine:
             logger.info("abstaining on %r: %s", question, reason)
             timings["compose"] = time.perf_counter() - retrieved
             timings["total"] = time.perf_counter() - started
-            return Answer(question, ABSTAIN_TEXT, (), True, tuple(hits[:3]), "extractive", timings)
+            return Answer(question, ABSTAIN_TEXT, (), True, tuple(hits[:3]), "extractive", timings, reason)
         text, citations, mode = None, [], "extractive"
         if self.generator is not None:
             try:

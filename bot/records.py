@@ -40,7 +40,8 @@ class Answer:
 
     ``text`` carries ``[n]`` markers numbered 1..len(citations). When ``abstained`` is true, ``text`` says the
     sources do not cover the question, ``citations`` is empty and ``closest`` lists the nearest passages
-    (shown as "closest sources", never as support). ``timings`` maps stage name to seconds.
+    (shown as "closest sources", never as support) and ``reason`` says why, for logs and evaluators
+    (e.g. "the sources never mention: Cybersecurity Law"). ``timings`` maps stage name to seconds.
     """
 
     question: str
@@ -50,6 +51,7 @@ class Answer:
     closest: tuple[Hit, ...] = ()
     mode: str = "extractive"
     timings: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    reason: str = ""
 
 
 def answer_as_dict(answer: Answer) -> dict:
@@ -58,6 +60,7 @@ def answer_as_dict(answer: Answer) -> dict:
         "question": answer.question,
         "answer": answer.text,
         "abstained": answer.abstained,
+        "abstain_reason": answer.reason,
         "mode": answer.mode,
         "citations": [
             {

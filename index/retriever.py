@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,7 @@ class Retriever:
         self._store = store
         self._keyword = keyword
         self._row_of = {c.id: i for i, c in enumerate(chunks)}
+        self._corpus_text: str | None = None  # built on first `mentions`
 
     @classmethod
     def load(cls, index_dir: Path, *, params: RetrievalParams | None = None) -> Retriever:
@@ -140,6 +142,12 @@ class Retriever:
     def knows(self, term: str) -> bool:
         """Whether a keyword token (see `keyword.tokenize`) occurs anywhere in the indexed chunks."""
         return self._keyword is not None and self._keyword.knows(term)
+
+    def mentions(self, phrase: str) -> bool:
+        """Whether ``phrase`` occurs in some indexed document, ignoring case, spacing and apostrophe style."""
+        if self._corpus_text is None:
+            self._corpus_text = "\n".join(_plain(d.text) for d in self.documents.values())
+        return _plain(phrase) in self._corpus_text
 
     def idf(self, term: str) -> float:
         """Rarity of a keyword token in the indexed chunks (0 for an empty index)."""
@@ -233,6 +241,10 @@ def combine(
     if best_sentence is not None and rescore_weight > 0:
         fused = rescore(fused, best_sentence, weight=rescore_weight)
     return fused
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower().replace("’", "'"))
 
 
 def _fix(index_dir: Path) -> str:

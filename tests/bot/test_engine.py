@@ -76,6 +76,39 @@ def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, qu
     assert 1 <= len(answer.closest) <= 3
 
 
+@pytest.mark.parametrize(
+    "question, why",
+    [
+        # The articles discuss the Data Security Law only: never answer a CSL question from it.
+        ("Does the Cybersecurity Law require data to be stored in China?", "never mention: Cybersecurity Law"),
+        ("What does the CSL say about data localisation?", "never mention: CSL"),
+        # The fine in the best passage is Didi's, not Alibaba's.
+        ("How much was Alibaba fined?", "about Alibaba"),
+        # "$1.2 billion" is not a count, "September 1" not a duration, and no article number is quoted.
+        ("How many separate violations did the CAC list against Didi?", "asks for a number"),
+        ("How many hours do we have to report a data breach to the CAC?", "asks for a duration"),
+        ("Which article of the Data Security Law defines core data?", "asks for a article"),
+    ],
+)
+def test_near_misses_are_abstained_on_with_the_reason(engine, question, why):
+    answer = engine.answer(question)
+    assert answer.abstained
+    assert why in answer.reason
+
+
+def test_the_checks_that_catch_near_misses_let_their_answerable_twins_through(engine):
+    for question, fact in [
+        ("Does the Data Security Law apply to core data sent overseas?", "core data"),
+        ("How many tech companies did MIIT summon?", "12"),
+        ("How much was Didi fined?", "$1.2 billion"),
+        ("how long have businesses been stuck trying to get data out of China?", "over a year"),
+    ]:
+        answer = engine.answer(question)
+        assert not answer.abstained, (question, answer.reason)
+        assert fact in answer.text
+        assert answer.reason == ""
+
+
 def test_a_follow_up_uses_the_question_it_follows(engine):
     answer = engine.answer("and what was the fine?", context=["What happened to Didi?"])
     assert not answer.abstained
@@ -100,7 +133,7 @@ def test_control_characters_are_removed_and_a_huge_question_still_answers(engine
 
 def test_json_shape(engine):
     payload = json.loads(json.dumps(answer_as_dict(engine.answer("How much was Didi fined?"))))
-    assert set(payload) == {"question", "answer", "abstained", "mode", "citations", "closest", "timings_ms"}
+    assert set(payload) == {"question", "answer", "abstained", "abstain_reason", "mode", "citations", "closest", "timings_ms"}
     assert set(payload["citations"][0]) == {"n", "doc_id", "chunk_id", "title", "publisher", "quote", "start", "end"}
     assert payload["closest"] == []
 
