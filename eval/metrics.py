@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 import string
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
@@ -203,17 +204,24 @@ def contains_answer(text: str, golds: Sequence[str]) -> bool:
     """True when some normalised gold answer occurs in the normalised ``text`` as whole tokens.
 
     Matching is on token boundaries so that "12" does not match "120" or "2012"; golds that normalise to
-    nothing (e.g. "the") never match.
+    nothing (e.g. "the") never match. Unlike EM and F1, which keep SQuAD's official ASCII-only rule so that
+    their numbers compare with published ones, typographic punctuation counts as punctuation here: news text
+    quotes with “curly” marks, and ``”affectionate”`` contains "affectionate".
 
     >>> contains_answer("Didi was fined $1.2 billion last month.", ["$1.2 billion"])
     True
     """
-    haystack = f" {normalize_answer(text)} "
+    haystack = f" {normalize_answer(_ascii_punctuation(text))} "
     for gold in golds:
-        needle = normalize_answer(gold)
+        needle = normalize_answer(_ascii_punctuation(gold))
         if needle and f" {needle} " in haystack:
             return True
     return False
+
+
+def _ascii_punctuation(text: str) -> str:
+    """Every Unicode punctuation mark (curly quotes, dashes, CJK marks) as a space."""
+    return "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text)
 
 
 # --- citations ----------------------------------------------------------------------------------------------

@@ -187,6 +187,15 @@ def test_contains_answer_matches_whole_normalised_tokens():
     assert not contains_answer("anything", [])
 
 
+def test_contains_answer_treats_typographic_quotes_as_punctuation():
+    assert contains_answer("it seeks an ”affectionate” relationship", ["affectionate"])
+    assert contains_answer("China’s ‘unprecedented’ crackdown", ["unprecedented", "x"])
+    assert contains_answer("China’s rules", ["China's rules"])
+    assert not contains_answer("it seeks an ”affectionate” relationship", ["affection"])
+    # "$1.2" must not contain "12" (SQuAD's rule alone glues the digits together).
+    assert not contains_answer("fined $1.2 billion", ["12"])
+
+
 # --- citations ---------------------------------------------------------------------------------------------
 
 CITED = [
