@@ -35,7 +35,9 @@ _NAME = re.compile(r"(?<![\w'’])([A-Z][\w&'’.-]*[\w]|[A-Z]{2,})")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][\w'’-]*)")
 
 _AMOUNT = re.compile(
-    r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:%|percent|yuan|dollars?|euros?|billion|million|thousand|bn|m)\b", re.I
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:%|percent|yuan|dollars?|euros?|billion|million|thousand|bn|m)\b|"
+    r"\b(?:billions|millions|thousands|hundreds) of (?:dollars|yuan|euros)\b",
+    re.I,
 )
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?"
@@ -64,7 +66,7 @@ _ARTICLE = re.compile(r"\b(?:article|art\.|section|clause|paragraph)\s*\d+|第[\
 _ASKS_ARTICLE = re.compile(
     r"\b(?:which|what)\s+(?:article|section|clause|provision)s?\b|第几条|哪一?条", re.I
 )
-_ASKS_AMOUNT = re.compile(r"\bhow much\b|\bwhat (?:was|is|were) the (?:fine|penalty)\b|\bpercentage\b", re.I)
+_ASKS_AMOUNT = re.compile(r"\bhow much\b(?! of an?\b)|\bwhat (?:was|is|were) the (?:fine|penalty)\b|\bpercentage\b", re.I)
 _ASKS_NUMBER = re.compile(r"\bhow many\b|\bwhat (?:number|share)\b", re.I)
 _ASKS_DURATION = re.compile(
     r"\bhow long\b|\bhow soon\b|\bhow many (?:hours|days|weeks|months|years|decades)\b|\bwithin how\b", re.I
@@ -136,8 +138,8 @@ def unknown_names(question: str, retriever: Retriever) -> list[str]:
                 unknown.append(word)
             continue
         tokens = tokenize(word)
-        if tokens and not any(retriever.knows(t) for t in tokens):
-            unknown.append(word)
+        if tokens and not any(retriever.knows(t) for t in tokens) and not retriever.mentions(word):
+            unknown.append(word)  # a publisher ("per WallStreetPR") is known from the documents' metadata
     for match in _BODY.finditer(question):
         words = match.group(1).split()
         # "Does Data Security Law ...": a leading capitalised word may only start the sentence.

@@ -29,8 +29,8 @@ METADATA_FIELDS = ("title", "publisher", "author", "date", "url")
 
 # What a rule does with a matching paragraph: drop it; drop it and the headline-like paragraphs under it;
 # drop it and everything after it (only once some article text has been kept, so a byline at the top of a
-# page does not wipe the article).
-DROP, LIST, TAIL = "drop", "list", "tail"
+# page does not wipe the article); cut the matched part and keep the rest.
+DROP, LIST, TAIL, TRIM = "drop", "list", "tail", "trim"
 _NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}"
 # Matched against one paragraph at a time (one line of the normalised text); the first matching rule wins.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -52,8 +52,10 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # latest news!", "By submitting this form, I agree to the terms."
     (DROP, re.compile(r"(?i)^sign[ -]?up\b.*\b(?:newsletter|news|updates|alerts)\b"
                       r"|^by submitting this form\b|^subscribe (?:now|to our)\b")),
-    # Photo captions that end in a credit: "Liu Liehong, ... May 2023. Credit: GBA Science Forum".
-    (DROP, re.compile(r"(?:^|[.!?]\s+)(?:Photo |Image )?Credit: [^.!?]+$|^(?:Photo|Image|Picture): ")),
+    # Photo captions end in a credit: "Liu Liehong, now head of China's national data bureau, ... May 2023.
+    # Credit: GBA Science Forum". The caption states facts people ask about (who heads the bureau); the credit
+    # is furniture.
+    (TRIM, re.compile(r"(?:^|(?<=[.!?]))\s*(?:Photo |Image )?Credit: [^.!?]+$|^(?:Photo|Image|Picture): .*$")),
     # Teasers of other stories: timestamps ("11 hours ago") and summaries cut off with an ellipsis.
     (DROP, re.compile(r"(?i)^\d+ (?:second|minute|min|hour|day|week)s? ago$|\w\s?(?:…|\.{3})$")),
     # Reporter bios: "Jim Pollard is an Australian journalist based in Thailand since 1999. ...".
@@ -127,6 +129,9 @@ def _article_paragraphs(lines: list[str]) -> list[str]:
         if in_list and kind is None and headline:
             continue  # a headline under an "ALSO SEE:" header
         in_list = kind == LIST
+        if kind == TRIM:
+            line = next(rule for k, rule in _RULES if k == TRIM).sub("", line).strip()
+            kind = None if line else DROP
         if kind is not None:
             continue
         if dangling := _DANGLING.match(line):

@@ -144,10 +144,13 @@ class Retriever:
         return self._keyword is not None and self._keyword.knows(term)
 
     def mentions(self, phrase: str) -> bool:
-        """Whether ``phrase`` occurs in some indexed document, ignoring case, spacing and apostrophe style."""
+        """Whether ``phrase`` occurs as whole words in some indexed document or its title, publisher or author
+        (case, spacing and apostrophe style ignored): ``mentions("Data Security Law")``."""
         if self._corpus_text is None:
-            self._corpus_text = "\n".join(_plain(d.text) for d in self.documents.values())
-        return _plain(phrase) in self._corpus_text
+            self._corpus_text = "\n".join(
+                _plain(part) for d in self.documents.values() for part in (d.title, d.publisher, d.author, d.text)
+            )
+        return re.search(rf"(?<!\w){re.escape(_plain(phrase))}(?!\w)", self._corpus_text) is not None
 
     def idf(self, term: str) -> float:
         """Rarity of a keyword token in the indexed chunks (0 for an empty index)."""

@@ -32,7 +32,7 @@ JUNK = [
     "Didi Soars", "China Gaming Shares", "Barbaric", "Optus", "passports", "Tata", "CIFI", "Meta said",
     "Meta Removes", "Toyota", "BYD", "Asia Shares Slump", "hours ago", "…",
     "Jim Pollard", "Australian journalist", "Reuters with additional editing",
-    "Credit:", "Liu Liehong", "Zhuang Rongwen", "Exclusive longform", "scoops", "reading list",
+    "Credit:", "GBA Science Forum", "Exclusive longform", "scoops", "reading list",
     "David Barboza",
     "daily roundup", "We offer discounts", "Subscriptions page", "art scene", "Harvard professor",
     "Global Intelligence Platform", "Beijing is li", "•", "\u00a0",
@@ -65,6 +65,9 @@ FACTS = {
         "For over a year, businesses in China have been struggling with a vexing roadblock",
         "proposed late last month waiving onerous security assessments for most day-to-day business activity",
         "following months of tightening enforcement around privacy and data access.",
+        # Captions state facts (who heads what); only their credit is dropped.
+        "Liu Liehong, now head of China's national data bureau, speaking at the Greater Bay Area Science Forum",
+        "Current Director of the CAC, Zhuang Rongwen.",
     ],
 }
 
@@ -158,7 +161,8 @@ RULE_CASES = {
     "heading": ("T\n\nA heading without any punctuation at all here\n\nBody.",
                 "A heading without any punctuation at all here\n\nBody."),
     "caption-and-teaser": ("T\n\nBody.\n\nA caption, May 2023. Credit: Agency\n\nMore.\n\nOther story, but…"
-                           "\n\n3 hours ago", "Body.\n\nMore."),
+                           "\n\n3 hours ago", "Body.\n\nA caption, May 2023.\n\nMore."),
+    "image-label": ("T\n\nBody.\n\nPhoto: Agency\n\nMore.", "Body.\n\nMore."),
 }
 
 
