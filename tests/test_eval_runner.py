@@ -428,14 +428,16 @@ def test_regressions_are_drops_beyond_the_tolerance():
     ]
 
 
-def test_the_dev_set_holds_its_committed_scores(tmp_path):
-    """Runs the committed command for our dev set (seeds corpus); fails on a drop beyond the tolerance."""
+@pytest.mark.parametrize("run", ["devset", "heldout"])
+def test_our_question_sets_hold_their_committed_scores(tmp_path, run):
+    """Runs the committed command for the dev and held-out sets (seeds corpus); fails on a drop beyond the
+    tolerance."""
     from bot.cli import main
 
-    expected = load_expected(EXPECTED, "devset")
+    expected = load_expected(EXPECTED, run)
     argv = shlex.split(expected["command"])
     assert argv[:2] == ["regbot", "eval"]
-    out = tmp_path / "devset.json"
+    out = tmp_path / f"{run}.json"
     assert main([*argv[1:], "--json", str(out), "--no-progress"]) == 0
     assert regressions(json.loads(out.read_text()), expected) == []
 
