@@ -66,7 +66,10 @@ _ARTICLE = re.compile(r"\b(?:article|art\.|section|clause|paragraph)\s*\d+|第[\
 _ASKS_ARTICLE = re.compile(
     r"\b(?:which|what)\s+(?:article|section|clause|provision)s?\b|第几条|哪一?条", re.I
 )
-_ASKS_AMOUNT = re.compile(r"\bhow much\b(?! of an?\b)|\bwhat (?:was|is|were) the (?:fine|penalty)\b|\bpercentage\b", re.I)
+# "how much of a priority" asks for no amount.
+_ASKS_AMOUNT = re.compile(
+    r"\bhow much\b(?! of an?\b)|\bwhat (?:was|is|were) the (?:fine|penalty)\b|\bpercentage\b", re.I
+)
 _ASKS_NUMBER = re.compile(r"\bhow many\b|\bwhat (?:number|share)\b", re.I)
 _ASKS_DURATION = re.compile(
     r"\bhow long\b|\bhow soon\b|\bhow many (?:hours|days|weeks|months|years|decades)\b|\bwithin how\b", re.I

@@ -133,7 +133,9 @@ def test_control_characters_are_removed_and_a_huge_question_still_answers(engine
 
 def test_json_shape(engine):
     payload = json.loads(json.dumps(answer_as_dict(engine.answer("How much was Didi fined?"))))
-    assert set(payload) == {"question", "answer", "abstained", "abstain_reason", "mode", "citations", "closest", "timings_ms"}
+    assert set(payload) == {
+        "question", "answer", "abstained", "abstain_reason", "mode", "citations", "closest", "timings_ms"
+    }
     assert set(payload["citations"][0]) == {"n", "doc_id", "chunk_id", "title", "publisher", "quote", "start", "end"}
     assert payload["closest"] == []
 
