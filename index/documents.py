@@ -122,7 +122,7 @@ def _article_paragraphs(lines: list[str]) -> list[str]:
     kept: list[str] = []
     in_list = False
     for line in lines:
-        kind = next((kind for kind, rule in _RULES if rule.search(line)), None)
+        kind, rule = next(((kind, rule) for kind, rule in _RULES if rule.search(line)), (None, None))
         if kind == TAIL and kept:
             break
         headline = not _ENDS_SENTENCE.search(line) and len(line.split()) <= 15
@@ -130,7 +130,7 @@ def _article_paragraphs(lines: list[str]) -> list[str]:
             continue  # a headline under an "ALSO SEE:" header
         in_list = kind == LIST
         if kind == TRIM:
-            line = next(rule for k, rule in _RULES if k == TRIM).sub("", line).strip()
+            line = rule.sub("", line).strip()
             kind = None if line else DROP
         if kind is not None:
             continue

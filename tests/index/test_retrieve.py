@@ -67,6 +67,15 @@ def test_a_huge_query_is_cut_to_the_model_limit_with_a_warning(retriever, caplog
     assert hits and "exceeds the model's 256-token limit" in caplog.text
 
 
+def test_mentions_matches_whole_phrases_of_the_text_and_the_metadata(retriever):
+    assert retriever.mentions("Data Security Law")
+    assert retriever.mentions("data  security LAW")  # case and spacing do not matter
+    assert retriever.mentions("China's")  # "China’s" in the text
+    assert retriever.mentions("WallStreetPR")  # a publisher, from seeds/metadata.json
+    assert not retriever.mentions("Cybersecurity Law")
+    assert not retriever.mentions("Securit")  # whole words only
+
+
 def test_default_retrieve_builds_the_seed_index_on_first_use(data_dir):
     from index import retrieve
 
