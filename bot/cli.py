@@ -219,6 +219,8 @@ def _print_answer(result: object) -> None:
     assert isinstance(result, Answer)
     print(result.text)
     if result.abstained:
+        if result.reason:
+            print(f"(Why: {result.reason}.)")
         print("\nClosest sources (they do not answer the question):")
         for i, hit in enumerate(result.closest, 1):
             excerpt = " ".join(hit.text.split())[:220]

@@ -147,3 +147,13 @@ def test_the_module_level_answer_uses_the_default_index():
     assert "$1.2 billion" in result.text and result.citations
     with pytest.raises(ValueError, match="nothing"):
         answer("   ")
+
+
+def test_regbot_ask_says_why_it_abstains(capsys):
+    from bot.cli import main
+
+    assert main(["ask", "Does the Cybersecurity Law require data to be stored in China?"]) == 0
+    out = capsys.readouterr().out
+    assert "do not cover" in out
+    assert "(Why: the sources never mention: Cybersecurity Law.)" in out
+    assert "Closest sources" in out
