@@ -77,9 +77,23 @@ _ASKS_DURATION = re.compile(
 _ASKS_PERSON = re.compile(
     r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert)\b", re.I
 )
-# Two capitalised words in a row inside a sentence ("Niu Yibing", "Rana Mitter"), or a title before a name.
+# A person's name as news text introduces one: after a title ("Vice Minister Niu Yibing"), before a role
+# ("Sun Weimin, head of ...", "Opper, a professor") or a speech verb, after "said", or closing a caption
+# (", Zhuang Rongwen.").
+# Any two capitalised words in a row would also take "Alibaba Group" and "Data Security" for people.
+_NAME_WORDS = r"[A-Z][a-z]+[ -][A-Z][a-z]+"
+_ROLE = (
+    r"(?:Vice |Deputy |Prime )?(?:Minister|President|Premier|Governor|Director|Chairman|Chairwoman|Secretary|"
+    r"Commissioner|Mr|Ms|Mrs|Dr|Prof|Professor|professor|CEO|founder|spokes(?:person|man|woman)|analyst|lawyer|"
+    r"director|chief|head|official)\.?"
+)
 _PERSON = re.compile(
-    r"(?<=[a-z,;:] )[A-Z][a-z]+ [A-Z][a-z]+\b|\b(?:Mr|Ms|Dr|Prof|professor|Minister|Governor|President)\.? [A-Z]"
+    rf"\b{_ROLE} [A-Z][a-z]+\b|"
+    r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?(?=, (?:(?:a|an|the|now|who) )?(?:\w+ )?(?:head|director|professor|"
+    r"minister|chief|official|spokes\w+|founder|chairman|analyst|lawyer|partner|researcher|fellow|CEO)\b)|"
+    rf"\b{_NAME_WORDS}(?= (?:said|says|told|wrote|added|argued|noted|warned)\b)|"
+    rf"\b(?:said|says|told|according to) {_NAME_WORDS}\b|"
+    rf", {_NAME_WORDS}\.?$"
 )
 _ASKS_DATE = re.compile(r"^\s*when\b|\bwhat (?:year|date|day|month)\b|\bsince when\b", re.I)
 

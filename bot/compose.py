@@ -38,6 +38,9 @@ NAME_BONUS = 0.1
 MIN_SENTENCE_CHARS = 25
 # A second or third quote must come close to the best one, or it dilutes the answer.
 SECONDARY_MARGIN = 0.12
+# Unless the best sentence lacks what the question asks for ("who ...?" answered without a name): then the
+# best sentence that has it may come from further down, since it is likelier the answer than a close second.
+TYPED_MARGIN = 0.2
 # Near-duplicate sentences (the same fact reported twice) add nothing.
 DUPLICATE_COSINE = 0.9
 
@@ -51,6 +54,7 @@ class ScoredSentence:
     overlap: float
     score: float
     rank: int  # rank of its chunk in the retrieval results
+    typed: bool = True  # holds the kind of fact the question asks for (a name for "who"), or it asks for none
 
 
 def key_terms(question: str) -> list[frozenset[str]]:
@@ -105,17 +109,24 @@ def score_sentences(
             matched = sum(w for g, w in zip(groups, weights, strict=True) if _matched(g, tokens))
             overlap = matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
-            if kind and has_answer_type(sentence.text, kind):
+            typed = has_answer_type(sentence.text, kind)
+            if kind and typed:
                 score += ANSWER_TYPE_BONUS
             if names and all(n <= tokens for n in names):
                 score += NAME_BONUS
-            scored.append(ScoredSentence(sentence, hit.chunk, vector, float(similarity), overlap, score, rank))
+            scored.append(
+                ScoredSentence(sentence, hit.chunk, vector, float(similarity), overlap, score, rank, typed)
+            )
     scored.sort(key=lambda s: (-s.score, s.rank, s.sentence.start))
     return scored
 
 
 def select_sentences(scored: Sequence[ScoredSentence], *, max_quotes: int = 3) -> list[ScoredSentence]:
-    """The best sentence plus up to ``max_quotes - 1`` others that score close to it and say something new."""
+    """The best sentence plus up to ``max_quotes - 1`` others that score close to it and say something new.
+
+    When no sentence picked so holds what the question asks for, the best one that does (within
+    ``TYPED_MARGIN``) takes the last place.
+    """
     if not scored:
         return []
     best = scored[0]
@@ -123,9 +134,17 @@ def select_sentences(scored: Sequence[ScoredSentence], *, max_quotes: int = 3) -
     for candidate in scored[1:]:
         if len(picked) >= max_quotes or candidate.score < best.score - SECONDARY_MARGIN:
             break
-        if all(float(candidate.vector @ p.vector) < DUPLICATE_COSINE for p in picked):
+        if _new(candidate, picked):
             picked.append(candidate)
+    if max_quotes > 1 and not any(p.typed for p in picked):
+        typed = next((c for c in scored if c.typed and c.score >= best.score - TYPED_MARGIN), None)
+        if typed is not None and _new(typed, picked):
+            picked = picked[: max_quotes - 1] + [typed]
     return picked
+
+
+def _new(candidate: ScoredSentence, picked: Sequence[ScoredSentence]) -> bool:
+    return all(float(candidate.vector @ p.vector) < DUPLICATE_COSINE for p in picked)
 
 
 def cite(picked: Sequence[ScoredSentence]) -> tuple[str, list[Citation]]:

@@ -49,6 +49,8 @@ def test_every_dev_question_gets_exact_quotes_and_consistent_markers(engine):
         ("is Pinduoduo one of the companies the ministry summoned?", "Pinduoduo", "001_7516783149c43d0d"),
         # A "who" question prefers the sentence with a person's name.
         ("Who heads the CAC's cybersecurity coordination bureau?", "Sun Weimin", "002_e82dffa06f5920f7"),
+        # The best-matching sentence says only "Xi": the one with a full name joins it as a second quote.
+        ("Whose instructions was the ministry passing on to the firms?", "Xi Jinping", "001_7516783149c43d0d"),
     ],
 )
 def test_on_topic_questions_are_answered_from_the_article_that_states_the_fact(engine, question, fact, doc_id):
