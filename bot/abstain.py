@@ -100,6 +100,13 @@ _ASKS_DATE = re.compile(r"^\s*when\b|\bwhat (?:year|date|day|month)\b|\bsince wh
 
 # Kinds of fact whose absence from the best sentence means the question is not answered.
 FACT_KINDS = ("article", "amount", "duration", "number", "date")
+_KIND_PHRASE = {
+    "article": "an article number",
+    "amount": "an amount",
+    "duration": "a duration",
+    "number": "a number",
+    "date": "a date",
+}
 # Named laws and bodies: a question about one of them must not be answered from another one.
 _BODY = re.compile(
     r"\b((?:[A-Z][\w'’-]*\s+)+(?:Law|Act|Regulations?|Measures|Provisions|Bureau|Administration|Ministry|"
@@ -165,10 +172,15 @@ def unknown_names(question: str, retriever: Retriever) -> list[str]:
     return list(dict.fromkeys(unknown))
 
 
+# "Didi's executives": what the question asks about is the possessed thing, not only its owner.
+_POSSESSED = re.compile(r"\b[A-Z][\w&.-]*['’]s\s+([a-z]{3,})\b")
+
+
 def missing_subject(question: str, best: ScoredSentence) -> list[str]:
-    """Names of a fact question that the best sentence's passage never mentions ("Alibaba" for a Didi fine)."""
+    """Names of a fact question that the best sentence's passage never mentions ("Alibaba" for a Didi fine),
+    and what the question says they own ("executives" in "Didi's executives", when only Didi was fined)."""
     passage = set(tokenize(best.chunk.text))
-    missing = []
+    missing = [m.group(1) for m in _POSSESSED.finditer(question) if not set(tokenize(m.group(1))) <= passage]
     for word in question_names(question):
         if word.upper() in ACRONYMS:
             continue  # spelled out or abbreviated, and usually the regulator rather than the subject
@@ -193,8 +205,9 @@ def abstain_reason(
     if kind in FACT_KINDS:
         if not has_answer_type(picked[0].sentence.text, kind):
             # Only the best sentence counts: a secondary quote with an amount is usually about something else.
-            return f"the question asks for a {kind} and the best sentence states none"
+            return f"the question asks for {_KIND_PHRASE[kind]} and the best sentence states none"
         missing = missing_subject(question, picked[0])
         if missing:
-            return f"the question asks for a {kind} about {', '.join(missing)}; the best passage is about another"
+            about = ", ".join(missing)
+            return f"the question asks for {_KIND_PHRASE[kind]} about {about}; the best passage is not about that"
     return None

@@ -86,10 +86,12 @@ def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, qu
         ("What does the CSL say about data localisation?", "never mention: CSL"),
         # The fine in the best passage is Didi's, not Alibaba's.
         ("How much was Alibaba fined?", "about Alibaba"),
+        # Didi was fined; its executives were not, and the passage never mentions them.
+        ("How much did Didi's executives have to pay?", "about executives"),
         # "$1.2 billion" is not a count, "September 1" not a duration, and no article number is quoted.
         ("How many separate violations did the CAC list against Didi?", "asks for a number"),
         ("How many hours do we have to report a data breach to the CAC?", "asks for a duration"),
-        ("Which article of the Data Security Law defines core data?", "asks for a article"),
+        ("Which article of the Data Security Law defines core data?", "asks for an article number"),
     ],
 )
 def test_near_misses_are_abstained_on_with_the_reason(engine, question, why):
@@ -103,6 +105,7 @@ def test_the_checks_that_catch_near_misses_let_their_answerable_twins_through(en
         ("Does the Data Security Law apply to core data sent overseas?", "core data"),
         ("How many tech companies did MIIT summon?", "12"),
         ("How much was Didi fined?", "$1.2 billion"),
+        ("How much was Didi's fine?", "$1.2 billion"),
         ("how long have businesses been stuck trying to get data out of China?", "over a year"),
     ]:
         answer = engine.answer(question)
