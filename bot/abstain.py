@@ -7,8 +7,9 @@ Four checks, each of which names its reason (kept in logs and useful when tuning
    occurs ("the Cybersecurity Law" when the articles only discuss the Data Security Law): the sources cannot
    be about it, and answering about a different law is the worst mistake a regulation bot can make;
 2. the best sentence scores below the calibrated threshold (similarity plus key-term overlap);
-3. the question asks for an amount, a count, a duration, a date or an article number and the best sentence
-   holds none ("how many hours" is not answered by "$1.2 billion");
+3. the question asks for a percentage, an amount, a count, a duration, a date or an article number and the
+   best sentence holds none ("how many hours" is not answered by "$1.2 billion", a share of turnover not by
+   a sum);
 4. such a fact question names its subject ("How much was Alibaba fined?") and the passage of the best
    sentence never mentions it: the amount found belongs to someone else.
    (A "who" question's person type only helps choose sentences: names are too varied to refuse on.)
@@ -68,9 +69,12 @@ _ASKS_ARTICLE = re.compile(
 )
 # "how much of a priority" asks for no amount.
 _ASKS_AMOUNT = re.compile(
-    r"\bhow much\b(?! of an?\b)|\bwhat (?:was|is|were) the (?:fine|penalty)\b|\bpercentage\b", re.I
+    r"\bhow much\b(?! of an?\b)|\bwhat (?:was|is|were) the (?:fine|penalty)\b", re.I
 )
-_ASKS_NUMBER = re.compile(r"\bhow many\b|\bwhat (?:number|share)\b", re.I)
+# A share is answered by a percentage, not by a sum of money.
+_ASKS_PERCENT = re.compile(r"\bpercentage\b|\bwhat (?:percent|share|proportion)\b|\bper ?cent of\b", re.I)
+_PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)", re.I)
+_ASKS_NUMBER = re.compile(r"\bhow many\b|\bwhat number\b", re.I)
 _ASKS_DURATION = re.compile(
     r"\bhow long\b|\bhow soon\b|\bhow many (?:hours|days|weeks|months|years|decades)\b|\bwithin how\b", re.I
 )
@@ -96,12 +100,22 @@ _PERSON = re.compile(
     rf", {_NAME_WORDS}\.?$"
 )
 _ASKS_DATE = re.compile(r"^\s*when\b|\bwhat (?:year|date|day|month)\b|\bsince when\b", re.I)
+# What a sentence must hold to answer each kind of question (counts are handled apart).
+_STATES = {
+    "article": _ARTICLE,
+    "percent": _PERCENT,
+    "amount": _AMOUNT,
+    "duration": _DURATION,
+    "date": _DATE,
+    "person": _PERSON,
+}
 
 
 # Kinds of fact whose absence from the best sentence means the question is not answered.
-FACT_KINDS = ("article", "amount", "duration", "number", "date")
+FACT_KINDS = ("article", "percent", "amount", "duration", "number", "date")
 _KIND_PHRASE = {
     "article": "an article number",
+    "percent": "a percentage",
     "amount": "an amount",
     "duration": "a duration",
     "number": "a number",
@@ -116,9 +130,10 @@ _LAW_HEAD = re.compile(r"\b(?:Law|Act|Regulations?|Measures|Provisions)$")
 
 
 def expected_answer_type(question: str) -> str | None:
-    """ "article", "amount", "duration", "number", "date" or "person" when the question asks for one."""
+    """ "article", "percent", "amount", "duration", "number", "date" or "person" when the question asks for one."""
     for kind, pattern in (
         ("article", _ASKS_ARTICLE),
+        ("percent", _ASKS_PERCENT),  # before "amount": "how much as a percentage of turnover"
         ("amount", _ASKS_AMOUNT),
         ("duration", _ASKS_DURATION),  # before "number": "how many hours"
         ("number", _ASKS_NUMBER),
@@ -136,8 +151,7 @@ def has_answer_type(text: str, kind: str | None) -> bool:
     if kind == "number":
         # A count is not a sum of money or a year: "how many violations" is not answered by "$1.2 billion".
         return bool(_NUMBER.search(_DATE.sub(" ", _MONEY.sub(" ", text))))
-    patterns = {"article": _ARTICLE, "amount": _AMOUNT, "duration": _DURATION, "date": _DATE, "person": _PERSON}
-    return bool(patterns[kind].search(text))
+    return bool(_STATES[kind].search(text))
 
 
 def question_names(question: str) -> list[str]:

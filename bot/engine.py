@@ -21,6 +21,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.config import Settings
+from index.embedding import MULTILINGUAL
+from index.glossary import is_chinese, render_english
 from index.retriever import Retriever
 
 from .abstain import abstain_reason
@@ -90,7 +92,12 @@ class AnswerEngine:
     def answer(self, question: str, *, context: Sequence[str] = ()) -> Answer:
         """A short answer whose every sentence carries a verified citation, or an abstention."""
         started = time.perf_counter()
-        question = clean_question(question)
+        asked = question = clean_question(question)
+        untranslated = False
+        if is_chinese(question) and self.retriever.embedder.name not in MULTILINGUAL:
+            # English sources and an English model: search and compose with the question's English terms.
+            question = render_english(question) or question
+            untranslated = question == asked
         query = self.retriever.check_query(with_context(question, context))
         vector = self.retriever.encode(query)
         hits = self.retriever.search(query, self.k, method=self.method, query_vector=vector)
@@ -105,11 +112,13 @@ class AnswerEngine:
         picked = select_sentences(scored, max_quotes=self.max_quotes)
         timings = {"retrieve": retrieved - started}
         reason = abstain_reason(question, picked, self.retriever, threshold=self.abstain_threshold)
+        if untranslated:
+            reason = "the question is in Chinese and most of its words are not in the glossary (index/glossary.py)"
         if reason:
             logger.info("abstaining on %r: %s", question, reason)
             timings["compose"] = time.perf_counter() - retrieved
             timings["total"] = time.perf_counter() - started
-            return Answer(question, ABSTAIN_TEXT, (), True, tuple(hits[:3]), "extractive", timings, reason)
+            return Answer(asked, ABSTAIN_TEXT, (), True, tuple(hits[:3]), "extractive", timings, reason)
         text, citations, mode = None, [], "extractive"
         if self.generator is not None:
             try:
@@ -122,7 +131,7 @@ class AnswerEngine:
         text, citations = self._verified(text, citations)
         timings["compose"] = time.perf_counter() - retrieved
         timings["total"] = time.perf_counter() - started
-        return Answer(question, text, tuple(citations), False, tuple(hits[:3]), mode, timings)
+        return Answer(asked, text, tuple(citations), False, tuple(hits[:3]), mode, timings)
 
     def _verified(self, text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
         """Every quote must be the exact span it claims to be; markers must be 1..N with none dangling."""

