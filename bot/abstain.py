@@ -12,7 +12,8 @@ Four checks, each of which names its reason (kept in logs and useful when tuning
    a sum);
 4. such a fact question names its subject ("How much was Alibaba fined?") and the passage of the best
    sentence never mentions it: the amount found belongs to someone else.
-   (A "who" question's person type only helps choose sentences: names are too varied to refuse on.)
+   A "who" question counts only when it asks who holds a post ("Who heads the bureau?"): the best
+   sentence must then name a person. Other "who" questions may be answered by a firm or a regulator.
 
     reason = abstain_reason(question, picked, retriever, threshold=0.4)
     if reason: ...   # e.g. "the sources never mention: GDPR, Meta"
@@ -100,6 +101,13 @@ _PERSON = re.compile(
     rf", {_NAME_WORDS}\.?$"
 )
 _ASKS_DATE = re.compile(r"^\s*when\b|\bwhat (?:year|date|day|month)\b|\bsince when\b", re.I)
+# "Who heads the bureau?" asks for a person; "who is responsible for checking?" may be answered by a kind of firm.
+_ASKS_OFFICIAL = re.compile(
+    r"\bwho(?:'s|’s| is| was)? (?:heads|leads|runs|chairs|directs)\b|"
+    r"\bwho(?:'s|’s| is| was) the (?:\w+ )?(?:head|director|chief|minister|governor|chair(?:man)?|president|"
+    r"spokes\w+|founder|CEO)\b|\bwhich (?:official|person|executive|minister|professor|academic)\b",
+    re.I,
+)
 # What a sentence must hold to answer each kind of question (counts are handled apart).
 _STATES = {
     "article": _ARTICLE,
@@ -107,6 +115,7 @@ _STATES = {
     "amount": _AMOUNT,
     "duration": _DURATION,
     "date": _DATE,
+    "official": _PERSON,
     "person": _PERSON,
 }
 
@@ -138,6 +147,7 @@ def expected_answer_type(question: str) -> str | None:
         ("duration", _ASKS_DURATION),  # before "number": "how many hours"
         ("number", _ASKS_NUMBER),
         ("date", _ASKS_DATE),
+        ("official", _ASKS_OFFICIAL),
         ("person", _ASKS_PERSON),
     ):
         if pattern.search(question):
@@ -224,4 +234,6 @@ def abstain_reason(
         if missing:
             about = ", ".join(missing)
             return f"the question asks for {_KIND_PHRASE[kind]} about {about}; the best passage is not about that"
+    if kind == "official" and not has_answer_type(picked[0].sentence.text, kind):
+        return "the question asks who holds a post and the best sentence names no one"
     return None

@@ -17,6 +17,8 @@ from bot.abstain import expected_answer_type, has_answer_type
         ("How many companies were summoned?", "number"),
         ("When does the law take effect?", "date"),
         ("Whose instructions did the ministry relay?", "person"),
+        ("Who heads the CAC's coordination bureau?", "official"),
+        ("Who is responsible for checking the data?", "person"),
         ("Does the DSL apply to core data?", None),
     ],
 )

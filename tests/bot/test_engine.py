@@ -92,6 +92,8 @@ def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, qu
         ("How many separate violations did the CAC list against Didi?", "asks for a number"),
         ("How many hours do we have to report a data breach to the CAC?", "asks for a duration"),
         ("Which article of the Data Security Law defines core data?", "asks for an article number"),
+        # The articles name the MIIT bureau but nobody who heads it.
+        ("Who leads MIIT's Cybersecurity Bureau?", "names no one"),
     ],
 )
 def test_near_misses_are_abstained_on_with_the_reason(engine, question, why):
