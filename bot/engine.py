@@ -21,8 +21,6 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.config import Settings
-from index.embedding import MULTILINGUAL
-from index.glossary import is_chinese, render_english
 from index.retriever import Retriever
 
 from .abstain import abstain_reason
@@ -92,12 +90,10 @@ class AnswerEngine:
     def answer(self, question: str, *, context: Sequence[str] = ()) -> Answer:
         """A short answer whose every sentence carries a verified citation, or an abstention."""
         started = time.perf_counter()
-        asked = question = clean_question(question)
-        untranslated = False
-        if is_chinese(question) and self.retriever.embedder.name not in MULTILINGUAL:
-            # English sources and an English model: search and compose with the question's English terms.
-            question = render_english(question) or question
-            untranslated = question == asked
+        asked = clean_question(question)
+        # A Chinese question over English sources is searched and composed with its English terms.
+        rendered = self.retriever.translate(asked)
+        question = rendered or asked
         query = self.retriever.check_query(with_context(question, context))
         vector = self.retriever.encode(query)
         hits = self.retriever.search(query, self.k, method=self.method, query_vector=vector)
@@ -112,7 +108,7 @@ class AnswerEngine:
         picked = select_sentences(scored, max_quotes=self.max_quotes)
         timings = {"retrieve": retrieved - started}
         reason = abstain_reason(question, picked, self.retriever, threshold=self.abstain_threshold)
-        if untranslated:
+        if not rendered:
             reason = "the question is in Chinese and most of its words are not in the glossary (index/glossary.py)"
         if reason:
             logger.info("abstaining on %r: %s", question, reason)

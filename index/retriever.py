@@ -22,9 +22,9 @@ from pathlib import Path
 import numpy as np
 
 from .builder import FORMAT_VERSION, read_jsonl
-from .embedding import Embedder, load_embedder
+from .embedding import MULTILINGUAL, Embedder, load_embedder
 from .fusion import rrf_scores, weighted_scores
-from .glossary import expand_acronyms
+from .glossary import expand_acronyms, is_chinese, render_english
 from .keyword import KeywordIndex, top_positive
 from .records import Chunk, Document, Hit, Sentence
 from .rerank import best_sentence_scores, rescore
@@ -125,12 +125,12 @@ class Retriever:
         return len(self.chunks)
 
     def check_query(self, query: object) -> str:
-        """The query as it will be searched (acronyms expanded, cut to the model's limit).
+        """The query as it will be searched (in the index's language, acronyms expanded, cut to the model's limit).
 
         Raises TypeError/ValueError for unusable input.
         """
         validate_request(query, 1)
-        query = expand_acronyms(query, corpus_has=self.knows)
+        query = expand_acronyms(self.translate(query) or query, corpus_has=self.knows)
         cut = self.embedder.truncate(query)
         if len(cut) < len(query):
             logger.warning(
@@ -138,6 +138,16 @@ class Retriever:
                 len(query), self.embedder.max_tokens, len(cut),
             )
         return cut.strip()
+
+    def translate(self, question: str) -> str:
+        """``question`` in the language the index is searched in; "" when that cannot be done.
+
+        With an English-only model, a Chinese question becomes its English glossary terms:
+        ``translate("滴滴被罚了多少钱？") == "how much Didi fined?"`` (see `glossary.render_english`).
+        """
+        if is_chinese(question) and self.embedder.name not in MULTILINGUAL:
+            return render_english(question)
+        return question
 
     def knows(self, term: str) -> bool:
         """Whether a keyword token (see `keyword.tokenize`) occurs anywhere in the indexed chunks."""

@@ -21,6 +21,9 @@ from index.retriever import METHODS
         ("What did the central bank governor say about personal information in finance?", "003_063a98726e882e65"),
         ("Is the CAC waiving security assessments for routine cross-border data transfers?", "004_b0dfca530d535ebd"),
         ("Which logistics and hiring apps resumed registering new users?", "000_203273770a4fecc1"),
+        # Chinese, searched through its English glossary terms ("how much Didi fined?").
+        ("滴滴被罚了多少钱？", "002_e82dffa06f5920f7"),
+        ("工信部约谈了哪些科技公司？", "001_7516783149c43d0d"),
     ],
 )
 def test_questions_find_the_article_that_states_the_answer(retriever, question, doc_id):
