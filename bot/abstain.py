@@ -1,6 +1,6 @@
 """Deciding that the sources do not answer a question.
 
-Four checks, each of which names its reason (kept in logs and useful when tuning):
+Five checks, each of which names its reason (kept in logs and useful when tuning):
 
 1. the question names something the corpus never mentions: a capitalised name or an acronym with no
    occurrence in any indexed passage ("GDPR", "Guizhou", "PCPD"), or a law or body whose full name never
@@ -10,10 +10,11 @@ Four checks, each of which names its reason (kept in logs and useful when tuning
 3. the question asks for a percentage, an amount, a count, a duration, a date or an article number and the
    best sentence holds none ("how many hours" is not answered by "$1.2 billion", a share of turnover not by
    a sum);
-4. such a fact question names its subject ("How much was Alibaba fined?") and the passage of the best
-   sentence never mentions it: the amount found belongs to someone else.
    A "who" question counts only when it asks who holds a post ("Who heads the bureau?"): the best
-   sentence must then name a person. Other "who" questions may be answered by a firm or a regulator.
+   sentence must then name a person. Other "who" questions may be answered by a firm or a regulator;
+4. such a fact question names its subject ("How much was Alibaba fined?", "Didi's executives") and the
+   passage of the best sentence never mentions it: the amount found belongs to someone else;
+5. the question asks how something ranks ("the biggest fine ever?") and the best sentence ranks nothing.
 
     reason = abstain_reason(question, picked, retriever, threshold=0.4)
     if reason: ...   # e.g. "the sources never mention: GDPR, Meta"
@@ -108,6 +109,9 @@ _ASKS_OFFICIAL = re.compile(
     r"spokes\w+|founder|CEO)\b|\bwhich (?:official|person|executive|minister|professor|academic)\b",
     re.I,
 )
+# "Was it the biggest fine ever?" is answered only by a sentence that ranks something itself.
+_ASKS_RANKING = re.compile(r"\b(?:biggest|largest|highest|lowest|smallest|toughest|harshest|strictest|ever)\b", re.I)
+_RANKS = re.compile(r"\b(?:\w+est|most|least|first|ever|record|unprecedented|top|largest|biggest)\b", re.I)
 # What a sentence must hold to answer each kind of question (counts are handled apart).
 _STATES = {
     "article": _ARTICLE,
@@ -234,6 +238,8 @@ def abstain_reason(
         if missing:
             about = ", ".join(missing)
             return f"the question asks for {_KIND_PHRASE[kind]} about {about}; the best passage is not about that"
+    if _ASKS_RANKING.search(question) and not _RANKS.search(picked[0].sentence.text):
+        return "the question asks how something ranks and the best sentence ranks nothing"
     if kind == "official" and not has_answer_type(picked[0].sentence.text, kind):
         return "the question asks who holds a post and the best sentence names no one"
     return None

@@ -94,6 +94,8 @@ def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, qu
         ("Which article of the Data Security Law defines core data?", "asks for an article number"),
         # The articles name the MIIT bureau but nobody who heads it.
         ("Who leads MIIT's Cybersecurity Bureau?", "names no one"),
+        # The articles report Didi's fine without comparing it to any other.
+        ("Was the Didi fine the biggest the CAC has handed out?", "ranks nothing"),
     ],
 )
 def test_near_misses_are_abstained_on_with_the_reason(engine, question, why):
@@ -108,6 +110,7 @@ def test_the_checks_that_catch_near_misses_let_their_answerable_twins_through(en
         ("How many tech companies did MIIT summon?", "12"),
         ("How much was Didi fined?", "$1.2 billion"),
         ("How much was Didi's fine?", "$1.2 billion"),
+        ("Which company was the first to face a Chinese cybersecurity review?", "Didi"),
         ("how long have businesses been stuck trying to get data out of China?", "over a year"),
     ]:
         answer = engine.answer(question)
