@@ -428,7 +428,7 @@ def test_regressions_are_drops_beyond_the_tolerance():
     ]
 
 
-@pytest.mark.parametrize("run", ["devset", "heldout"])
+@pytest.mark.parametrize("run", ["devset", "heldout", "blind2"])
 def test_our_question_sets_hold_their_committed_scores(tmp_path, run):
     """Runs the committed command for the dev and held-out sets (seeds corpus); fails on a drop beyond the
     tolerance."""
