@@ -109,7 +109,7 @@ class AnswerEngine:
         timings = {"retrieve": retrieved - started}
         reason = abstain_reason(question, picked, self.retriever, threshold=self.abstain_threshold)
         if not rendered:
-            reason = "the question is in Chinese and most of its words are not in the glossary (index/glossary.py)"
+            reason = "the question is in Chinese and most of its words are not in the Chinese-English glossary"
         if reason:
             logger.info("abstaining on %r: %s", question, reason)
             timings["compose"] = time.perf_counter() - retrieved

@@ -137,7 +137,7 @@ def test_a_chinese_question_the_articles_do_not_answer_is_abstained_on(engine):
     assert "percentage" in answer.reason
     answer = engine.answer("今天北京天气怎么样？")
     assert answer.abstained
-    assert "not in the glossary" in answer.reason
+    assert "not in the Chinese-English glossary" in answer.reason
 
 
 def test_a_follow_up_uses_the_question_it_follows(engine):
