@@ -111,7 +111,7 @@ _ASKS_OFFICIAL = re.compile(
 )
 # "Was it the biggest fine ever?" is answered only by a sentence that ranks something itself.
 _ASKS_RANKING = re.compile(r"\b(?:biggest|largest|highest|lowest|smallest|toughest|harshest|strictest|ever)\b", re.I)
-_RANKS = re.compile(r"\b(?:\w+est|most|least|first|ever|record|unprecedented|top|largest|biggest)\b", re.I)
+_RANKS = re.compile(r"\b(?:\w+est|most|least|first|ever|record|unprecedented|top)\b", re.I)
 # What a sentence must hold to answer each kind of question (counts are handled apart).
 _STATES = {
     "article": _ARTICLE,
@@ -124,8 +124,7 @@ _STATES = {
 }
 
 
-# Kinds of fact whose absence from the best sentence means the question is not answered.
-FACT_KINDS = ("article", "percent", "amount", "duration", "number", "date")
+# Kinds of fact whose absence from the best sentence means the question is not answered, as a reason names them.
 _KIND_PHRASE = {
     "article": "an article number",
     "percent": "a percentage",
@@ -134,6 +133,7 @@ _KIND_PHRASE = {
     "number": "a number",
     "date": "a date",
 }
+FACT_KINDS = tuple(_KIND_PHRASE)
 # Named laws and bodies: a question about one of them must not be answered from another one.
 _BODY = re.compile(
     r"\b((?:[A-Z][\w'’-]*\s+)+(?:Law|Act|Regulations?|Measures|Provisions|Bureau|Administration|Ministry|"

@@ -54,7 +54,7 @@ class ScoredSentence:
     overlap: float
     score: float
     rank: int  # rank of its chunk in the retrieval results
-    typed: bool = True  # holds the kind of fact the question asks for (a name for "who"), or it asks for none
+    typed: bool  # holds the kind of fact the question asks for (a name for "who"), or it asks for none
 
 
 def key_terms(question: str) -> list[frozenset[str]]:

@@ -107,8 +107,9 @@ class AnswerEngine:
             scored = score_sentences(question, focus / np.linalg.norm(focus), hits, self.retriever)
         picked = select_sentences(scored, max_quotes=self.max_quotes)
         timings = {"retrieve": retrieved - started}
-        reason = abstain_reason(question, picked, self.retriever, threshold=self.abstain_threshold)
-        if not rendered:
+        if rendered:
+            reason = abstain_reason(question, picked, self.retriever, threshold=self.abstain_threshold)
+        else:
             reason = "the question is in Chinese and most of its words are not in the Chinese-English glossary"
         if reason:
             logger.info("abstaining on %r: %s", question, reason)

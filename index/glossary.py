@@ -118,11 +118,10 @@ def render_english(question: str) -> str:
 
     render_english("滴滴被罚了多少钱？")      # 'how much Didi fined?'
     """
-    asks, terms = [], []
-    chinese = _CJK.findall(question)
-    unknown = _CJK.findall(_ZH_TERM.sub("", question))
-    if len([ch for ch in unknown if ch not in _ZH_FUNCTION]) > MAX_UNKNOWN_SHARE * len(chinese):
+    unknown = [ch for ch in _CJK.findall(_ZH_TERM.sub("", question)) if ch not in _ZH_FUNCTION]
+    if len(unknown) > MAX_UNKNOWN_SHARE * len(_CJK.findall(question)):
         return ""
+    asks, terms = [], []
     for match in _ZH_TERM.finditer(question):
         word = match.group()
         if word in ZH_QUESTION_WORDS:
