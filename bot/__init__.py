@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .records import Answer, Citation
+from .engine.records import Answer, Citation
 
 if TYPE_CHECKING:
     from .engine import AnswerEngine

@@ -179,7 +179,7 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.engine import AnswerEngine
-    from bot.records import answer_as_dict
+    from bot.engine.records import answer_as_dict
 
     result = AnswerEngine.from_settings(settings).answer(args.question)
     if args.json:
@@ -214,7 +214,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_answer(result: object) -> None:
-    from bot.records import Answer
+    from bot.engine.records import Answer
 
     assert isinstance(result, Answer)
     print(result.text)
@@ -245,7 +245,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     command = command_line(args.dataset, format=args.format, limit=args.limit, variants=variants,
                            answers=not args.no_answers)
     result = evaluate(dataset, retriever, variants=variants, answers=not args.no_answers, progress=progress,
-                      command=command, settings=settings)
+                      command=command, answerer=_extractive_answerer(retriever, settings))
     print(markdown(result))
     json_path = write_json(result, args.json_out or settings.data_dir / "eval" / f"{dataset.name}.json")
     chart_path = write_chart(result, args.chart or json_path.with_suffix(".png"))
@@ -253,8 +253,21 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _extractive_answerer(retriever: object, settings: Settings):
+    """For each retrieval method, the extractive engine with the answer knobs `answer()` uses."""
+    from bot.engine import AnswerEngine
+
+    def answerer(method: str):
+        return AnswerEngine(
+            retriever, method=method, k=settings.k, max_quotes=settings.max_quotes,
+            abstain_threshold=settings.abstain_threshold,
+        ).answer
+
+    return answerer
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.serve import serve
+    from bot.slack.serve import serve
 
     if not args.verbose:
         logging.getLogger().setLevel(logging.INFO)  # a server says what it is doing
@@ -263,7 +276,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _feedback_export(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.feedback import export
+    from bot.slack.feedback import export
 
     rows = export(args.db or settings.feedback_path, args.output)
     print(f"wrote {rows} feedback rows to {'stdout' if args.output == '-' else args.output}", file=sys.stderr)

@@ -28,11 +28,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tqdm import tqdm
 
 from index.config import REPO_ROOT, Settings
+from index.records import Chunk
 
 from .datasets import DEVSET_PATH, Dataset, QAExample
 from .metrics import (
@@ -48,9 +49,26 @@ from .metrics import (
 )
 
 if TYPE_CHECKING:
-    from bot.records import Answer
     from index.records import Hit
     from index.retriever import Retriever
+
+
+class Cited(Protocol):
+    doc_id: str
+    chunk: Chunk
+
+
+class AnswerLike(Protocol):
+    """What the benchmark reads of an answer (`bot.engine.Answer` has it); eval never imports the bot."""
+
+    text: str
+    abstained: bool
+    citations: Sequence[Cited]
+    timings: Mapping[str, float]
+
+
+# Given a retrieval method ("bm25", "default", ...), a function that answers a question with it.
+Answerer = Callable[[str], Callable[[str], AnswerLike]]
 
 logger = logging.getLogger(__name__)
 
@@ -264,8 +282,8 @@ def needs_answers(dataset: Dataset) -> bool:
 
 
 def run_answers(
-    answer: Callable[[str], Answer], examples: Sequence[QAExample], *, progress: bool = False, label: str = ""
-) -> tuple[list[Answer], list[dict[str, float]]]:
+    answer: Callable[[str], AnswerLike], examples: Sequence[QAExample], *, progress: bool = False, label: str = ""
+) -> tuple[list[AnswerLike], list[dict[str, float]]]:
     """The answer to every example and its stage timings (the engine's own)."""
     answers, timings = [], []
     for example in tqdm(examples, desc=f"{label} answers", disable=not progress, leave=False, unit="q"):
@@ -275,12 +293,12 @@ def run_answers(
     return answers, timings
 
 
-def answer_text(answer: Answer) -> str:
+def answer_text(answer: AnswerLike) -> str:
     """The prediction scored: the answer without its [n] markers; "" for an abstention (as in SQuAD v2)."""
     return "" if answer.abstained else _MARKER.sub("", answer.text).strip()
 
 
-def answer_metrics(examples: Sequence[QAExample], answers: Sequence[Answer]) -> dict[str, float | None]:
+def answer_metrics(examples: Sequence[QAExample], answers: Sequence[AnswerLike]) -> dict[str, float | None]:
     """`ANSWER_KEYS` means over the examples each applies to (None when none does):
 
     - EM, F1, Contains: answerable examples with answer strings; an abstention predicts "".
@@ -308,19 +326,6 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def _answer_function(retriever: Retriever, method: str, settings: Settings) -> Callable[[str], Answer]:
-    from bot.engine import AnswerEngine
-
-    # The extractive engine with the settings `answer()` uses; only the retrieval method varies.
-    engine = AnswerEngine(
-        retriever,
-        method=method,
-        k=settings.k,
-        max_quotes=settings.max_quotes,
-        abstain_threshold=settings.abstain_threshold,
-    )
-    return engine.answer
-
 
 # --- the whole run ------------------------------------------------------------------------------------------
 
@@ -333,17 +338,19 @@ def evaluate(
     answers: bool = True,
     progress: bool = False,
     command: str = "",
-    settings: Settings | None = None,
+    answerer: Answerer | None = None,
 ) -> EvalResult:
     """Score each variant on ``dataset`` with ``retriever`` (see the module doc for what is measured).
 
-    Answers run when ``answers`` is true and the dataset has something to score them on (`needs_answers`),
-    with the answer knobs (k, max_quotes, abstain_threshold) of ``settings`` (default: `Settings()`).
+    Answers run when ``answers`` is true and the dataset has something to score them on (`needs_answers`):
+    ``answerer(method)`` gives the function that answers a question with that retrieval method, e.g.
+    ``lambda method: AnswerEngine(retriever, method=method).answer``.
     """
-    settings = settings or Settings()
     names = parse_variants(variants if isinstance(variants, str) else ",".join(variants))
     qrels = dataset.qrels
     with_answers = answers and needs_answers(dataset)
+    if with_answers and answerer is None:
+        raise ValueError(f"{dataset.name} has answers to score: pass answerer=, or answers=False")
     scored = []
     for name in tqdm(names, desc=dataset.name, disable=not progress, unit="variant"):
         method = VARIANTS[name]
@@ -352,7 +359,7 @@ def evaluate(
         answer_scores = None
         if with_answers:
             produced, answer_timings = run_answers(
-                _answer_function(retriever, method, settings), dataset.examples, progress=progress, label=name
+                answerer(method), dataset.examples, progress=progress, label=name
             )
             answer_scores = answer_metrics(dataset.examples, produced)
             timings = [*timings, *answer_timings]

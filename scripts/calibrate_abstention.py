@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.abstain import abstain_reason
-from bot.compose import score_sentences, select_sentences
 from bot.engine import AnswerEngine
+from bot.engine.answerability import abstain_reason
+from bot.engine.compose import score_sentences, select_sentences
 from eval.datasets import load_devset
 from eval.metrics import contains_answer
 from index.config import Settings

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Load test of the Slack bot over real HTTP: N signed @mentions sent at once to `python -m bot.serve --http`.
+"""Load test of the Slack bot over real HTTP: N signed @mentions sent at once to `python -m bot.slack.serve --http`.
 
     .venv/bin/python scripts/load_slack.py            # 50 mentions, settings.workers engine threads
     .venv/bin/python scripts/load_slack.py -n 100 --workers 2
@@ -136,7 +136,7 @@ def run(n: int, workers: int | None, timeout: float) -> int:
             env["REGBOT_WORKERS"] = str(workers)
         log = open(Path(tmp) / "server.log", "w+")  # noqa: SIM115 - closed below
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "bot.slack.serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
             cwd=REPO,
             env=env,
             stdout=log,

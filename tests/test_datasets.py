@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.feedback import FeedbackStore, export
-from bot.records import Answer, Citation
+from bot.engine.records import Answer, Citation
+from bot.slack.feedback import FeedbackStore, export
 from eval.datasets import (
     BENCHMARKS_DIR,
     DEVSET_PATH,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.records import Answer, Citation
+from bot.engine import AnswerEngine
+from bot.engine.records import Answer, Citation
 from eval.datasets import QAExample, load_beir, load_squad
 from eval.report import markdown, write_chart, write_json
 from eval.runner import (
@@ -350,7 +351,11 @@ def test_squad_v2_answers_are_scored_with_unanswerables_as_abstention(tmp_path, 
     path = tmp_path / "squad-v2.json"
     path.write_text(json.dumps(SQUAD_V2))
     dataset = load_squad(path)
-    result = evaluate(dataset, open_dataset_index(dataset, settings), variants=("bm25", "default"))
+    retriever = open_dataset_index(dataset, settings)
+    result = evaluate(
+        dataset, retriever, variants=("bm25", "default"),
+        answerer=lambda method: AnswerEngine(retriever, method=method).answer,
+    )
     for v in result.variants:
         assert list(v.answers) == list(ANSWER_KEYS)
         assert v.retrieval["Recall@1"] == 1.0  # two judged questions; the unanswerable one has no qrels

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.engine import ABSTAIN_TEXT, AnswerEngine
-from bot.records import Answer, answer_as_dict
+from bot.engine.records import Answer, answer_as_dict
 from eval.datasets import load_devset
 
 

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.engine import AnswerEngine
-from bot.generate import OpenAICompatibleGenerator
+from bot.engine.generate import OpenAICompatibleGenerator
 
 
 class FakeLLM:

@@ -21,8 +21,8 @@ import pytest
 from fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack
 from slack_sdk.signature import SignatureVerifier
 
-from bot.feedback import FeedbackStore
-from bot.slack_app import SlackConfig, build_app
+from bot.slack.app import SlackConfig, build_app
+from bot.slack.feedback import FeedbackStore
 from index.config import Settings
 
 BOT_TOKEN = "xoxb-1111-2222-testbottoken"
@@ -234,7 +234,7 @@ def serve_http(bolt_app) -> Iterator[str]:
     """Serve ``bolt_app`` with uvicorn on a free 127.0.0.1 port in a thread; yields the events URL."""
     import uvicorn
 
-    from bot.serve import EVENTS_PATH, create_http_app
+    from bot.slack.serve import EVENTS_PATH, create_http_app
 
     sock = socket.create_server(("127.0.0.1", 0))
     server = uvicorn.Server(

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.slack_app import EnginePool
+from bot.slack.app import EnginePool
 
 
 def test_refuses_when_the_expected_wait_is_too_long() -> None:
@@ -44,7 +44,7 @@ def test_a_failing_job_is_logged_and_frees_its_slot(caplog: pytest.LogCaptureFix
     def boom() -> None:
         raise RuntimeError("engine exploded")
 
-    with ThreadPoolExecutor(1) as executor, caplog.at_level(logging.ERROR, logger="bot.slack_app"):
+    with ThreadPoolExecutor(1) as executor, caplog.at_level(logging.ERROR, logger="bot.slack.app"):
         pool = EnginePool(executor, 1, max_pending=1)
         assert pool.submit(boom)
         executor.shutdown(wait=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.feedback import FeedbackStore, export
-from bot.records import Answer, Citation
+from bot.engine.records import Answer, Citation
+from bot.slack.feedback import FeedbackStore, export
 from index.records import Chunk
 
 ROW_KEYS = {"question", "answer", "citations", "vote", "user", "channel", "ts", "time"}

@@ -20,9 +20,9 @@ from conftest import (
 )
 from fake_slack import BOT_ID, BOT_USER_ID, Call
 
-from bot.feedback import export
-from bot.slack_app import MAX_PENDING_PER_WORKER
-from bot.slack_render import ACTION_SHARE, ACTION_VOTE_DOWN, ACTION_VOTE_UP
+from bot.slack.app import MAX_PENDING_PER_WORKER
+from bot.slack.feedback import export
+from bot.slack.render import ACTION_SHARE, ACTION_VOTE_DOWN, ACTION_VOTE_UP
 
 DIDI = "How much was Didi fined for violating data security rules?"
 DIDI_DOC = "002_e82dffa06f5920f7"
@@ -319,7 +319,7 @@ def test_engine_failure_gives_an_apology_and_the_bot_keeps_answering(
             return engine.answer(question, context=context)
 
     slack = slack_server_factory(Failing())
-    with caplog.at_level(logging.ERROR, logger="bot.slack_app"):
+    with caplog.at_level(logging.ERROR, logger="bot.slack.app"):
         slack.post_event(mention("please explode", ts="1700000800.000100"), event_id="Ev-boom")
         [apology] = answered(slack, "C1")
     assert "Sorry" in apology.body["text"] and "corrupt" not in all_text(apology)

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from bot.records import Answer, Citation
-from bot.slack_render import (
+from bot.engine.records import Answer, Citation
+from bot.slack.render import (
     ACTION_SHARE,
     ACTION_VOTE_DOWN,
     ACTION_VOTE_UP,

@@ -1,5 +1,5 @@
 """Start-up: configuration errors that name the variable, Socket Mode against a local fake (Web API +
-websocket), the `python -m bot.serve` runner, and secret redaction in logs."""
+websocket), the `python -m bot.slack.serve` runner, and secret redaction in logs."""
 
 from __future__ import annotations
 
@@ -18,9 +18,9 @@ import pytest
 from conftest import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, event_body, make_settings, mention
 from fake_slack import FakeSlack, FakeSocketModeServer
 
-from bot.feedback import FeedbackStore
-from bot.serve import EVENTS_PATH, RedactSecrets, install_redaction, serve, start_socket_mode
-from bot.slack_app import ConfigError, SlackConfig, build_app
+from bot.slack.app import ConfigError, SlackConfig, build_app
+from bot.slack.feedback import FeedbackStore
+from bot.slack.serve import EVENTS_PATH, RedactSecrets, install_redaction, serve, start_socket_mode
 
 REPO = Path(__file__).resolve().parents[2]
 DIDI = "How much was Didi fined for violating data security rules?"
@@ -87,7 +87,7 @@ def test_serve_reports_a_rejected_token(tmp_path: Path, fake_slack: FakeSlack, e
 def test_cli_runner_prints_the_error_without_a_traceback() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.serve", "--http", "--port", "3999"],
+        [sys.executable, "-m", "bot.slack.serve", "--http", "--port", "3999"],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -166,7 +166,7 @@ def test_regbot_serve_socket_mode_process_answers_and_stops_on_sigterm(
         }
         env.pop("SLACK_SIGNING_SECRET", None)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.serve"],
+            [sys.executable, "-m", "bot.slack.serve"],
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,

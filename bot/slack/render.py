@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.records import Answer, Citation
+from bot.engine.records import Answer, Citation
 from index.records import Hit
 
 MAX_BLOCKS = 50

@@ -2,7 +2,7 @@
 
     engine = AnswerEngine.from_settings(settings)
     app = build_app(engine, settings, config=SlackConfig.from_env(require=("SLACK_BOT_TOKEN",)))
-    # serve it with bot.serve (Socket Mode, or HTTP on uvicorn at /slack/events)
+    # serve it with bot.slack.serve (Socket Mode, or HTTP on uvicorn at /slack/events)
 
 How a question flows: Bolt acknowledges the event at once (``process_before_response=False``) and runs the
 listener on its own small I/O pool; the listener drops bots and duplicates, posts a "Searching…" placeholder
@@ -39,9 +39,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.webhook import WebhookClient
 
 from bot.engine import BadQuestion
-from bot.feedback import FeedbackStore
-from bot.records import Answer
-from bot.slack_render import (
+from bot.engine.records import Answer
+from bot.slack.feedback import FeedbackStore
+from bot.slack.render import (
     ACTION_SHARE,
     ACTION_VOTE_DOWN,
     ACTION_VOTE_UP,

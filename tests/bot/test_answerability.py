@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.abstain import expected_answer_type, has_answer_type
+from bot.engine.answerability import expected_answer_type, has_answer_type
 
 
 @pytest.mark.parametrize(

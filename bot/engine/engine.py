@@ -23,7 +23,7 @@ import numpy as np
 from index.config import Settings
 from index.retriever import Retriever
 
-from .abstain import abstain_reason
+from .answerability import abstain_reason
 from .compose import cite, score_sentences, select_sentences
 from .generate import GenerationFailed, Generator, OpenAICompatibleGenerator
 from .records import Answer, Citation

@@ -23,8 +23,7 @@ from typing import Protocol
 from index.chunking import split_sentences
 from index.records import Hit
 
-from .compose import ScoredSentence
-from .records import Citation
+from .records import Citation, ScoredSentence
 
 logger = logging.getLogger(__name__)
 

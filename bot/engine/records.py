@@ -1,10 +1,14 @@
-"""Records produced by the answer engine. They know nothing about Slack."""
+"""Records passed between the answer engine's stages and returned to callers. They know nothing about Slack."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from index.records import Chunk, Hit
+from index.records import Chunk, Hit, Sentence
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,20 @@ class Citation:
     @property
     def publisher(self) -> str:
         return self.chunk.publisher
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A sentence of a retrieved passage, scored as an answer to the question (see `compose.score_sentences`)."""
+
+    sentence: Sentence
+    chunk: Chunk
+    vector: np.ndarray
+    similarity: float
+    overlap: float
+    score: float
+    rank: int  # rank of its chunk in the retrieval results
+    typed: bool  # holds the kind of fact the question asks for (a name for "who"), or it asks for none
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.records import Answer
+from bot.engine.records import Answer
 
 logger = logging.getLogger(__name__)
 

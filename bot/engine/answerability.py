@@ -32,7 +32,7 @@ from index.keyword import tokenize
 if TYPE_CHECKING:
     from index.retriever import Retriever
 
-    from .compose import ScoredSentence
+    from .records import ScoredSentence
 
 _NAME = re.compile(r"(?<![\w'’])([A-Z][\w&'’.-]*[\w]|[A-Z]{2,})")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][\w'’-]*)")

@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.slack_app import AnswerEngineLike, ConfigError, SlackConfig, build_app
+from bot.slack.app import AnswerEngineLike, ConfigError, SlackConfig, build_app
 from index.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -208,6 +208,6 @@ def main(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    _parser = argparse.ArgumentParser(prog="python -m bot.serve", description=__doc__.splitlines()[0])
+    _parser = argparse.ArgumentParser(prog="python -m bot.slack.serve", description=__doc__.splitlines()[0])
     add_arguments(_parser)
     sys.exit(main(_parser.parse_args()))

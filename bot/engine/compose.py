@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from index.glossary import ACRONYMS
 from index.keyword import tokenize
-from index.records import Chunk, Hit, Sentence
+from index.records import Hit
 from index.retriever import Retriever
 
-from .abstain import expected_answer_type, has_answer_type, question_names
-from .records import Citation
+from .answerability import expected_answer_type, has_answer_type, question_names
+from .records import Citation, ScoredSentence
 
 SIMILARITY_WEIGHT = 0.6
 # A sentence that holds what the question asks for (an amount for "how much") is likelier the answer.
@@ -44,17 +43,6 @@ TYPED_MARGIN = 0.2
 # Near-duplicate sentences (the same fact reported twice) add nothing.
 DUPLICATE_COSINE = 0.9
 
-
-@dataclass(frozen=True)
-class ScoredSentence:
-    sentence: Sentence
-    chunk: Chunk
-    vector: np.ndarray
-    similarity: float
-    overlap: float
-    score: float
-    rank: int  # rank of its chunk in the retrieval results
-    typed: bool  # holds the kind of fact the question asks for (a name for "who"), or it asks for none
 
 
 def key_terms(question: str) -> list[frozenset[str]]:
