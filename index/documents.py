@@ -19,13 +19,20 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .language import detect_language
+from .laws import is_law
 from .records import Document
 
 logger = logging.getLogger(__name__)
 
 SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 METADATA_FILE = "metadata.json"
-METADATA_FIELDS = ("title", "publisher", "author", "date", "url")
+METADATA_FIELDS = (
+    "title", "publisher", "author", "date", "url", "kind", "language", "short_name", "name_en", "in_force",
+    "status", "status_note", "aliases",
+)
+KINDS = ("news", "law", "document")
+LANGUAGES = ("en", "zh")
 
 # What a rule does with a matching paragraph: drop it; drop it and the headline-like paragraphs under it;
 # drop it and everything after it (only once some article text has been kept, so a byline at the top of a
@@ -91,7 +98,7 @@ class Skipped:
     reason: str
 
 
-def clean_text(raw: str, *, title: str | None = None) -> tuple[str, str]:
+def clean_text(raw: str, *, title: str | None = None, statute: bool = False) -> tuple[str, str]:
     """Split raw article text into ``(title, body)`` and drop what is not article content.
 
     ``clean_text("Headline\\n\\nFirst paragraph.\\n\\nRecent Posts\\n\\nOther story")`` →
@@ -99,6 +106,9 @@ def clean_text(raw: str, *, title: str | None = None) -> tuple[str, str]:
     known ``title`` (from metadata), the lines up to where it appears among the first three are dropped (a
     section label such as "Cyber Security" goes with them); if it does not appear there, the text has no
     title line and all of it is body. Paragraphs are joined with a blank line.
+
+    A ``statute`` keeps every paragraph: the boilerplate rules are written for web pages, and no rule may
+    drop or cut a word of a law.
     """
     lines = [_HEADING_MARK.sub("", _BULLET.sub("", line)) for line in _normalise(raw).split("\n")]
     lines = [line for line in lines if line]  # blank lines only separate paragraphs
@@ -108,7 +118,7 @@ def clean_text(raw: str, *, title: str | None = None) -> tuple[str, str]:
         wanted = _HEADING_MARK.sub("", _normalise(title).strip())
         at = next((i for i, line in enumerate(lines[:3]) if line.casefold() == wanted.casefold()), None)
         title, lines = wanted, lines if at is None else lines[at + 1 :]
-    return title, "\n\n".join(_article_paragraphs(lines))
+    return title, "\n\n".join(lines if statute else _article_paragraphs(lines))
 
 
 def _normalise(raw: str) -> str:
@@ -198,11 +208,13 @@ def _decode(path: Path, data: bytes) -> str:
         raise DocumentError(path, reason) from None
 
 
-def read_document(path: Path, *, metadata: Mapping[str, str] | None = None) -> Document:
+def read_document(path: Path, *, metadata: Mapping[str, object] | None = None) -> Document:
     """Read and clean one .txt, .md or .html file: ``read_document(Path("a.md"), metadata={"date": "2024"})``.
 
-    ``doc_id`` is the file stem; non-empty ``metadata`` values (title, publisher, author, date, url) override
-    what the file gives. Raises `DocumentError` for an unsupported, empty, binary or undecodable file.
+    ``doc_id`` is the file stem; non-empty ``metadata`` values (`METADATA_FIELDS`) override what the file
+    gives. A text with article headings (``第N条``, ``Article N``) is read as a law unless ``kind`` says
+    otherwise; ``language`` is detected from the text unless given. Raises `DocumentError` for an
+    unsupported, empty, binary or undecodable file.
     """
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
@@ -219,10 +231,12 @@ def read_document(path: Path, *, metadata: Mapping[str, str] | None = None) -> D
     elif path.suffix.lower() == ".md":
         raw = _markdown_to_text(raw)
     given = {k: v for k, v in (metadata or {}).items() if k in METADATA_FIELDS and v}
-    title, body = clean_text(raw, title=given.get("title"))
+    kind = given.get("kind") or ("law" if is_law(raw) else "document")
+    title, body = clean_text(raw, title=given.get("title"), statute=kind == "law")
     if not body:
         raise DocumentError(path, "no article text left after cleaning")
-    fields = {"title": title, **given}  # metadata wins where it says something
+    # Metadata wins where it says something.
+    fields = {"title": title, "language": detect_language(body), **given, "kind": kind}
     return Document(doc_id=path.stem, text=body, source=path.name, **fields)
 
 
@@ -231,12 +245,13 @@ def read_corpus(directory: Path) -> tuple[list[Document], list[Skipped]]:
 
     ``docs, skipped = read_corpus(Path("seeds"))``. Hidden files and ``metadata.json`` are passed over; a file
     that cannot be read, or whose stem repeats an earlier ``doc_id``, is logged and listed in ``skipped``.
-    ``<directory>/metadata.json`` maps doc_id → {title, publisher, author, date, url} (see `read_document`).
+    A ``metadata.json`` in any folder maps the doc_ids of that folder's files to their fields (title,
+    publisher, ..., see `METADATA_FIELDS` and `read_document`).
     """
     directory = Path(directory)
     if not directory.is_dir():
         raise ValueError(f"corpus directory {str(directory)!r} does not exist or is not a directory")
-    metadata = load_metadata(directory / METADATA_FILE)
+    metadata = _folder_metadata(directory)
     docs: list[Document] = []
     skipped: list[Skipped] = []
     seen: dict[str, Path] = {}
@@ -256,12 +271,29 @@ def read_corpus(directory: Path) -> tuple[list[Document], list[Skipped]]:
         seen[doc.doc_id] = path
         docs.append(dataclasses.replace(doc, source=relative.as_posix()))
     for doc_id in sorted(set(metadata) - set(seen)):
-        logger.warning("%s names %r, but no such document was read", directory / METADATA_FILE, doc_id)
+        logger.warning("metadata under %s names %r, but no such document was read", directory, doc_id)
     return docs, skipped
 
 
-def load_metadata(path: Path) -> dict[str, dict[str, str]]:
-    """``{doc_id: {field: value}}`` from a metadata file (``{}`` if there is none); "note" is a comment."""
+def _folder_metadata(directory: Path) -> dict[str, dict[str, object]]:
+    """The entries of every ``metadata.json`` under ``directory``; a doc_id may be described only once."""
+    merged: dict[str, dict[str, object]] = {}
+    for path in sorted(directory.rglob(METADATA_FILE)):
+        if any(part.startswith(".") for part in path.relative_to(directory).parts):
+            continue
+        for doc_id, fields in load_metadata(path).items():
+            if doc_id in merged:
+                raise ValueError(f"{path}: {doc_id!r} is already described by another {METADATA_FILE}")
+            merged[doc_id] = fields
+    return merged
+
+
+def load_metadata(path: Path) -> dict[str, dict[str, object]]:
+    """``{doc_id: {field: value}}`` from a metadata file (``{}`` if there is none); "note" is a comment.
+
+    Every value is a string, but ``aliases``, a list of strings; ``kind`` and ``language`` take one of
+    `KINDS` and `LANGUAGES`.
+    """
     if not path.exists():
         return {}
     try:
@@ -271,11 +303,23 @@ def load_metadata(path: Path) -> dict[str, dict[str, str]]:
     if not isinstance(entries, dict):
         raise ValueError(f"{path}: expected an object mapping doc_id to fields, got {type(entries).__name__}")
     for doc_id, fields in entries.items():
-        if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
-            raise ValueError(f"{path}: entry {doc_id!r} must map field names to strings")
+        if not isinstance(fields, dict):
+            raise ValueError(f"{path}: entry {doc_id!r} must map field names to values")
         if unknown := set(fields) - {*METADATA_FIELDS, "note"}:
             raise ValueError(f"{path}: entry {doc_id!r} has unknown fields {sorted(unknown)}")
+        for name, value in fields.items():
+            if not _valid_field(name, value):
+                raise ValueError(f"{path}: entry {doc_id!r} field {name!r} has the invalid value {value!r}")
     return entries
+
+
+def _valid_field(name: str, value: object) -> bool:
+    if name == "aliases":
+        return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+    if not isinstance(value, str):
+        return False
+    allowed = {"kind": KINDS, "language": LANGUAGES}.get(name)
+    return allowed is None or value in allowed
 
 
 def document_fingerprint(doc: Document) -> str:

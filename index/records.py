@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Document:
-    """One cleaned source document. ``doc_id`` is the file stem for files read from a corpus folder."""
+    """One cleaned source document. ``doc_id`` is the file stem for files read from a corpus folder.
+
+    ``kind`` is "law" for a statute (split by article, see `index.laws`), "news" for a news article, or
+    "document". ``language`` is "en" or "zh". A law also has a ``short_name`` ("PIPL"), an English name, the
+    date it took effect and its ``status`` today; ``status_note`` is shown with every citation of it (e.g.
+    that the text predates an amendment). ``aliases`` are other names a question may call it by.
+    """
 
     doc_id: str
     title: str
@@ -22,6 +28,23 @@ class Document:
     author: str = ""
     date: str = ""
     url: str = ""
+    kind: str = "document"
+    language: str = "en"
+    short_name: str = ""
+    name_en: str = ""
+    in_force: str = ""
+    status: str = ""
+    status_note: str = ""
+    aliases: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Read back from JSON, a tuple arrives as a list; keep the record hashable and immutable.
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name a question may use for this document: short name, title, English name, aliases."""
+        return tuple(dict.fromkeys(n for n in (self.short_name, self.title, self.name_en, *self.aliases) if n))
 
 
 @dataclass(frozen=True)
@@ -35,6 +58,12 @@ class Chunk:
     start: int
     end: int
     publisher: str = ""
+    # In a law: the article the span belongs to, its chapter heading, and the labels a citation shows in an
+    # English ("PIPL Art. 38") and a Chinese ("个人信息保护法 第三十八条") answer.
+    article: int | None = None
+    heading: str = ""
+    label: str = ""
+    label_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,3 +98,11 @@ class Hit:
     @property
     def text(self) -> str:
         return self.chunk.text
+
+    @property
+    def article(self) -> int | None:
+        return self.chunk.article
+
+    @property
+    def label(self) -> str:
+        return self.chunk.label
