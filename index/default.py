@@ -26,6 +26,7 @@ def retrieval_params(settings: Settings) -> RetrievalParams:
         dense_weight=settings.dense_weight,
         candidates=settings.candidates,
         rescore_weight=settings.rescore_weight,
+        named_boost=settings.named_boost,
     )
 
 

@@ -34,8 +34,25 @@ def rrf_scores(rankings: list[np.ndarray], size: int, *, k: int = RRF_K) -> np.n
     return fused
 
 
-def weighted_scores(dense: np.ndarray, keyword: np.ndarray, *, dense_weight: float) -> np.ndarray:
-    """``dense_weight * minmax(dense) + (1 - dense_weight) * minmax(keyword)`` over aligned candidates."""
+def minmax_within(scores: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
+    """`minmax` applied to each group of candidates apart (``groups`` labels each one; None: one group)."""
+    if groups is None:
+        return minmax(scores)
+    scaled = np.zeros(len(scores), dtype=np.float32)
+    for label in np.unique(groups):
+        members = groups == label
+        scaled[members] = minmax(scores[members])
+    return scaled
+
+
+def weighted_scores(
+    dense: np.ndarray, keyword: np.ndarray, *, dense_weight: float, keyword_groups: np.ndarray | None = None
+) -> np.ndarray:
+    """``dense_weight * minmax(dense) + (1 - dense_weight) * minmax(keyword)`` over aligned candidates.
+
+    Keyword scores that come from different queries (a question and its translation) are not comparable:
+    ``keyword_groups`` says which query each came from, and each group is normalised apart.
+    """
     if not 0.0 <= dense_weight <= 1.0:
         raise ValueError(f"dense_weight={dense_weight} must be within [0, 1]")
-    return dense_weight * minmax(dense) + (1.0 - dense_weight) * minmax(keyword)
+    return dense_weight * minmax(dense) + (1.0 - dense_weight) * minmax_within(keyword, keyword_groups)

@@ -23,16 +23,19 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 _WORD = re.compile(r"[a-z0-9]+(?:[.'’][a-z0-9]+)*|[\u3400-\u9fff]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Short English list: BM25's idf already discounts common words; these only add noise to the query.
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     "a an and are as at be been but by can could did do does for from had has have how i if in into is it its "
     "of on or our so than that the their them then there these they this to was we were what when where which "
     "who whom why will with would you your about any one also just us we".split()
 )
 
 
+# How a run of Chinese characters becomes tokens: "bigram" (overlapping character pairs) or "jieba" (its
+# search-engine mode: words plus the shorter words inside them).
+CHINESE_TOKENS = "bigram"
 # Changes whenever tokenization changes, so that indexes built with other tokens get their BM25 rebuilt.
 TOKENIZER_ID = hashlib.sha256(
-    "|".join([_WORD.pattern, _CJK.pattern, "english-snowball", *sorted(_STOPWORDS)]).encode()
+    "|".join([_WORD.pattern, _CJK.pattern, "english-snowball", CHINESE_TOKENS, *sorted(STOPWORDS)]).encode()
 ).hexdigest()[:12]
 
 
@@ -42,14 +45,22 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed word tokens; runs of Chinese characters become overlapping bigrams."""
+    """Lower-cased, stemmed word tokens; runs of Chinese characters become bigrams (or jieba words)."""
     tokens: list[str] = []
     for word in _WORD.findall(text.lower()):
         if _CJK.match(word):
-            tokens.extend(word[i : i + 2] for i in range(max(1, len(word) - 1)))
-        elif word not in _STOPWORDS:
+            tokens.extend(_chinese_tokens(word))
+        elif word not in STOPWORDS:
             tokens.append(word.replace("’", "'"))
     return _stemmer().stemWords(tokens) if tokens else []
+
+
+def _chinese_tokens(run: str) -> list[str]:
+    if CHINESE_TOKENS == "jieba":
+        from .segment import segment_for_search
+
+        return segment_for_search(run)
+    return [run[i : i + 2] for i in range(max(1, len(run) - 1))]
 
 
 PREFIX_LETTERS = 5

@@ -21,11 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .acronyms import expand_acronyms
 from .builder import FORMAT_VERSION, read_jsonl
-from .embedding import MULTILINGUAL, Embedder, load_embedder
+from .crosslingual import Lexicon
+from .embedding import CROSS_LINGUAL_OFFSET, TERM_SIMILARITY, Embedder, load_embedder
 from .fusion import rrf_scores, weighted_scores
-from .glossary import expand_acronyms, is_chinese, render_english
 from .keyword import KeywordIndex, top_positive
+from .language import CJK, detect_language
 from .records import Chunk, Document, Hit, Sentence
 from .rerank import best_sentence_scores, rescore
 from .store import VectorStore
@@ -59,6 +61,8 @@ class RetrievalParams:
     dense_weight: float = 0.35
     candidates: int = 100
     rescore_weight: float = 0.5
+    # Added to the (0..1) fused score of the passages of a law the query names.
+    named_boost: float = 0.3
 
     def __post_init__(self) -> None:
         if self.fusion not in ("weighted", "rrf"):
@@ -81,6 +85,7 @@ class Retriever:
         store: VectorStore | None,
         keyword: KeywordIndex | None,
         params: RetrievalParams,
+        lexicon: Lexicon | None = None,
     ) -> None:
         self.index_dir = index_dir
         self.manifest = manifest
@@ -96,7 +101,13 @@ class Retriever:
         self._store = store
         self._keyword = keyword
         self._row_of = {c.id: i for i, c in enumerate(chunks)}
+        self._lexicon = lexicon
+        self._translations: dict[str, str] = {}
+        self.row_languages = np.array([documents[c.doc_id].language for c in chunks], dtype=object)
+        # A passage in the other language than the question's scores lower for the same relevance.
+        self.cross_lingual_offset = CROSS_LINGUAL_OFFSET.get(embedder.name, 0.0)
         self._corpus_text: str | None = None  # built on first `mentions`
+        self._name_patterns: list[tuple[str, re.Pattern[str]]] | None = None  # built on first `named_documents`
 
     @classmethod
     def load(cls, index_dir: Path, *, params: RetrievalParams | None = None) -> Retriever:
@@ -111,6 +122,7 @@ class Retriever:
             }
             store = VectorStore.load(index_dir / "vectors.faiss") if chunks else None
             keyword = KeywordIndex.load(index_dir / "bm25", len(chunks)) if chunks else None
+            lexicon = Lexicon.load(index_dir)
         except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
             raise IndexNotUsable(f"index {index_dir} is corrupt ({exc}); {_fix(index_dir)}") from exc
         _check_consistency(index_dir, manifest, chunks, arrays, store)
@@ -118,19 +130,19 @@ class Retriever:
         if embedder.dim != manifest["dim"]:
             raise IndexNotUsable(f"index {index_dir} has {manifest['dim']}-d vectors; {_fix(index_dir)}")
         params = params or RetrievalParams()
-        return cls(index_dir, manifest, chunks, documents, embedder, arrays, store, keyword, params)
+        return cls(index_dir, manifest, chunks, documents, embedder, arrays, store, keyword, params, lexicon)
 
     @property
     def size(self) -> int:
         return len(self.chunks)
 
     def check_query(self, query: object) -> str:
-        """The query as it will be searched (in the index's language, acronyms expanded, cut to the model's limit).
+        """The query as it will be searched (acronyms expanded, cut to the model's limit).
 
         Raises TypeError/ValueError for unusable input.
         """
         validate_request(query, 1)
-        query = expand_acronyms(self.translate(query) or query, corpus_has=self.knows)
+        query = expand_acronyms(query, corpus_has=self.knows)
         cut = self.embedder.truncate(query)
         if len(cut) < len(query):
             logger.warning(
@@ -139,15 +151,17 @@ class Retriever:
             )
         return cut.strip()
 
-    def translate(self, question: str) -> str:
-        """``question`` in the language the index is searched in; "" when that cannot be done.
+    def named_documents(self, query: str) -> frozenset[str]:
+        """The documents ``query`` names ("PIPL", "个保法", "the Data Security Law"): their passages are
+        preferred, since a question about one law must not be answered from another."""
+        return frozenset(doc_id for doc_id, pattern in self._names() if pattern.search(query))
 
-        With an English-only model, a Chinese question becomes its English glossary terms:
-        ``translate("滴滴被罚了多少钱？") == "how much Didi fined?"`` (see `glossary.render_english`).
-        """
-        if is_chinese(question) and self.embedder.name not in MULTILINGUAL:
-            return render_english(question)
-        return question
+    def _names(self) -> list[tuple[str, re.Pattern[str]]]:
+        if self._name_patterns is None:
+            self._name_patterns = [
+                (doc.doc_id, _name_pattern(doc.names)) for doc in self.documents.values() if doc.kind == "law"
+            ]
+        return self._name_patterns
 
     def knows(self, term: str) -> bool:
         """Whether a keyword token (see `keyword.tokenize`) occurs anywhere in the indexed chunks."""
@@ -158,7 +172,7 @@ class Retriever:
         (case, spacing and apostrophe style ignored): ``mentions("Data Security Law")``."""
         if self._corpus_text is None:
             self._corpus_text = "\n".join(
-                _plain(part) for d in self.documents.values() for part in (d.title, d.publisher, d.author, d.text)
+                _plain(part) for d in self.documents.values() for part in (*d.names, d.publisher, d.author, d.text)
             )
         return re.search(rf"(?<!\w){re.escape(_plain(phrase))}(?!\w)", self._corpus_text) is not None
 
@@ -181,8 +195,9 @@ class Retriever:
         if self._store is None or self._keyword is None:
             return []
         if method == "bm25":
-            scores, rows = self._keyword.search(query, k)
-            return self._hits(rows, scores)
+            scores = self.keyword_scores(query)
+            rows = top_positive(scores, k)
+            return self._hits(rows, scores[rows])
         vector = self.encode(query) if query_vector is None else query_vector
         if method == "dense":
             scores, rows = self._store.search(vector[None, :], k)
@@ -196,22 +211,60 @@ class Retriever:
         fusion = "rrf" if method == "rrf" else self.params.fusion if method == "default" else "weighted"
         rescore_weight = self.params.rescore_weight if method == "default" else 0.0
         best = self.best_sentence(vector, pool.rows) if rescore_weight > 0 else None
-        return pool.rows, combine(pool, fusion, self.params.dense_weight, best, rescore_weight)
+        if best is not None:
+            best = best + self.cross_lingual_offset * pool.cross
+        fused = combine(pool, fusion, self.params.dense_weight, best, rescore_weight)
+        named = self.named_documents(query) if method == "default" else frozenset()
+        if named:
+            fused = fused + self.params.named_boost * np.array(
+                [self.chunks[r].doc_id in named for r in pool.rows.tolist()], dtype=np.float32
+            )
+        return pool.rows, fused
+
+    def translation(self, query: str) -> str:
+        """``query``'s content words in the index's other language ("" without a lexicon or a match):
+        ``translation("Do minors need consent?") == "未成年人 同意"`` (see `index.crosslingual`)."""
+        if self._lexicon is None:
+            return ""
+        found = self._translations.get(query)
+        if found is None:
+            found = self._lexicon.translate(
+                query, detect_language(query), self.embedder,
+                min_similarity=TERM_SIMILARITY.get(self.embedder.name, 1.0),
+            )
+            if len(self._translations) > 256:
+                self._translations.clear()  # bounded: one question's translation serves all its stages
+            self._translations[query] = found
+        return found
+
+    def keyword_scores(self, query: str) -> np.ndarray:
+        """BM25 score of every chunk: passages in the query's language for its own words, passages in the
+        other language for those words' translations, when the index has a lexicon."""
+        scores = self._keyword.scores(query)
+        other = self.row_languages != detect_language(query)
+        if self._lexicon is None or not other.any():
+            return scores
+        translated = self.translation(query)
+        if not translated:
+            return np.where(other, 0.0, scores).astype(np.float32)
+        return np.where(other, self._keyword.scores(translated), scores).astype(np.float32)
 
     def candidates(self, query: str, vector: np.ndarray) -> Candidates:
         """The union of the dense and keyword top ``params.candidates``, with both scores for every member."""
         n = max(self.params.candidates, 1)
         _, dense_rows = self._store.search(vector[None, :], n)
-        keyword_all = self._keyword.scores(query)
+        keyword_all = self.keyword_scores(query)
         keyword_rows = top_positive(keyword_all, n)
         rows = np.array(list(dict.fromkeys([*dense_rows[0].tolist(), *keyword_rows.tolist()])), dtype=np.int64)
         position = {row: i for i, row in enumerate(rows.tolist())}
+        cross = self.row_languages[rows] != detect_language(query)
         return Candidates(
             rows=rows,
-            dense=self._embeddings[rows] @ vector,
+            dense=self._embeddings[rows] @ vector + self.cross_lingual_offset * cross,
             keyword=keyword_all[rows],
             dense_ranking=np.array([position[r] for r in dense_rows[0].tolist()], dtype=np.int64),
             keyword_ranking=np.array([position[r] for r in keyword_rows.tolist()], dtype=np.int64),
+            cross=cross.astype(bool),
         )
 
     def best_sentence(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -234,13 +287,19 @@ class Retriever:
 
 @dataclass(frozen=True)
 class Candidates:
-    """Candidate chunk rows with their raw scores; rankings list positions in ``rows``, best first."""
+    """Candidate chunk rows with their scores; rankings list positions in ``rows``, best first.
+
+    ``dense`` is the cosine, raised by the model's cross-lingual offset where ``cross`` (the passage is in the
+    other language than the query), so that the two languages compete on one scale. ``keyword`` is BM25, of
+    the query or of its translation, which are on different scales: `combine` normalises them apart.
+    """
 
     rows: np.ndarray
     dense: np.ndarray
     keyword: np.ndarray
     dense_ranking: np.ndarray
     keyword_ranking: np.ndarray
+    cross: np.ndarray | None = None
 
 
 def combine(
@@ -250,10 +309,16 @@ def combine(
     if fusion == "rrf":
         fused = rrf_scores([pool.dense_ranking, pool.keyword_ranking], len(pool.rows))
     else:
-        fused = weighted_scores(pool.dense, pool.keyword, dense_weight=dense_weight)
+        fused = weighted_scores(pool.dense, pool.keyword, dense_weight=dense_weight, keyword_groups=pool.cross)
     if best_sentence is not None and rescore_weight > 0:
         fused = rescore(fused, best_sentence, weight=rescore_weight)
     return fused
+
+
+def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of ``names`` as whole words (case ignored); a Chinese name also inside a Chinese sentence."""
+    alternatives = [re.escape(n) if CJK.search(n) else rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in names]
+    return re.compile("|".join(sorted(alternatives, key=len, reverse=True)), re.IGNORECASE)
 
 
 def _plain(text: str) -> str:

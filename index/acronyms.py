@@ -1,0 +1,48 @@
+"""Domain acronyms, expanded in queries: employees write "CAC", an article may write the regulator's name.
+
+    expand_acronyms("When did the PIPL take effect?")
+    # 'When did the PIPL (Personal Information Protection Law) take effect?'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+ACRONYMS = {
+    "PIPL": "Personal Information Protection Law",
+    "DSL": "Data Security Law",
+    "CSL": "Cybersecurity Law",
+    "CAC": "Cyberspace Administration of China",
+    "MIIT": "Ministry of Industry and Information Technology",
+    "PBOC": "People's Bank of China central bank",
+    "SCMP": "South China Morning Post",
+    "NDSMR": "Network Data Security Management Regulations",
+    "CII": "critical information infrastructure",
+    "CIIO": "critical information infrastructure operator",
+    "SAMR": "State Administration for Market Regulation",
+    "PI": "personal information",
+    "IPO": "initial public offering",
+}
+_ACRONYM = re.compile(r"\b(" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def expand_acronyms(text: str, *, corpus_has: Callable[[str], bool] = lambda acronym: False) -> str:
+    """Each acronym followed by its expansion in parentheses (once per acronym).
+
+    Acronyms for which ``corpus_has`` is true are left alone: when the articles write "CAC" themselves,
+    adding "Cyberspace Administration of China" only pulls in passages that happen to spell it out.
+    """
+    seen: set[str] = set()
+
+    def replace(match: re.Match[str]) -> str:
+        word = match.group(1)
+        key = word.upper()
+        # "pi" or "dsl" in lower case inside a sentence is as likely a typo as an acronym: require capitals,
+        # except for the unambiguous four-letter and longer ones.
+        if key in seen or (word != key and len(key) < 4) or corpus_has(key.lower()):
+            return word
+        seen.add(key)
+        return f"{word} ({ACRONYMS[key]})"
+
+    return _ACRONYM.sub(replace, text)

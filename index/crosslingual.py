@@ -1,0 +1,128 @@
+"""A question's words in the corpus's other language, found by the multilingual embedding model.
+
+No translation model exists offline, and a hand-written bilingual glossary covers only the words its author
+thought of. The multilingual model, though, places 阿里巴巴 near "Alibaba", 未成年人 near "minors" and 工信部
+near "MIIT". So at build time the index keeps the words of each language's documents (English words and
+names; Chinese words as jieba segments them) with their vectors, and at query time each content word of the
+question is replaced by the nearest word of the other language when it is close enough. BM25 then searches
+the other language's passages with those words::
+
+    lexicon = Lexicon.build(documents, embedder)
+    lexicon.translate("Do minors need their parents' consent?", "en")     # '未成年人 父母 同意'
+    lexicon.translate("滴滴被罚了多少钱？", "zh")                           # 'fined much'
+
+A wrong neighbour costs little: it only adds a keyword to a search whose other signals still count.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .keyword import STOPWORDS
+from .records import Document
+from .segment import chinese_words
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "zh")
+# Words too common in statutes to carry meaning ("shall", "other", "relevant", "in accordance with").
+ZH_STOPWORDS = frozenset(
+    "应当 可以 或者 以及 有关 进行 规定 其他 依照 按照 对于 根据 并且 不得 本法 本条例 之一 相关 相应 "
+    "我们 你们 他们 什么 怎么 如何 哪些 是否 需要 一个 这个 那个 还是 就是 没有 可能 现在".split()
+)
+_EN_STOPWORDS = STOPWORDS | frozenset(
+    "said says also would could should may might must year years new last first one two get got does did "
+    "need needs anything something thing things like really kind sort mean means".split()
+)
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+_EN_NAME = re.compile(r"\b[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*)+")
+
+
+def terms(text: str, language: str) -> list[str]:
+    """The content words of ``text``: Chinese words (two characters or more), or English words of three
+    letters or more and, in an English text, its capitalised names ("Full Truck Alliance")."""
+    if language == "zh":
+        return [w for w in dict.fromkeys(chinese_words(text)) if w not in ZH_STOPWORDS]
+    words = [w.lower() for w in _EN_WORD.findall(text) if w.lower() not in _EN_STOPWORDS]
+    return list(dict.fromkeys([*words, *_EN_NAME.findall(text)]))
+
+
+def query_terms(question: str, language: str) -> list[str]:
+    """What of a question is looked up: its content words and, in English, pairs of neighbouring ones
+    ("personal information" means more than "personal" and "information")."""
+    found = terms(question, language)
+    if language != "en":
+        return found
+    words = [w.lower() for w in _EN_WORD.findall(question) if w.lower() not in _EN_STOPWORDS]
+    return list(dict.fromkeys([*found, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]))
+
+
+class Lexicon:
+    """The words of each language of a corpus and their vectors (queries' side of the model)."""
+
+    def __init__(self, words: dict[str, list[str]], vectors: dict[str, np.ndarray]) -> None:
+        self.words = words
+        self.vectors = vectors
+
+    @classmethod
+    def build(cls, documents: Iterable[Document], embedder, *, previous: Lexicon | None = None) -> Lexicon:
+        """The lexicon of ``documents``; words already in ``previous`` keep their vectors (no re-embedding)."""
+        by_language: dict[str, dict[str, None]] = {lang: {} for lang in LANGUAGES}
+        for doc in documents:
+            if doc.language in by_language:
+                by_language[doc.language].update(dict.fromkeys(terms(doc.text, doc.language)))
+        words = {lang: sorted(found) for lang, found in by_language.items()}
+        known = previous.vector_of() if previous else {}
+        fresh = [w for lang in LANGUAGES for w in words[lang] if w not in known]
+        if fresh:
+            logger.info("embedding %d new lexicon words", len(fresh))
+            known.update(zip(fresh, embedder.encode_queries(fresh), strict=True))
+        dim = embedder.dim
+        vectors = {lang: np.array([known[w] for w in words[lang]], dtype=np.float32).reshape(-1, dim)
+                   for lang in LANGUAGES}
+        return cls(words, vectors)
+
+    def vector_of(self) -> dict[str, np.ndarray]:
+        return {w: v for lang in LANGUAGES for w, v in zip(self.words[lang], self.vectors[lang], strict=True)}
+
+    def translate(self, question: str, language: str, embedder, *, min_similarity: float) -> str:
+        """The other language's nearest word for each term of ``question`` that has one at least
+        ``min_similarity`` away (cosine), space-separated; "" when none does."""
+        other = "zh" if language == "en" else "en"
+        candidates = query_terms(question, language)
+        if not candidates or not len(self.words.get(other, ())):
+            return ""
+        similarity = embedder.encode_queries(candidates) @ self.vectors[other].T
+        best = similarity.argmax(axis=1)
+        found = [self.words[other][j] for i, j in enumerate(best) if similarity[i, j] >= min_similarity]
+        return " ".join(dict.fromkeys(found))
+
+    def save(self, directory: Path) -> None:
+        (directory / "lexicon.json").write_text(json.dumps(self.words, ensure_ascii=False))
+        np.save(directory / "lexicon_vectors.npy", np.concatenate([self.vectors[lang] for lang in LANGUAGES]))
+
+    @classmethod
+    def load(cls, directory: Path) -> Lexicon | None:
+        """The saved lexicon, or None when the index has none (a corpus in one language)."""
+        if not (directory / "lexicon.json").exists():
+            return None
+        words = json.loads((directory / "lexicon.json").read_text())
+        stacked = np.load(directory / "lexicon_vectors.npy")
+        if not isinstance(words, dict) or sum(len(words.get(lang, ())) for lang in LANGUAGES) != len(stacked):
+            raise ValueError("lexicon.json and lexicon_vectors.npy disagree")
+        vectors, at = {}, 0
+        for lang in LANGUAGES:
+            n = len(words.get(lang, ()))
+            vectors[lang], at = stacked[at : at + n], at + n
+        return cls({lang: list(words.get(lang, ())) for lang in LANGUAGES}, vectors)
+
+
+def is_multilingual(documents: Sequence[Document]) -> bool:
+    """Whether the corpus has documents in more than one language (only then is a lexicon worth building)."""
+    return len({d.language for d in documents}) > 1
