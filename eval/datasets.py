@@ -16,7 +16,8 @@ Formats
 ``jsonl`` (ours, ``eval/devset.jsonl``): one JSON object per line, blank lines ignored::
 
     {"id": "dev-001", "question": "When does the Data Security Law kick in?",
-     "doc_ids": ["001_7516783149c43d0d"], "answers": ["September 1"], "answerable": true,
+     "doc_ids": ["001_7516783149c43d0d", "DSL_2021-06-10_zh"], "articles": {"DSL_2021-06-10_zh": [55]},
+     "answers": ["September 1", "2021年9月1日"], "answerable": true, "lang": "en", "kind": "casual",
      "note": "optional free text", "corpus": null}
 
 - ``id``: unique non-empty string. ``question``: non-empty string.
@@ -25,6 +26,9 @@ Formats
   SQuAD normalisation), empty when not answerable; may be empty for a retrieval-only question.
 - ``answerable``: false for questions that sound on-topic but that the corpus does not answer; the system
   should abstain on them.
+- ``articles`` (optional): for a law among ``doc_ids``, the article numbers that state the answer; retrieval
+  and citations of that law are then judged by article (see `unit_id`), of the other documents by document.
+- ``lang`` (optional, "en" or "zh") and ``kind`` (optional label) group the scores in the report.
 - ``note`` (optional string) and ``corpus`` (optional, must be null: the default seeds corpus). Any other key
   is an error, so that a typo such as "answer" does not silently drop the gold answers. A bad line raises
   ValueError naming the file, the line number and the field.
@@ -81,12 +85,22 @@ BENCHMARKS_DIR = REPO_ROOT.parent / "shared" / "benchmarks"
 DEFAULT_SEED = 13
 
 _JSONL_REQUIRED = ("id", "question", "doc_ids", "answers", "answerable")
-_JSONL_OPTIONAL = ("note", "corpus")
+_JSONL_OPTIONAL = ("note", "corpus", "articles", "lang", "kind")
+
+
+def unit_id(doc_id: str, article: int | None) -> str:
+    """What retrieval and citations are judged by: a law's article (``"PIPL_2021-08-20_zh#38"``), or the
+    document itself when the passage belongs to no article."""
+    return f"{doc_id}#{article}" if article is not None else doc_id
 
 
 @dataclass(frozen=True)
 class QAExample:
-    """One benchmark question. ``gold_doc_ids`` is empty exactly when no document is known to answer it."""
+    """One benchmark question. ``gold_doc_ids`` is empty exactly when no document is known to answer it.
+
+    ``articles`` lists the ``(doc_id, article)`` pairs of a law that state the answer; ``language`` is the
+    question's ("en", "zh"; "" when unknown) and ``kind`` a free label ("casual", "near-miss", ...).
+    """
 
     qid: str
     question: str
@@ -94,6 +108,16 @@ class QAExample:
     answers: tuple[str, ...]
     answerable: bool
     note: str = ""
+    articles: tuple[tuple[str, int], ...] = ()
+    language: str = ""
+    kind: str = ""
+
+    @property
+    def gold_units(self) -> tuple[str, ...]:
+        """The gold documents, each law replaced by its gold articles (see `unit_id`)."""
+        in_laws = {doc_id for doc_id, _ in self.articles}
+        units = [unit_id(doc_id, n) for doc_id, n in self.articles]
+        return tuple(dict.fromkeys([*units, *(d for d in self.gold_doc_ids if d not in in_laws)]))
 
 
 @dataclass(frozen=True)
@@ -124,7 +148,7 @@ class Dataset:
             for qid, doc_id, relevance in self.judgements:
                 qrels.setdefault(qid, {})[doc_id] = relevance
             return qrels
-        return {ex.qid: dict.fromkeys(ex.gold_doc_ids, 1) for ex in self.examples if ex.gold_doc_ids}
+        return {ex.qid: dict.fromkeys(ex.gold_units, 1) for ex in self.examples if ex.gold_doc_ids}
 
 
 # --- dispatch -----------------------------------------------------------------------------------------------
@@ -327,7 +351,25 @@ def _jsonl_example(path: Path, line: int, row: Mapping) -> QAExample:
         raise ValueError(f"{path}:{line}: field 'doc_ids' is empty but the question is answerable")
     if not answerable and (doc_ids or answers):
         raise ValueError(f"{path}:{line}: field 'doc_ids'/'answers' must be empty when answerable is false")
-    return QAExample(qid, question, tuple(doc_ids), tuple(answers), answerable, note)
+    articles = _articles(row, doc_ids, path, line)
+    language = row.get("lang", "")
+    kind = row.get("kind", "")
+    if language not in ("", "en", "zh") or not isinstance(kind, str):
+        raise ValueError(f"{path}:{line}: field 'lang' must be 'en' or 'zh' and 'kind' a string")
+    return QAExample(qid, question, tuple(doc_ids), tuple(answers), answerable, note, articles, language, kind)
+
+
+def _articles(row: Mapping, doc_ids: list[str], path: Path, line: int) -> tuple[tuple[str, int], ...]:
+    """``{"PIPL_2021-08-20_zh": [38, 39]}`` → ``(("PIPL_2021-08-20_zh", 38), ...)``; every law is a gold doc."""
+    articles = row.get("articles", {})
+    if not isinstance(articles, dict) or not all(
+        isinstance(ns, list) and ns and all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in ns)
+        for ns in articles.values()
+    ):
+        raise ValueError(f"{path}:{line}: field 'articles' must map doc ids to lists of article numbers")
+    if unknown := sorted(set(articles) - set(doc_ids)):
+        raise ValueError(f"{path}:{line}: field 'articles' names {unknown}, which 'doc_ids' does not list")
+    return tuple((doc_id, n) for doc_id, ns in articles.items() for n in ns)
 
 
 # --- feedback -----------------------------------------------------------------------------------------------

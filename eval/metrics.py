@@ -155,16 +155,23 @@ _PUNCTUATION = frozenset(string.punctuation)
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
 
 
+_CJK_CHARACTER = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
+
+
 def normalize_answer(text: str) -> str:
-    """The official SQuAD normalisation: lower, drop punctuation, drop a/an/the, collapse whitespace.
+    """The official SQuAD normalisation: lower, drop punctuation, drop a/an/the, collapse whitespace; a Chinese
+    character is a token of its own.
 
     >>> normalize_answer("The  $1.2 Billion fine!")
     '12 billion fine'
+    >>> normalize_answer("罚款五千万元")
+    '罚 款 五 千 万 元'
     """
     lowered = text.lower()
     no_punctuation = "".join(ch for ch in lowered if ch not in _PUNCTUATION)
     no_articles = _ARTICLES.sub(" ", no_punctuation)
-    return " ".join(no_articles.split())
+    # Chinese has no spaces between words: each character is a token (as MLQA scores Chinese).
+    return " ".join(_CJK_CHARACTER.sub(r" \1 ", no_articles).split())
 
 
 def exact_match(prediction: str, golds: Sequence[str]) -> float:

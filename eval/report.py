@@ -42,9 +42,28 @@ def markdown(result: EvalResult) -> str:
         for v in result.variants:
             cells = [_latency(v.latency_ms.get(stage)) for stage in stages]
             lines.append(_row([v.name, *cells]))
+    lines += _breakdown(result)
     if result.command:
         lines += ["", f"Command: `{result.command}`"]
     return "\n".join(lines)
+
+
+BREAKDOWN_KEYS = ("n", "Recall@5", "Correct", "Contains", "Citation-P", "Answered", "Abstain-R")
+
+
+def _breakdown(result: EvalResult) -> list[str]:
+    """Per language and per source, for the default variant (else the last one run)."""
+    if not result.variants:
+        return []
+    shown = next((v for v in result.variants if v.name == "default"), result.variants[-1])
+    if not shown.groups:
+        return []
+    lines = ["", f"By language and source ({shown.name}):", "", _row(["group", *BREAKDOWN_KEYS])]
+    lines.append(_row(["---", *["---:"] * len(BREAKDOWN_KEYS)]))
+    for label, scores in shown.groups.items():
+        cells = [f"{scores['n']:.0f}", *(_number(scores.get(key)) for key in BREAKDOWN_KEYS[1:])]
+        lines.append(_row([label, *cells]))
+    return lines
 
 
 def _row(cells: list[str]) -> str:

@@ -26,16 +26,16 @@ import re
 import shlex
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from tqdm import tqdm
 
 from index.config import REPO_ROOT, Settings
-from index.records import Chunk
+from index.records import Chunk, Document
 
-from .datasets import DEVSET_PATH, Dataset, QAExample
+from .datasets import DEVSET_PATH, Dataset, QAExample, unit_id
 from .metrics import (
     abstention_scores,
     citation_precision,
@@ -81,7 +81,9 @@ VARIANTS: dict[str, str] = {
     "default": "default",
 }
 RETRIEVAL_KEYS = ("Recall@1", "Recall@5", "Recall@10", "MRR@10", "NDCG@10")
-ANSWER_KEYS = ("EM", "F1", "Contains", "Citation-P", "Citation-R", "Abstain-P", "Abstain-R", "Abstain-F1")
+ANSWER_KEYS = (
+    "EM", "F1", "Contains", "Citation-P", "Citation-R", "Correct", "Answered", "Abstain-P", "Abstain-R", "Abstain-F1",
+)
 TOP_DOCS = 10
 # Chunks fetched per query; doubled until TOP_DOCS distinct documents are found or the index runs out.
 CHUNK_DEPTH = 50
@@ -99,6 +101,7 @@ class VariantScores:
     recall_curve: tuple[float, ...]  # Recall@1 .. Recall@TOP_DOCS
     answers: dict[str, float | None] | None
     latency_ms: dict[str, dict[str, float]]
+    groups: dict[str, dict[str, float | None]] = field(default_factory=dict)  # "lang=zh" -> metrics
 
     def to_json(self) -> dict:
         return {
@@ -106,6 +109,7 @@ class VariantScores:
             **(self.answers or {}),
             "latency_ms": self.latency_ms,
             "recall_curve": list(self.recall_curve),
+            "groups": self.groups,
         }
 
 
@@ -215,13 +219,14 @@ def open_dataset_index(dataset: Dataset, settings: Settings, *, progress: bool =
 
 
 def doc_ranking(hits: Sequence[Hit], n: int = TOP_DOCS) -> list[str]:
-    """Distinct doc ids in hit order, at most ``n``: a document ranks where its best chunk does.
+    """Distinct documents in hit order, at most ``n``: a document ranks where its best chunk does. A law
+    counts article by article (see `unit_id`).
 
     Hits for chunks of documents a, a, b, a, c give ``["a", "b", "c"]``.
     """
     ranked: dict[str, None] = {}
     for hit in hits:
-        ranked.setdefault(hit.doc_id)
+        ranked.setdefault(unit_id(hit.doc_id, hit.article))
         if len(ranked) == n:
             break
     return list(ranked)
@@ -310,16 +315,33 @@ def answer_metrics(examples: Sequence[QAExample], answers: Sequence[AnswerLike])
         raise ValueError(f"{len(examples)} examples but {len(answers)} answers: they must be aligned")
     pairs = list(zip(examples, answers, strict=True))
     with_answers = [(ex, answer_text(ans)) for ex, ans in pairs if ex.answerable and ex.answers]
-    with_docs = [(ex, [(c.doc_id, c.chunk.text) for c in ans.citations]) for ex, ans in pairs if ex.gold_doc_ids]
+    with_docs = [(ex, _cited(ans)) for ex, ans in pairs if ex.gold_doc_ids]
+    answerable = [ans for ex, ans in pairs if ex.answerable]
     scores: dict[str, float | None] = {
         "EM": _mean([exact_match(text, ex.answers) for ex, text in with_answers]),
         "F1": _mean([token_f1(text, ex.answers) for ex, text in with_answers]),
         "Contains": _mean([float(contains_answer(text, ex.answers)) for ex, text in with_answers]),
-        "Citation-P": _mean([citation_precision(c, ex.gold_doc_ids, ex.answers) for ex, c in with_docs]),
-        "Citation-R": _mean([citation_recall(c, ex.gold_doc_ids) for ex, c in with_docs]),
+        "Citation-P": _mean([citation_precision(c, ex.gold_units, ex.answers) for ex, c in with_docs]),
+        "Citation-R": _mean([citation_recall(c, ex.gold_units) for ex, c in with_docs]),
+        "Correct": _mean([float(is_correct(ex, ans)) for ex, ans in pairs if ex.answerable and ex.answers]),
+        "Answered": _mean([float(not ans.abstained) for ans in answerable]),
     }
     abstain = abstention_scores([ans.abstained for ans in answers], [not ex.answerable for ex in examples])
     return {**scores, **abstain}
+
+
+def is_correct(example: QAExample, answer: AnswerLike) -> bool:
+    """Answered, containing an accepted answer, and citing a gold article or document."""
+    gold = set(example.gold_units)
+    return (
+        not answer.abstained
+        and contains_answer(answer_text(answer), example.answers)
+        and any(unit in gold for unit, _ in _cited(answer))
+    )
+
+
+def _cited(answer: AnswerLike) -> list[tuple[str, str]]:
+    return [(unit_id(c.doc_id, c.chunk.article), c.chunk.text) for c in answer.citations]
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -352,11 +374,12 @@ def evaluate(
     if with_answers and answerer is None:
         raise ValueError(f"{dataset.name} has answers to score: pass answerer=, or answers=False")
     scored = []
+    groups_of = {ex.qid: example_groups(ex, retriever.documents) for ex in dataset.examples}
     for name in tqdm(names, desc=dataset.name, disable=not progress, unit="variant"):
         method = VARIANTS[name]
         run, timings = run_retrieval(retriever, dataset.examples, method, progress=progress, label=name)
         retrieval, curve = score_retrieval(qrels, run)
-        answer_scores = None
+        answer_scores, produced = None, None
         if with_answers:
             produced, answer_timings = run_answers(
                 answerer(method), dataset.examples, progress=progress, label=name
@@ -364,9 +387,43 @@ def evaluate(
             answer_scores = answer_metrics(dataset.examples, produced)
             timings = [*timings, *answer_timings]
         latency = latency_summary(timings) if timings else {}
-        scored.append(VariantScores(name, retrieval, curve, answer_scores, latency))
+        groups = group_scores(dataset.examples, groups_of, qrels, run, produced)
+        scored.append(VariantScores(name, retrieval, curve, answer_scores, latency, groups))
         logger.info("%s %s: %s", dataset.name, name, {k: round(v, 3) for k, v in retrieval.items()})
     return EvalResult(dataset.name, command, len(dataset.examples), tuple(scored))
+
+
+def example_groups(example: QAExample, documents: Mapping[str, Document]) -> tuple[str, ...]:
+    """The report groups of an example: ``lang=en|zh`` when known, and ``source=`` the kind of its first gold
+    document ("news", "law", "document") or ``unanswerable``."""
+    groups = [f"lang={example.language}"] if example.language else []
+    if not example.answerable:
+        return (*groups, "source=unanswerable")
+    first = documents.get(example.gold_doc_ids[0]) if example.gold_doc_ids else None
+    return (*groups, f"source={first.kind}") if first else tuple(groups)
+
+
+def group_scores(
+    examples: Sequence[QAExample],
+    groups_of: Mapping[str, tuple[str, ...]],
+    qrels: Mapping[str, Mapping[str, int]],
+    run: Mapping[str, Mapping[str, float]],
+    answers: Sequence[AnswerLike] | None,
+) -> dict[str, dict[str, float | None]]:
+    """Recall@5 and, when answers ran, the answer metrics of each group with two kinds of example or more
+    (a dataset that is all one language has no language breakdown)."""
+    labels = sorted({label for ex in examples for label in groups_of[ex.qid]})
+    dimension = [label.split("=")[0] for label in labels]
+    result: dict[str, dict[str, float | None]] = {}
+    for label in (label for label, dim in zip(labels, dimension, strict=True) if dimension.count(dim) > 1):
+        members = [i for i, ex in enumerate(examples) if label in groups_of[ex.qid]]
+        judged = {examples[i].qid: qrels[examples[i].qid] for i in members if examples[i].qid in qrels}
+        scores: dict[str, float | None] = {"n": float(len(members))}
+        scores["Recall@5"] = recall_at_k(judged, run, 5) if judged else None
+        if answers is not None:
+            scores.update(answer_metrics([examples[i] for i in members], [answers[i] for i in members]))
+        result[label] = scores
+    return result
 
 
 # --- committed expected scores ------------------------------------------------------------------------------
