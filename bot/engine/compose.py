@@ -5,12 +5,18 @@ verbatim sentences, each followed by the marker of the passage it comes from::
 
     scored = score_sentences(question, query_vector, hits, retriever)
     picked = select_sentences(scored, max_quotes=3)
-    text, citations = cite(picked)
+    text, citations = cite(picked, question)
 
 A sentence's score blends its cosine similarity to the question with the share of the question's key
 terms (stemmed, stop words removed, weighted by rarity in the corpus) that it contains. Both are needed:
-similarity alone rewards
-sentences on the right topic that do not say the asked-for fact, overlap alone rewards keyword salad.
+similarity alone rewards sentences on the right topic that do not say the asked-for fact, overlap alone
+rewards keyword salad. A sentence in the other language than the question's is matched against the
+question's translated words and its similarity gets the model's cross-lingual offset, so that the law's
+Chinese text and an English article compete fairly for an English question.
+
+A law is quoted by article: the article (or, when it is long, the sentences picked from it) with its label,
+"PIPL Art. 66". When the question asks for an amount, a date, a percentage ... and the best sentence states
+exactly one, the answer leads with it ("$1.2 billion [1]").
 """
 
 from __future__ import annotations
@@ -20,12 +26,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.glossary import ACRONYMS
 from index.keyword import tokenize
 from index.records import Hit
 from index.retriever import Retriever
 
-from .answerability import expected_answer_type, has_answer_type, question_names
+from .answer_types import stated, states
+from .question import Question
 from .records import Citation, ScoredSentence
 
 SIMILARITY_WEIGHT = 0.6
@@ -33,8 +39,9 @@ SIMILARITY_WEIGHT = 0.6
 ANSWER_TYPE_BONUS = 0.1
 # A sentence that names everything the question names ("is Pinduoduo one of...") is about the right thing.
 NAME_BONUS = 0.1
-# Sentences that are too short to state a fact (datelines, headings) or are list debris.
-MIN_SENTENCE_CHARS = 25
+# Sentences too short to state a fact (datelines, headings) or list debris, by the sentence's language:
+# Chinese says in 15 characters what English says in 40 ("本法自2021年11月1日起施行。").
+MIN_SENTENCE_CHARS = {"en": 25, "zh": 8}
 # A second or third quote must come close to the best one, or it dilutes the answer.
 SECONDARY_MARGIN = 0.12
 # Unless the best sentence lacks what the question asks for ("who ...?" answered without a name): then the
@@ -42,69 +49,62 @@ SECONDARY_MARGIN = 0.12
 TYPED_MARGIN = 0.2
 # Near-duplicate sentences (the same fact reported twice) add nothing.
 DUPLICATE_COSINE = 0.9
-
-
-
-def key_terms(question: str) -> list[frozenset[str]]:
-    """The question's keyword tokens, one group per term; an acronym and its expansion form one group.
-
-    A group is matched when the sentence has the acronym, or every token of its expansion, so that
-    "CAC" is one term whether the article writes "CAC" or "Cyberspace Administration of China".
-    """
-    groups: list[frozenset[str]] = []
-    question = re.sub(r"(\w)['’]s\b", r"\1", question)  # "CAC's" -> "CAC"
-    rest = question
-    for match in re.finditer(r"\b[A-Za-z]{2,6}\b", question):
-        expansion = ACRONYMS.get(match.group().upper())
-        if expansion and match.group().isupper():
-            groups.append(frozenset(tokenize(match.group())) | {" ".join(tokenize(expansion))})
-            rest = rest.replace(match.group(), " ")
-    seen = {t for g in groups for t in g}
-    groups.extend(frozenset([t]) for t in dict.fromkeys(tokenize(rest)) if t not in seen)
-    return groups
+# A law's article is quoted whole up to this length; a longer one by the sentences picked from it.
+ARTICLE_QUOTE_CHARS = 400
+# The kinds of fact an answer can lead with.
+LEAD_KINDS = ("amount", "percent", "date", "duration", "article", "official", "person")
 
 
 def _matched(group: frozenset[str], tokens: set[str]) -> bool:
     return any(all(part in tokens for part in alternative.split()) for alternative in group)
 
 
+def term_weights(groups: Sequence[frozenset[str]], retriever: Retriever) -> list[float]:
+    """Each group's rarity in the corpus; terms the corpus lacks weigh 0 (they cannot tell sentences apart)."""
+    return [max((retriever.idf(t) for alt in g for t in alt.split() if retriever.knows(t)), default=0.0)
+            for g in groups]
+
+
 def score_sentences(
-    question: str, query_vector: np.ndarray, hits: Sequence[Hit], retriever: Retriever
+    question: Question, query_vector: np.ndarray, hits: Sequence[Hit], retriever: Retriever
 ) -> list[ScoredSentence]:
     """Every sentence of the hits, scored; a sentence shared by overlapping chunks is scored once.
 
-    ``question`` is the user's text (not the acronym-expanded query): key terms come from it.
+    Key terms come from the question's own words (not the acronym-expanded query); for a sentence in the
+    other language, from the question's translation.
     """
-    groups = key_terms(question)
-    # Terms absent from the corpus cannot tell sentences apart (the abstention check handles them): weight 0.
-    weights = [max((retriever.idf(t) for alt in g for t in alt.split() if retriever.knows(t)), default=0.0)
-               for g in groups]
-    total = sum(weights)
-    kind = expected_answer_type(question)
-    names = [set(tokenize(n)) for n in question_names(question) if n.upper() not in ACRONYMS]
+    own = list(question.terms)
+    translated = [frozenset([t]) for t in dict.fromkeys(tokenize(retriever.translation(question.text)))]
+    weights = {False: term_weights(own, retriever), True: term_weights(translated, retriever)}
+    groups = {False: own, True: translated}
+    names = [set(tokenize(n)) for n in question.names]
     names = [n for n in names if n]
+    offset = retriever.cross_lingual_offset
     seen: set[tuple[str, int]] = set()
     scored: list[ScoredSentence] = []
     for rank, hit in enumerate(hits):
+        language = retriever.documents[hit.doc_id].language
+        cross = language != question.language
+        total = sum(weights[cross])
         sentences, vectors = retriever.sentences(hit.chunk_id)
-        similarities = vectors @ query_vector if len(vectors) else np.zeros(0)
+        similarities = (vectors @ query_vector if len(vectors) else np.zeros(0)) + (offset if cross else 0.0)
         for sentence, vector, similarity in zip(sentences, vectors, similarities, strict=True):
             key = (hit.doc_id, sentence.start)
-            if key in seen or len(sentence.text) < MIN_SENTENCE_CHARS:
+            if key in seen or len(sentence.text) < MIN_SENTENCE_CHARS.get(language, 25):
                 continue
             seen.add(key)
             tokens = set(tokenize(sentence.text))
-            matched = sum(w for g, w in zip(groups, weights, strict=True) if _matched(g, tokens))
+            matched = sum(w for g, w in zip(groups[cross], weights[cross], strict=True) if _matched(g, tokens))
             overlap = matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
-            typed = has_answer_type(sentence.text, kind)
-            if kind and typed:
+            typed = states(sentence.text, question.kind)
+            if question.kind and typed:
                 score += ANSWER_TYPE_BONUS
             if names and all(n <= tokens for n in names):
                 score += NAME_BONUS
-            scored.append(
-                ScoredSentence(sentence, hit.chunk, vector, float(similarity), overlap, score, rank, typed)
-            )
+            scored.append(ScoredSentence(
+                sentence, hit.chunk, vector, float(similarity), overlap, score, rank, typed, cross, hit.score
+            ))
     scored.sort(key=lambda s: (-s.score, s.rank, s.sentence.start))
     return scored
 
@@ -135,15 +135,16 @@ def _new(candidate: ScoredSentence, picked: Sequence[ScoredSentence]) -> bool:
     return all(float(candidate.vector @ p.vector) < DUPLICATE_COSINE for p in picked)
 
 
-def cite(picked: Sequence[ScoredSentence]) -> tuple[str, list[Citation]]:
+def cite(picked: Sequence[ScoredSentence], question: Question) -> tuple[str, list[Citation]]:
     """Answer text with [n] markers, and its citations numbered 1..N in order of appearance.
 
-    Sentences that are adjacent in the same passage are merged into one quote with one marker.
+    Sentences from one passage that are adjacent, or from one article of a law, make one quote with one
+    marker. The text leads with the asked-for fact when the best sentence states exactly one.
     """
     groups: list[list[ScoredSentence]] = []
     for item in picked:
         for group in groups:
-            if _adjacent(group, item):
+            if _same_quote(group, item):
                 group.append(item)
                 break
         else:
@@ -151,19 +152,40 @@ def cite(picked: Sequence[ScoredSentence]) -> tuple[str, list[Citation]]:
     parts: list[str] = []
     citations: list[Citation] = []
     for n, group in enumerate(groups, start=1):
-        group.sort(key=lambda s: s.sentence.start)
         chunk = group[0].chunk
-        start, end = group[0].sentence.start, group[-1].sentence.end
+        start, end = _quote_span(group)
         quote = chunk.text[start - chunk.start : end - chunk.start]
-        citations.append(Citation(n=n, chunk=chunk, quote=quote, start=start, end=end))
-        parts.append(f"{_one_line(quote)} [{n}]")
-    return " ".join(parts), citations
+        label = chunk.label_zh if question.language == "zh" and chunk.label_zh else chunk.label
+        citations.append(Citation(n=n, chunk=chunk, quote=quote, start=start, end=end, label=label))
+        parts.append(f"{label}: {_one_line(quote)} [{n}]" if label else f"{_one_line(quote)} [{n}]")
+    lead = lead_fact(picked[0], question) if picked else ""
+    body = " ".join(parts)
+    return (f"{lead} [1]\n{body}" if lead else body), citations
 
 
-def _adjacent(group: list[ScoredSentence], item: ScoredSentence) -> bool:
+def lead_fact(best: ScoredSentence, question: Question) -> str:
+    """The asked-for fact when the best sentence states exactly one of its kind ("$1.2 billion"), else ""."""
+    if question.kind not in LEAD_KINDS:
+        return ""
+    facts = list(dict.fromkeys(stated(best.sentence.text, question.kind)))
+    return facts[0] if len(facts) == 1 else ""
+
+
+def _quote_span(group: list[ScoredSentence]) -> tuple[int, int]:
+    """A law's article whole when it is short; else from the first to the last sentence picked."""
+    chunk = group[0].chunk
+    if chunk.article is not None and len(chunk.text) <= ARTICLE_QUOTE_CHARS:
+        return chunk.start, chunk.end
+    group.sort(key=lambda s: s.sentence.start)
+    return group[0].sentence.start, group[-1].sentence.end
+
+
+def _same_quote(group: list[ScoredSentence], item: ScoredSentence) -> bool:
     chunk = group[0].chunk
     if item.chunk.id != chunk.id:
         return False
+    if chunk.article is not None:
+        return True
     for other in group:
         first, second = sorted((other.sentence, item.sentence), key=lambda s: s.start)
         gap = chunk.text[first.end - chunk.start : second.start - chunk.start]

@@ -15,18 +15,21 @@ from __future__ import annotations
 import logging
 import re
 import time
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 
 from index.config import Settings
+from index.records import Hit
 from index.retriever import Retriever
 
-from .answerability import abstain_reason
+from .answerability import decide
 from .compose import cite, score_sentences, select_sentences
 from .generate import GenerationFailed, Generator, OpenAICompatibleGenerator
-from .records import Answer, Citation
+from .question import BadQuestion, Question, analyse, clean_question
+from .records import Answer, Citation, ScoredSentence
+
+__all__ = ["ABSTAIN_TEXT", "AnswerEngine", "BadQuestion", "clean_question", "default_engine"]
 
 logger = logging.getLogger(__name__)
 
@@ -34,17 +37,16 @@ ABSTAIN_TEXT = (
     "My sources do not cover this question, so I will not guess. "
     "The closest passages I found are listed below; they do not answer it."
 )
-# Follow-ups are short and lean on what came before ("and the fine?", "what about Didi?").
-_FOLLOW_UP = re.compile(r"^(and|but|also|what about|how about|so|then|which|why|and what|is that|was it)\b", re.I)
-MAX_CONTEXT_WORDS = 12
-# Words that point back to something said earlier.
-_ANAPHORA = frozenset("it its they them their that this those these he she his her".split())
+# Sentences are chosen from this many times ``k`` passages: the passage that states the asked-for fact is not
+# always among the few that match the question best as a whole (an article on fines for "the maximum fine").
+POOL = 2
 # How much a follow-up's own words count when choosing sentences, against the question it follows.
 FOLLOW_UP_FOCUS = 0.7
-
-
-class BadQuestion(ValueError):
-    """The question cannot be asked (empty, control characters only); the message is written for the user."""
+# What a reader must be told when a quote is not in the language asked in, by the asker's language.
+UNTRANSLATED = {
+    "en": "The law is quoted in its original Chinese: regbot has no translation model, so it translates nothing.",
+    "zh": "引文为英文原文：regbot 没有翻译模型，不做任何翻译。",
+}
 
 
 class AnswerEngine:
@@ -57,7 +59,7 @@ class AnswerEngine:
         method: str = "default",
         k: int = 5,
         max_quotes: int = 3,
-        abstain_threshold: float = 0.40,
+        abstain_threshold: float | None = None,
         generator: Generator | None = None,
     ) -> None:
         if k < 1 or max_quotes < 1:
@@ -90,45 +92,72 @@ class AnswerEngine:
     def answer(self, question: str, *, context: Sequence[str] = ()) -> Answer:
         """A short answer whose every sentence carries a verified citation, or an abstention."""
         started = time.perf_counter()
-        asked = clean_question(question)
-        # A Chinese question over English sources is searched and composed with its English terms.
-        rendered = self.retriever.translate(asked)
-        question = rendered or asked
-        query = self.retriever.check_query(with_context(question, context))
-        vector = self.retriever.encode(query)
-        hits = self.retriever.search(query, self.k, method=self.method, query_vector=vector)
+        asked, hits, scored = self.examine(question, context=context)
         retrieved = time.perf_counter()
-        own = self.retriever.check_query(question)
-        if query == own:
-            scored = score_sentences(question, vector, hits, self.retriever)
-        else:
-            # A follow-up: its subject came from the context (retrieval above), but what it asks for is its own.
-            focus = FOLLOW_UP_FOCUS * self.retriever.encode(own) + (1 - FOLLOW_UP_FOCUS) * vector
-            scored = score_sentences(question, focus / np.linalg.norm(focus), hits, self.retriever)
-        picked = select_sentences(scored, max_quotes=self.max_quotes)
+        decision = decide(asked, scored, self.retriever, threshold=self.abstain_threshold)
         timings = {"retrieve": retrieved - started}
-        if rendered:
-            reason = abstain_reason(question, picked, self.retriever, threshold=self.abstain_threshold)
-        else:
-            reason = "the question is in Chinese and most of its words are not in the Chinese-English glossary"
-        if reason:
-            logger.info("abstaining on %r: %s", question, reason)
+        if decision.abstain:
+            logger.info("abstaining on %r: %s", asked.text, decision.reason)
             timings["compose"] = time.perf_counter() - retrieved
             timings["total"] = time.perf_counter() - started
-            return Answer(asked, ABSTAIN_TEXT, (), True, tuple(hits[:3]), "extractive", timings, reason)
+            return Answer(asked.text, ABSTAIN_TEXT, (), True, tuple(hits[:3]), "extractive", timings,
+                          decision.reason, confidence=decision.probability)
         text, citations, mode = None, [], "extractive"
         if self.generator is not None:
             try:
-                text, citations = self.generator.compose(question, hits, scored)
+                text, citations = self.generator.compose(asked.text, hits, scored)
                 mode = "generative"
             except GenerationFailed as exc:
                 logger.warning("generative answer failed (%s): falling back to extractive", exc)
         if text is None:
-            text, citations = cite(picked)
+            text, citations = cite(select_sentences(scored, max_quotes=self.max_quotes), asked)
         text, citations = self._verified(text, citations)
         timings["compose"] = time.perf_counter() - retrieved
         timings["total"] = time.perf_counter() - started
-        return Answer(asked, text, tuple(citations), False, tuple(hits[:3]), mode, timings)
+        return Answer(asked.text, text, tuple(citations), False, tuple(hits[:3]), mode, timings,
+                      notices=self._notices(asked, citations), confidence=decision.probability)
+
+    def examine(
+        self, question: str, *, context: Sequence[str] = ()
+    ) -> tuple[Question, list[Hit], list[ScoredSentence]]:
+        """What `answer` decides on: the question read, the passages found, and their sentences scored
+        (best first), ``engine.examine("How much was Didi fined?")[2][0].sentence.text``."""
+        asked = analyse(question, context=context)
+        query = self.retriever.check_query(asked.search_text)
+        vector = self.retriever.encode(query)
+        hits = self.retriever.search(query, POOL * self.k, method=self.method, query_vector=vector)
+        scored = score_sentences(asked, self._focus(asked, query, vector), hits, self.retriever)
+        return asked, hits[: self.k], self._on_named_laws(asked, scored)
+
+    def _focus(self, asked: Question, query: str, vector: np.ndarray) -> np.ndarray:
+        """The vector sentences are scored against: a follow-up's subject came from the context (retrieval
+        searched both), but what it asks for is its own."""
+        if not asked.is_follow_up:
+            return vector
+        own = self.retriever.encode(self.retriever.check_query(asked.text))
+        focus = FOLLOW_UP_FOCUS * own + (1 - FOLLOW_UP_FOCUS) * vector
+        return focus / np.linalg.norm(focus)
+
+    def _on_named_laws(self, asked: Question, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+        """A question that names laws is answered from those laws (or from other kinds of source), never from
+        another law: a Cybersecurity Law question must not get a Data Security Law article."""
+        named = self.retriever.named_documents(asked.search_text)
+        if not named:
+            return scored
+        documents = self.retriever.documents
+        return [s for s in scored if documents[s.chunk.doc_id].kind != "law" or s.chunk.doc_id in named]
+
+    def _notices(self, asked: Question, citations: Sequence[Citation]) -> tuple[str, ...]:
+        """A law amended since the text quoted; quotes not in the language asked in."""
+        documents = self.retriever.documents
+        notices = []
+        for doc_id in dict.fromkeys(c.doc_id for c in citations):
+            document = documents[doc_id]
+            if document.status_note:
+                notices.append(f"{document.short_name or document.title}: {document.status_note}")
+        if any(documents[c.doc_id].language != asked.language for c in citations):
+            notices.append(UNTRANSLATED.get(asked.language, UNTRANSLATED["en"]))
+        return tuple(notices)
 
     def _verified(self, text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
         """Every quote must be the exact span it claims to be; markers must be 1..N with none dangling."""
@@ -143,35 +172,6 @@ class AnswerEngine:
         if markers != list(range(1, len(citations) + 1)):
             raise AssertionError(f"markers {markers} do not match {len(citations)} citations: a bug")
         return text, citations
-
-
-def clean_question(question: object) -> str:
-    """The question without control characters; TypeError, or `BadQuestion` with a message for the user."""
-    if not isinstance(question, str):
-        raise TypeError(f"question must be a str, not {type(question).__name__}")
-    cleaned = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" else ch for ch in question
-    )
-    cleaned = re.sub(r"\s+", " ", cleaned).strip()
-    if not cleaned:
-        what = "only control characters" if question.strip() else "nothing"
-        raise BadQuestion(f"The question contains {what}. Ask in words, e.g. “How much was Didi fined?”")
-    return cleaned
-
-
-def with_context(question: str, context: Sequence[str]) -> str:
-    """Prefix a follow-up with the previous question, so "and the fine?" is searched with its subject.
-
-    Only questions that read as follow-ups get the prefix: ones that open like "and ...", "what about ...",
-    or short ones that point back ("was it ...", "how much was that?"). A new short question stands alone.
-    """
-    if not context:
-        return question
-    words = re.findall(r"[\w'’]+", question.lower())
-    points_back = bool(_ANAPHORA.intersection(words)) and len(words) <= MAX_CONTEXT_WORDS
-    if _FOLLOW_UP.match(question) or points_back:
-        return f"{context[-1]} {question}"
-    return question
 
 
 def default_engine(settings: Settings | None = None) -> AnswerEngine:

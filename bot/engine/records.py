@@ -20,10 +20,15 @@ class Citation:
     quote: str
     start: int
     end: int
+    label: str = ""  # a law's article in the asker's language: "PIPL Art. 38", "个人信息保护法 第三十八条"
 
     @property
     def doc_id(self) -> str:
         return self.chunk.doc_id
+
+    @property
+    def article(self) -> int | None:
+        return self.chunk.article
 
     @property
     def chunk_id(self) -> str:
@@ -50,6 +55,8 @@ class ScoredSentence:
     score: float
     rank: int  # rank of its chunk in the retrieval results
     typed: bool  # holds the kind of fact the question asks for (a name for "who"), or it asks for none
+    cross: bool = False  # in the other language than the question
+    passage_score: float = 0.0  # its chunk's retrieval score
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,9 @@ class Answer:
     sources do not cover the question, ``citations`` is empty and ``closest`` lists the nearest passages
     (shown as "closest sources", never as support) and ``reason`` says why, for logs and evaluators
     (e.g. "the sources never mention: Cybersecurity Law"). ``timings`` maps stage name to seconds.
+    ``notices`` are what a reader must know about the sources cited (a law quoted in Chinese for an English
+    question; a law amended since the text quoted). ``confidence`` is the estimated probability that the
+    answer is right (None when no model estimated it).
     """
 
     question: str
@@ -70,6 +80,8 @@ class Answer:
     mode: str = "extractive"
     timings: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
     reason: str = ""
+    notices: tuple[str, ...] = ()
+    confidence: float | None = None
 
 
 def answer_as_dict(answer: Answer) -> dict:
@@ -79,12 +91,16 @@ def answer_as_dict(answer: Answer) -> dict:
         "answer": answer.text,
         "abstained": answer.abstained,
         "abstain_reason": answer.reason,
+        "confidence": None if answer.confidence is None else round(answer.confidence, 3),
         "mode": answer.mode,
+        "notices": list(answer.notices),
         "citations": [
             {
                 "n": c.n,
                 "doc_id": c.doc_id,
                 "chunk_id": c.chunk_id,
+                "article": c.article,
+                "label": c.label,
                 "title": c.title,
                 "publisher": c.publisher,
                 "quote": c.quote,
@@ -94,8 +110,8 @@ def answer_as_dict(answer: Answer) -> dict:
             for c in answer.citations
         ],
         "closest": [
-            {"doc_id": h.doc_id, "chunk_id": h.chunk_id, "title": h.title, "publisher": h.chunk.publisher,
-             "score": round(h.score, 4), "text": h.text}
+            {"doc_id": h.doc_id, "chunk_id": h.chunk_id, "article": h.article, "label": h.label, "title": h.title,
+             "publisher": h.chunk.publisher, "score": round(h.score, 4), "text": h.text}
             for h in (answer.closest if answer.abstained else ())
         ],
         "timings_ms": {stage: round(seconds * 1000, 1) for stage, seconds in answer.timings.items()},

@@ -1,0 +1,157 @@
+"""Kinds of fact a question asks for, and whether a text states one: per-language patterns, kept as data.
+
+    asked_kind("How much was Didi fined?", "en")          # "amount"
+    asked_kind("个人信息保护法什么时候施行？", "zh")          # "date"
+    states("处五千万元以下或者上一年度营业额百分之五以下罚款", "percent")   # True
+
+A table row is ``kind: (asks, states)``: per language, the pattern of a question that asks for that kind, and
+the pattern of a text that states one, in either language (a Chinese question may be answered by an English
+sentence and the reverse). The first row whose question pattern matches gives the kind, so the more specific
+kinds come first ("how many hours" is a duration before it is a number).
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?"
+)
+_ZH_NUMERAL = "[零〇一二两三四五六七八九十百千万亿]"
+_EN_MONTH = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+
+# What a text must contain to state each kind. English and Chinese forms together.
+_MONEY = (
+    r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:billion|million|thousand)?\s?(?:yuan|dollars?|euros?|rmb)\b|"
+    r"\b(?:billions|millions|thousands|hundreds) of (?:dollars|yuan|euros)\b|"
+    rf"(?:\d[\d,.]*|{_ZH_NUMERAL}+)\s?(?:万|亿)?元"
+)
+_STATES = {
+    "article": r"\b(?:article|art\.|section|clause|paragraph)\s*\d+|第[\d零一二三四五六七八九十百]+条",
+    "percent": rf"\d\s?(?:%|percent\b|per cent\b)|百分之{_ZH_NUMERAL}+|{_ZH_NUMERAL}成",
+    "amount": _MONEY + r"|\b\d[\d,.]*\s?(?:%|percent|billion|million|thousand|bn|m)\b",
+    "duration": (
+        rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:hours?|days?|weeks?|months?|years?|decades?)\b"
+        rf"|\bsince\b|\buntil\b|(?:\d+|{_ZH_NUMERAL}+)\s?(?:个)?(?:小时|日|天|周|星期|个月|月|年)(?:内|以上|以下)?"
+    ),
+    "date": (
+        rf"\b(?:19|20)\d\d\b|\b(?:{_EN_MONTH})[a-z]*\.?\s*\d|"
+        r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
+        r"august|september|october|november|december|summer|winter|spring|autumn)\b|"
+        r"\b(?:last|this|next)\s+(?:week|month|year)\b|\bago\b|"
+        rf"\d{{4}}年|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)日|自.{{0,12}}起施行"
+    ),
+}
+# A person's name as news text introduces one: after a title ("Vice Minister Niu Yibing"), before a role
+# ("Sun Weimin, head of ...", "Opper, a professor") or a speech verb, after "said", or closing a caption.
+# Any two capitalised words in a row would also take "Alibaba Group" and "Data Security" for people.
+_NAME_WORDS = r"[A-Z][a-z]+[ -][A-Z][a-z]+"
+_ROLE = (
+    r"(?:Vice |Deputy |Prime )?(?:Minister|President|Premier|Governor|Director|Chairman|Chairwoman|Secretary|"
+    r"Commissioner|Mr|Ms|Mrs|Dr|Prof|Professor|professor|CEO|founder|spokes(?:person|man|woman)|analyst|lawyer|"
+    r"director|chief|head|official)\.?"
+)
+_STATES["person"] = (
+    rf"\b{_ROLE} [A-Z][a-z]+\b|"
+    r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?(?=, (?:(?:a|an|the|now|who) )?(?:\w+ )?(?:head|director|professor|"
+    r"minister|chief|official|spokes\w+|founder|chairman|analyst|lawyer|partner|researcher|fellow|CEO)\b)|"
+    rf"\b{_NAME_WORDS}(?= (?:said|says|told|wrote|added|argued|noted|warned)\b)|"
+    rf"\b(?:said|says|told|according to) {_NAME_WORDS}\b|"
+    rf", {_NAME_WORDS}\.?$"
+)
+_STATES["official"] = _STATES["person"]
+# The whole expression of a fact, for the line that leads an answer ("$1.2 billion", "五千万元", "百分之五");
+# the `_STATES` pattern serves where it already matches whole expressions.
+_EXTRACT = {
+    "amount": (
+        r"[$€£¥]\s?\d[\d,.]*(?:\s?(?:billion|million|thousand|bn)\b)?|"
+        r"\b\d[\d,.]*\s?(?:billion|million|thousand)?\s?(?:yuan|dollars?|euros?|rmb)\b|"
+        rf"(?:\d[\d,.]*|{_ZH_NUMERAL}+)\s?(?:万|亿)?元(?:以上|以下)?"
+    ),
+    "percent": rf"\b\d[\d.]*\s?(?:%|percent\b|per cent\b)|百分之{_ZH_NUMERAL}+(?:以上|以下)?",
+    "date": (
+        r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+        r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?\b|"
+        rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日|(?:\d{{4}}年)?(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)日"
+    ),
+}
+# A count is not a sum of money or a year: "how many violations" is not answered by "$1.2 billion".
+_NUMBER = rf"\d|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}"
+
+# kind -> {language: pattern of a question asking for it}, most specific first.
+_ASKS: dict[str, dict[str, str]] = {
+    "article": {
+        "en": r"\b(?:which|what)\s+(?:article|section|clause|provision)s?\b",
+        "zh": r"第几条|哪一?条|哪个条款|什么条款",
+    },
+    "percent": {
+        "en": r"\bpercentage\b|\bwhat (?:percent|share|proportion)\b|\bper ?cent of\b|\bhow many percent\b",
+        "zh": r"百分之几|百分比|多大比例|比例是多少|几成",
+    },
+    "amount": {
+        # "how much of a priority" asks for no amount.
+        "en": r"\bhow much\b(?! of an?\b)|"
+              r"\bwhat(?:'s|’s| was| is| were| are) the (?:\w+ )?(?:fines?|penalt(?:y|ies))\b|"
+              r"\bhow (?:big|large|high|steep) (?:was |is |are )?(?:the |a )?(?:fines?|penalt(?:y|ies))|"
+              r"\b(?:max(?:imum)?|highest|biggest|largest|minimum|top) (?:fines?|penalt(?:y|ies))\b",
+        "zh": r"多少钱|罚(?:款)?多少|多少罚款|罚款(?:金额|数额|上限|是多少)|(?:最高|最多)(?:可以)?(?:罚|处)|金额",
+    },
+    "duration": {
+        "en": r"\bhow long\b|\bhow soon\b|\bhow many (?:hours|days|weeks|months|years|decades)\b|\bwithin how\b",
+        "zh": r"多久|多长时间|多少(?:个)?(?:小时|天|日|周|个月|年)|几(?:个)?(?:小时|天|日|周|个月|年)|期限是",
+    },
+    "number": {
+        "en": r"\bhow many\b|\bwhat number\b",
+        "zh": r"多少(?:个|家|人|条|名|次|项|种)|几(?:个|家|条|名|次|项|种)",
+    },
+    "date": {
+        "en": r"^\s*when\b|\bwhat (?:year|date|day|month)\b|\bsince when\b|\bwhen (?:did|does|do|will|was|is)\b",
+        "zh": r"什么时候|何时|哪天|哪一天|几月几日|哪一年|哪年|什么日期|生效日期|施行日期|哪个月",
+    },
+    # "Who heads the bureau?" asks for a person; "who is responsible for checking?" may be answered by a firm.
+    "official": {
+        "en": r"\bwho(?:'s|’s| is| was)? (?:heads|leads|runs|chairs|directs)\b|"
+              r"\bwho(?:'s|’s| is| was) the (?:\w+ )?(?:head|director|chief|minister|governor|chair(?:man)?|"
+              r"president|spokes\w+|founder|CEO)\b|\bwhich (?:official|person|executive|minister|professor|academic)\b",
+        "zh": r"(?:局长|主任|部长|行长|负责人|首席执行官|董事长)是谁|谁(?:是|担任)",
+    },
+    "person": {
+        "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert)\b",
+        "zh": r"谁|哪位",
+    },
+}
+KINDS = tuple(_ASKS)
+_ASK_PATTERNS = {kind: {lang: re.compile(p, re.I) for lang, p in by_lang.items()} for kind, by_lang in _ASKS.items()}
+_STATE_PATTERNS = {kind: re.compile(p, re.I | re.M) for kind, p in _STATES.items()}
+_EXTRACT_PATTERNS = {kind: re.compile(_EXTRACT.get(kind, p), re.I | re.M) for kind, p in _STATES.items()}
+_MONEY_PATTERN = re.compile(_MONEY, re.I)
+_NUMBER_PATTERN = re.compile(_NUMBER, re.I)
+# Kinds whose absence from the answering sentence means the question is not answered (a "who" question may
+# be answered by a firm or a regulator, which names no person).
+FACT_KINDS = ("article", "percent", "amount", "duration", "number", "date", "official")
+
+
+def asked_kind(question: str, language: str) -> str | None:
+    """The kind of fact ``question`` asks for (one of `KINDS`), or None."""
+    for kind, patterns in _ASK_PATTERNS.items():
+        pattern = patterns.get(language)
+        if pattern is not None and pattern.search(question):
+            return kind
+    return None
+
+
+def states(text: str, kind: str | None) -> bool:
+    """Whether ``text`` states a fact of ``kind`` (always true for None: the question asks for no kind)."""
+    if kind is None:
+        return True
+    if kind == "number":
+        without = _STATE_PATTERNS["date"].sub(" ", _MONEY_PATTERN.sub(" ", text))
+        return bool(_NUMBER_PATTERN.search(without))
+    return bool(_STATE_PATTERNS[kind].search(text))
+
+
+def stated(text: str, kind: str | None) -> list[str]:
+    """The facts of ``kind`` that ``text`` states, in order (``["$1.2 billion"]``); [] for None or a count."""
+    if kind is None or kind == "number":
+        return []
+    return [m.group().strip(" ,") for m in _EXTRACT_PATTERNS[kind].finditer(text)]

@@ -1,0 +1,149 @@
+"""Question analysis: what a question asks, read once and handed down as a frozen `Question`.
+
+    q = analyse("What's the max fine under PIPL?")
+    q.language, q.kind, q.names          # ("en", "amount", ("PIPL",))
+    q = analyse("and when did it take effect?", context=("What's the max fine under PIPL?",))
+    q.search_text                        # "What's the max fine under PIPL? and when did it take effect?"
+
+Everything later stages need to know about the question's words is here: its language, the kind of fact it
+asks for (`answer_types`), the names it uses, its key terms for matching sentences, an article it names,
+and the text retrieval searches (a follow-up is searched together with the question it follows).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from index.acronyms import ACRONYMS
+from index.keyword import tokenize
+from index.language import detect_language
+from index.laws import parse_chinese_number
+
+from .answer_types import asked_kind
+
+# Follow-ups are short and lean on what came before ("and the fine?", "what about Didi?", "那罚款呢？").
+_FOLLOW_UP = re.compile(
+    r"^(and|but|also|what about|how about|so|then|which|why|and what|is that|was it)\b|^(那|那么|还有|另外|它)", re.I
+)
+MAX_CONTEXT_WORDS = 12
+# Words that point back to something said earlier.
+_ANAPHORA = frozenset("it its they them their that this those these he she his her".split())
+_ZH_ANAPHORA = re.compile(r"它|他们|这个|那个|该法|这部|那部|上述")
+_NAME = re.compile(r"(?<![\w'’])([A-Z][\w&'’.-]*[\w]|[A-Z]{2,})")
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][\w'’-]*)")
+_LATIN_IN_CHINESE = re.compile(r"[A-Za-z][A-Za-z0-9.&-]+")
+_ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)\b|第([\d零一二三四五六七八九十百]+)条", re.I)
+
+
+class BadQuestion(ValueError):
+    """The question cannot be asked (empty, control characters only); the message is written for the user."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """What the answer engine knows about a question; built by `analyse`.
+
+    ``terms`` are the keyword tokens of the question's own words, one group per term (an acronym and the
+    tokens of its expansion form one group). ``names`` are the proper names and acronyms it uses (in a
+    Chinese question, its Latin-script words). ``kind`` is the kind of fact it asks for, or None.
+    """
+
+    text: str
+    language: str
+    search_text: str
+    kind: str | None
+    names: tuple[str, ...]
+    terms: tuple[frozenset[str], ...]
+    article: int | None
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.search_text != self.text
+
+
+def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
+    """Read ``text`` (TypeError if not a string, `BadQuestion` if empty); ``context`` = earlier questions."""
+    cleaned = clean_question(text)
+    language = detect_language(cleaned)
+    return Question(
+        text=cleaned,
+        language=language,
+        search_text=with_context(cleaned, context),
+        kind=asked_kind(cleaned, language),
+        names=tuple(question_names(cleaned, language)),
+        terms=tuple(key_terms(cleaned)),
+        article=_named_article(cleaned),
+    )
+
+
+def clean_question(question: object) -> str:
+    """The question without control characters; TypeError, or `BadQuestion` with a message for the user."""
+    if not isinstance(question, str):
+        raise TypeError(f"question must be a str, not {type(question).__name__}")
+    cleaned = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" else ch for ch in question
+    )
+    cleaned = re.sub(r"\s+", " ", cleaned).strip()
+    if not cleaned:
+        what = "only control characters" if question.strip() else "nothing"
+        raise BadQuestion(f"The question contains {what}. Ask in words, e.g. “How much was Didi fined?”")
+    return cleaned
+
+
+def with_context(question: str, context: Sequence[str]) -> str:
+    """Prefix a follow-up with the previous question, so "and the fine?" is searched with its subject.
+
+    Only questions that read as follow-ups get the prefix: ones that open like "and ...", "what about ...",
+    or short ones that point back ("was it ...", "how much was that?"). A new short question stands alone.
+    """
+    if not context:
+        return question
+    words = re.findall(r"[\w'’]+", question.lower())
+    points_back = bool(_ANAPHORA.intersection(words)) and len(words) <= MAX_CONTEXT_WORDS
+    points_back |= bool(_ZH_ANAPHORA.search(question)) and len(question) <= 2 * MAX_CONTEXT_WORDS
+    if _FOLLOW_UP.match(question) or points_back:
+        return f"{context[-1]} {question}"
+    return question
+
+
+def question_names(question: str, language: str = "en") -> list[str]:
+    """Capitalised words and acronyms of the question, except words capitalised only to start a sentence;
+    in a Chinese question, its words in Latin script ("PIPL", "App")."""
+    if language == "zh":
+        return list(dict.fromkeys(_LATIN_IN_CHINESE.findall(question)))
+    starts = {m.start(1) for m in _SENTENCE_START.finditer(question)}
+    names = []
+    for match in _NAME.finditer(question):
+        word = re.sub(r"['’]s$", "", match.group(1))
+        if match.start(1) not in starts or word.isupper():  # "Which", "Does" start the sentence
+            names.append(word)
+    return list(dict.fromkeys(names))
+
+
+def key_terms(question: str) -> list[frozenset[str]]:
+    """The question's keyword tokens, one group per term; an acronym and its expansion form one group.
+
+    A group is matched when the sentence has the acronym, or every token of its expansion, so that
+    "CAC" is one term whether the article writes "CAC" or "Cyberspace Administration of China".
+    """
+    groups: list[frozenset[str]] = []
+    question = re.sub(r"(\w)['’]s\b", r"\1", question)  # "CAC's" -> "CAC"
+    rest = question
+    for match in re.finditer(r"\b[A-Za-z]{2,6}\b", question):
+        expansion = ACRONYMS.get(match.group().upper())
+        if expansion and match.group().isupper():
+            groups.append(frozenset(tokenize(match.group())) | {" ".join(tokenize(expansion))})
+            rest = rest.replace(match.group(), " ")
+    seen = {t for g in groups for t in g}
+    groups.extend(frozenset([t]) for t in dict.fromkeys(tokenize(rest)) if t not in seen)
+    return groups
+
+
+def _named_article(question: str) -> int | None:
+    match = _ARTICLE.search(question)
+    if match is None:
+        return None
+    return int(match.group(1)) if match.group(1) else parse_chinese_number(match.group(2))
