@@ -206,7 +206,9 @@ def open_dataset_index(dataset: Dataset, settings: Settings, *, progress: bool =
 
     if dataset.documents is None:
         return open_index(settings, progress=progress)
-    index_dir = settings.data_dir / "eval-cache" / corpus_key(dataset)
+    # The cache folder names the model unless it is chosen by the corpus ("auto"), so two models never share one.
+    model = "" if settings.model == "auto" else f"--{settings.model}"
+    index_dir = settings.data_dir / "eval-cache" / f"{corpus_key(dataset)}{model}"
     report = build_from_documents(
         dataset.documents, index_dir, progress=progress, source=dataset.name, **build_options(settings)
     )

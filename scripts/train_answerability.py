@@ -1,0 +1,196 @@
+"""Fit the answerability model (bot/engine/answerability.json): when is the extractive answer right?
+
+    .venv/bin/python scripts/train_answerability.py             # both embedding models, a few minutes
+    .venv/bin/python scripts/train_answerability.py --per-split 800
+
+For each embedding model, every training question goes through the real engine (retrieve, score sentences,
+compose) and yields the answerability features of its best sentence and a label: 1 when the composed answer
+contains an accepted answer and cites a gold passage, 0 otherwise (an unanswerable question, or a wrong pick).
+
+Data, both public and ours, never a blind set:
+- SQuAD 2.0 (../shared/benchmarks/squad-v2.0-cs224n-half-dev.json, half unanswerable), split by article with
+  a fixed seed: ``TRAIN_ARTICLES`` articles train, the rest validate. A corpus of SQuAD paragraphs is indexed
+  with each model (cached under the data directory).
+- For the multilingual model, which serves the default knowledge base, also our development sets over it:
+  eval/devset.jsonl and eval/laws_dev.jsonl (English and Chinese, news and laws).
+
+A logistic regression (standardised features, fixed seed) is fitted per model on the training part. The
+operating point is the probability threshold that maximises, on held-out predictions (SQuAD validation
+articles, and 5-fold out-of-fold predictions on our dev sets), right answers minus ``WRONG_COST`` times wrong
+ones: a confident wrong answer about the law is the worst outcome. It prints no-answer detection on the
+SQuAD validation articles against the old single-threshold baseline (best sentence score), in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import logging
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from bot.engine import AnswerEngine
+from bot.engine.answerability import FEATURES, WEIGHTS_PATH, features
+from bot.engine.compose import cite, select_sentences
+from bot.engine.records import Answer
+from eval.datasets import BENCHMARKS_DIR, QAExample, load_jsonl, load_squad
+from eval.runner import is_correct, open_dataset_index
+from index.config import REPO_ROOT, Settings
+from index.default import open_index
+
+SQUAD_V2 = BENCHMARKS_DIR / "squad-v2.0-cs224n-half-dev.json"
+OUR_DEV_SETS = (REPO_ROOT / "eval" / "devset.jsonl", REPO_ROOT / "eval" / "laws_dev.jsonl")
+MODELS = ("all-MiniLM-L6-v2", "multilingual-e5-small")
+TRAIN_ARTICLES = 12
+SEED = 13
+WRONG_COST = 2.0
+C = 1.0
+
+
+def squad_split(examples: tuple[QAExample, ...], per_split: int) -> tuple[list[QAExample], list[QAExample]]:
+    """(train, validation) by SQuAD article, each sampled down to ``per_split`` questions."""
+    def article(ex: QAExample) -> str:
+        doc = ex.gold_doc_ids[0] if ex.gold_doc_ids else ex.note.rsplit(" ", 1)[-1]
+        return doc.split("-")[0]
+
+    articles = sorted({article(ex) for ex in examples}, key=int)
+    random.Random(SEED).shuffle(articles)
+    train_articles = set(articles[:TRAIN_ARTICLES])
+    train = [ex for ex in examples if article(ex) in train_articles]
+    validation = [ex for ex in examples if article(ex) not in train_articles]
+    rng = random.Random(SEED)
+    return rng.sample(train, min(per_split, len(train))), rng.sample(validation, min(per_split, len(validation)))
+
+
+def featurise(engine: AnswerEngine, examples: list[QAExample]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(features, labels, best-sentence scores) of ``examples`` answered by ``engine``."""
+    rows, labels, scores = [], [], []
+    for ex in examples:
+        asked, hits, scored = engine.examine(ex.question)
+        if not scored:
+            rows.append([0.0] * len(FEATURES))
+            labels.append(0)
+            scores.append(0.0)
+            continue
+        values = features(asked, scored, engine.retriever)
+        text, citations = cite(select_sentences(scored, max_quotes=engine.max_quotes), asked)
+        answer = Answer(asked.text, text, tuple(citations), False)
+        rows.append([values[name] for name in FEATURES])
+        labels.append(int(ex.answerable and bool(ex.answers) and is_correct(ex, answer)))
+        scores.append(scored[0].score)
+    return np.array(rows, dtype=np.float64), np.array(labels), np.array(scores)
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=C, max_iter=2000, random_state=SEED).fit((x - mean) / scale, y)
+    return mean, scale, model
+
+
+def predict(mean: np.ndarray, scale: np.ndarray, model: LogisticRegression, x: np.ndarray) -> np.ndarray:
+    return model.predict_proba((x - mean) / scale)[:, 1]
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, base_x: np.ndarray, base_y: np.ndarray) -> np.ndarray:
+    """Probabilities for (x, y), each from a model that did not see it (trained with base_x, base_y too)."""
+    probabilities = np.zeros(len(y))
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
+    for train, test in folds.split(x, y):
+        mean, scale, model = fit(np.vstack([base_x, x[train]]), np.concatenate([base_y, y[train]]))
+        probabilities[test] = predict(mean, scale, model, x[test])
+    return probabilities
+
+
+def best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """The threshold maximising right answers minus WRONG_COST × wrong ones (abstaining counts 0)."""
+    candidates = np.unique(np.round(probabilities, 3))
+    gain = [((probabilities >= t) & (labels == 1)).sum() - WRONG_COST * ((probabilities >= t) & (labels == 0)).sum()
+            for t in candidates]
+    return float(candidates[int(np.argmax(gain))])
+
+
+def detection(abstain: np.ndarray, impossible: np.ndarray) -> tuple[float, float]:
+    """Accuracy and F1 of abstaining as a detector of unanswerable questions."""
+    tp = (abstain & impossible).sum()
+    precision = tp / max(abstain.sum(), 1)
+    recall = tp / max(impossible.sum(), 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    return float((abstain == impossible).mean()), float(f1)
+
+
+def train_model(name: str, settings: Settings, per_split: int) -> dict:
+    started = time.perf_counter()
+    squad = load_squad(SQUAD_V2)
+    model_settings = dataclasses.replace(settings, model=name)
+    engine = AnswerEngine(open_dataset_index(squad, model_settings, progress=True), abstain_threshold=0.0)
+    train, validation = squad_split(squad.examples, per_split)
+    x_train, y_train, _ = featurise(engine, train)
+    x_val, y_val, s_val = featurise(engine, validation)
+    ours_x, ours_y = np.zeros((0, len(FEATURES))), np.zeros(0, dtype=int)
+    if name == "multilingual-e5-small":
+        ours = AnswerEngine(open_index(settings), abstain_threshold=0.0)  # the default knowledge base
+        if ours.retriever.embedder.name != name:
+            raise SystemExit(f"the default index uses {ours.retriever.embedder.name}, not {name}")
+        examples = [ex for path in OUR_DEV_SETS for ex in load_jsonl(path).examples]
+        ours_x, ours_y, _ = featurise(ours, examples)
+    mean, scale, model = fit(np.vstack([x_train, ours_x]), np.concatenate([y_train, ours_y]))
+    p_val = predict(mean, scale, model, x_val)
+    held_p = p_val if not len(ours_y) else np.concatenate([p_val, out_of_fold(ours_x, ours_y, x_train, y_train)])
+    held_y = y_val if not len(ours_y) else np.concatenate([y_val, ours_y])
+    threshold = best_threshold(held_p, held_y)
+    impossible = np.array([not ex.answerable for ex in validation])
+    baseline_cut = best_threshold(s_val, y_val)  # the old way: one threshold on the best sentence score
+    learned = detection(p_val < threshold, impossible)
+    baseline = detection(s_val < baseline_cut, impossible)
+    report = {
+        "train": {"squad_questions": len(train), "our_questions": int(len(ours_y)), "positives": int(y_train.sum())},
+        "squad_validation": {
+            "questions": len(validation),
+            "no_answer_accuracy": round(learned[0], 4), "no_answer_f1": round(learned[1], 4),
+            "baseline_no_answer_accuracy": round(baseline[0], 4), "baseline_no_answer_f1": round(baseline[1], 4),
+            "baseline_score_threshold": round(baseline_cut, 4),
+        },
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    print(f"{name}: {json.dumps(report)}", flush=True)
+    return {
+        "features": list(FEATURES),
+        "mean": mean.round(6).tolist(),
+        "scale": scale.round(6).tolist(),
+        "coef": model.coef_[0].round(6).tolist(),
+        "intercept": round(float(model.intercept_[0]), 6),
+        "threshold": round(threshold, 4),
+        "report": report,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--per-split", type=int, default=1200, help="SQuAD questions per split and model")
+    parser.add_argument("--models", default=",".join(MODELS), help="comma-separated embedding models")
+    parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    settings = Settings.from_env()
+    entries = {name: train_model(name, settings, args.per_split) for name in args.models.split(",")}
+    document = {
+        "about": "Answerability model per embedding model: logistic regression over standardised features "
+                 "(bot/engine/answerability.py). Written by scripts/train_answerability.py; do not edit by hand.",
+        "command": " ".join(["scripts/train_answerability.py", *sys.argv[1:]]),
+        "models": entries,
+    }
+    args.out.write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
