@@ -183,7 +183,10 @@ def serve_http(bolt_app) -> Iterator[str]:
     sock = socket.create_server(("127.0.0.1", 0))
     server = uvicorn.Server(
         uvicorn.Config(
-            create_http_app(bolt_app), log_config=None, lifespan="off", timeout_graceful_shutdown=5
+            create_http_app(bolt_app, signing_secret=SIGNING_SECRET),
+            log_config=None,
+            lifespan="off",
+            timeout_graceful_shutdown=5,
         )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)

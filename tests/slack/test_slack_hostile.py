@@ -1,0 +1,99 @@
+"""Hostile and careless requests against the real app over real HTTP: each gets a 4xx before Bolt parses it,
+nothing reaches Slack or the engine, and the log holds no traceback and no body."""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import quote
+
+import pytest
+from conftest import event_body, mention, signed_post
+
+from bot.slack.gate import MAX_BODY_BYTES
+
+DIDI = "How much was Didi fined for violating data security rules?"
+JSON = "application/json"
+FORM = "application/x-www-form-urlencoded"
+
+MALFORMED = {
+    "broken JSON": (b'{"type": "event_callback", "event": ', JSON),
+    "JSON array": (b'[{"type": "event_callback"}]', JSON),
+    "JSON string": (b'"event_callback"', JSON),
+    "JSON null": (b"null", JSON),
+    "JSON nested too deep": (b"[" * 100_000 + b"]" * 100_000, JSON),
+    "broken payload= form": (b"payload=%7B%22type%22%3A%22block_actions", FORM),
+    "payload= holding a list": (b"payload=" + quote("[1, 2]").encode(), FORM),
+    "invalid UTF-8": (b'{"type": "event_callback", "event": {"text": "\xff\xfe"}}', JSON),
+    "event that is a list": (b'{"type": "event_callback", "event": ["type"]}', JSON),
+    "event type that is a number": (b'{"type": "event_callback", "event": {"type": 5}}', JSON),
+    "user that is a list": (b'{"type": "event_callback", "user": ["id"], "event": {"type": "x"}}', JSON),
+    "authorizations of numbers": (b'{"type": "event_callback", "authorizations": [1]}', JSON),
+    "block_actions without actions": (b'{"type": "block_actions", "actions": []}', JSON),
+    "action without an action_id": (b'{"type": "block_actions", "actions": [{"value": "a"}]}', JSON),
+    "command that is a number": (b'{"command": 5, "text": "x"}', JSON),
+}
+
+
+def no_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
+    bad = [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert not bad, [f"{r.name}: {r.getMessage()[:200]}" for r in bad]
+
+
+def nothing_sent(slack) -> None:
+    slack.fake.quiet(0.3)
+    assert [c.method for c in slack.fake.calls()] == ["auth.test"]
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_a_signed_malformed_body_gets_400(slack, caplog, case: str) -> None:
+    body, content_type = MALFORMED[case]
+    with caplog.at_level(logging.DEBUG):
+        resp = signed_post(slack.url, body, content_type=content_type)
+    assert resp.status == 400, resp.body
+    nothing_sent(slack)
+    no_tracebacks(caplog)
+
+
+@pytest.mark.parametrize("case", MALFORMED)
+def test_an_unsigned_body_gets_401_whatever_it_holds(slack, caplog, case: str) -> None:
+    body, content_type = MALFORMED[case]
+    with caplog.at_level(logging.DEBUG):
+        resp = signed_post(slack.url, body, content_type=content_type, signature="v0=" + "ab" * 32)
+    assert resp.status == 401
+    nothing_sent(slack)
+    no_tracebacks(caplog)
+
+
+@pytest.mark.parametrize("timestamp", ["soon", "", "1e9", "-5", " 1700000000", "١٧٠٠٠٠٠٠٠٠", "9" * 40])
+def test_a_timestamp_that_is_not_unix_seconds_gets_401(slack, caplog, timestamp: str) -> None:
+    body = event_body(mention(DIDI, ts="1.1"), event_id="Ev-ts")
+    with caplog.at_level(logging.DEBUG):
+        # Signed over the bad timestamp, so that only the timestamp is wrong.
+        resp = signed_post(slack.url, body, content_type=JSON, timestamp=timestamp)
+    assert resp.status == 401
+    nothing_sent(slack)
+    no_tracebacks(caplog)
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["Content-Length", "chunked"])
+@pytest.mark.parametrize("signed", [True, False], ids=["signed", "unsigned"])
+def test_a_body_over_the_cap_gets_413(slack, caplog, chunked: bool, signed: bool) -> None:
+    text = "What is the penalty for moving core data abroad? " * (5 * MAX_BODY_BYTES // 50)
+    body = event_body(mention(text, ts="2.1"), event_id="Ev-huge")
+    with caplog.at_level(logging.DEBUG):
+        resp = signed_post(
+            slack.url, body, content_type=JSON, chunked=chunked, signature=None if signed else "v0=0"
+        )
+    assert resp.status == 413
+    nothing_sent(slack)
+    no_tracebacks(caplog)
+    assert "penalty" not in caplog.text
+
+
+def test_an_unsigned_body_is_never_logged(slack, caplog) -> None:
+    body = json.dumps({"type": "event_callback", "padding": "SECRET-LOOKING-PAYLOAD " * 20_000})
+    with caplog.at_level(logging.DEBUG):
+        assert signed_post(slack.url, body, content_type=JSON, secret="not-the-secret").status == 401
+    logged = caplog.text
+    assert logged.count("SECRET-LOOKING-PAYLOAD") == 0 and len(logged) < 2_000
