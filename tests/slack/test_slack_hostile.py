@@ -1,14 +1,17 @@
 """Hostile and careless requests against the real app over real HTTP: each gets a 4xx before Bolt parses it,
-nothing reaches Slack or the engine, and the log holds no traceback and no body."""
+nothing reaches Slack or the engine, and the log holds no traceback and no body. Then what gets through:
+Slack markup never reaches the engine."""
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 from urllib.parse import quote
 
 import pytest
 from conftest import event_body, mention, signed_post
+from fake_slack import Call
 
 from bot.slack.gate import MAX_BODY_BYTES
 
@@ -97,3 +100,40 @@ def test_an_unsigned_body_is_never_logged(slack, caplog) -> None:
         assert signed_post(slack.url, body, content_type=JSON, secret="not-the-secret").status == 401
     logged = caplog.text
     assert logged.count("SECRET-LOOKING-PAYLOAD") == 0 and len(logged) < 2_000
+
+
+class Recording:
+    """The real engine, recording every question it is asked; ``hold`` keeps it waiting until released."""
+
+    def __init__(self, engine, *, hold: bool = False) -> None:
+        self.engine, self.asked = engine, []
+        self.released = threading.Event()
+        if not hold:
+            self.released.set()
+
+    def answer(self, question, *, context=()):
+        self.asked.append(question)
+        self.released.wait(30)
+        return self.engine.answer(question, context=context)
+
+
+def updates(slack, channel: str, count: int = 1) -> list[Call]:
+    return slack.fake.wait_for(lambda c: c.method == "chat.update" and c.body["channel"] == channel, count=count)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        (f"<@U123> {DIDI}", DIDI),
+        (f"<@U123|anna> {DIDI}", f"anna {DIDI}"),
+        (f"<!here> {DIDI} <#C42|legal> <https://x.cn/a|source>", f"{DIDI} #legal source"),
+    ],
+    ids=["another user", "a user with a name", "here, channel and link"],
+)
+def test_slack_markup_never_reaches_the_engine(slack_server_factory, engine, text: str, asked: str) -> None:
+    recording = Recording(engine)
+    slack = slack_server_factory(recording)
+    assert slack.post_event(mention(text, ts="3.1"), event_id="Ev-markup").status == 200
+    [update] = updates(slack, "C1")
+    assert recording.asked == [asked]
+    assert "1.2 billion" in json.dumps(update.blocks)
