@@ -51,6 +51,8 @@ class Settings:
     # Slack.
     feedback_db: Path | None = None
     workers: int = 4
+    # Longer questions are cut to this many characters before any model work, and the asker is told.
+    max_question_chars: int = 4000
 
     @property
     def index_dir(self) -> Path:

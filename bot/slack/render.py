@@ -158,10 +158,11 @@ def _fit(head: list[dict[str, Any]], items: Sequence[dict[str, Any]], tail: list
 
 
 def render_answer(
-    answer: Answer, *, answer_id: str, shareable: bool = False, shared_by: str | None = None
+    answer: Answer, *, answer_id: str, shareable: bool = False, shared_by: str | None = None, notice: str = ""
 ) -> SlackMessage:
     """The answer with its ``[n]`` markers, then its sources (or the closest sources when it abstained),
-    then 👍/👎 buttons whose value is ``answer_id``; ``shareable`` adds a "Share in channel" button.
+    then 👍/👎 buttons whose value is ``answer_id``; ``shareable`` adds a "Share in channel" button, and a
+    ``notice`` (plain text, e.g. that the question was cut) goes above the answer.
 
     ``render_answer(ans, answer_id="a1").blocks[-1]["elements"][0]["action_id"] == "regbot_vote_up"``
     """
@@ -184,7 +185,7 @@ def render_answer(
         items = [_citation_block(c) for c in sorted(answer.citations, key=lambda c: c.n)]
         header = "*Sources*"
         what = "sources"
-    head = list(answer_blocks)
+    head = ([_context(":scissors: " + escape(notice))] if notice else []) + answer_blocks
     if items:
         head += [{"type": "divider"}, _section(header)]
     blocks = _fit(head, items, tail, what)
@@ -276,3 +277,15 @@ def _plain(text: str, bot_user_id: str | None) -> str:
     out = _CHANNEL.sub(lambda m: f" #{m.group(2)} " if m.group(2) else " ", out)
     out = _SPECIAL.sub(special, out)
     return _LINK.sub(lambda m: m.group(2) or m.group(1), out)
+
+
+def cap_question(question: str, max_chars: int) -> tuple[str, bool]:
+    """``question`` cut to at most ``max_chars`` characters, at a word boundary when there is one in the last
+    fifth, and whether it was cut. ``cap_question("a b c", 3)`` -> ``("a b", True)``"""
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be positive, got {max_chars!r}")
+    if len(question) <= max_chars:
+        return question, False
+    cut = question[: max_chars + 1]
+    space = cut.rfind(" ", max_chars * 4 // 5)
+    return (cut[:space] if space > 0 else cut[:max_chars]).rstrip(), True

@@ -1,6 +1,7 @@
 """Hostile and careless requests against the real app over real HTTP: each gets a 4xx before Bolt parses it,
 nothing reaches Slack or the engine, and the log holds no traceback and no body. Then what gets through:
-Slack markup never reaches the engine."""
+Slack markup and over-long questions are cleaned up before the engine sees them, and long questions wait
+behind normal ones."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import threading
 from urllib.parse import quote
 
 import pytest
-from conftest import event_body, mention, signed_post
+from conftest import event_body, make_settings, mention, signed_post
 from fake_slack import Call
 
+from bot.slack.app import LONG_QUESTION_CHARS
 from bot.slack.gate import MAX_BODY_BYTES
 
 DIDI = "How much was Didi fined for violating data security rules?"
@@ -137,3 +139,46 @@ def test_slack_markup_never_reaches_the_engine(slack_server_factory, engine, tex
     [update] = updates(slack, "C1")
     assert recording.asked == [asked]
     assert "1.2 billion" in json.dumps(update.blocks)
+
+
+def test_an_over_long_question_is_cut_before_the_engine_and_the_asker_told(slack_server_factory, engine) -> None:
+    recording = Recording(engine)
+    slack = slack_server_factory(recording)
+    limit = make_settings(slack.feedback.path.parent).max_question_chars
+    long = DIDI + " Please answer in detail." * (3 * limit // 25)
+    slack.post_event(mention(long, ts="4.1"), event_id="Ev-long")
+    slack.post_event(mention(DIDI, ts="4.2", channel="C2"), event_id="Ev-short")
+    [cut] = updates(slack, "C1")
+    [whole] = updates(slack, "C2")
+    assert len(recording.asked) == 2 and all(len(q) <= limit for q in recording.asked)
+    assert cut.blocks[0]["type"] == "context" and whole.blocks[0]["type"] != "context"
+    assert slack.feedback.thread_questions("C1", "4.1")[0].startswith(DIDI)
+
+
+def test_the_slash_command_caps_questions_too(slack_server_factory, engine) -> None:
+    recording = Recording(engine)
+    slack = slack_server_factory(recording)
+    limit = make_settings(slack.feedback.path.parent).max_question_chars
+    assert slack.post_command(DIDI + " why?" * limit, response_key="cap").status == 200
+    [reply] = slack.fake.wait_for(lambda c: c.method == "response_url" and c.path.endswith("/cap"))
+    assert [len(q) <= limit for q in recording.asked] == [True]
+    assert reply.blocks[0]["type"] == "context"
+
+
+def test_a_normal_question_overtakes_queued_long_ones(slack_server_factory, engine) -> None:
+    recording = Recording(engine, hold=True)
+    slack = slack_server_factory(recording, workers=1)
+    long = DIDI + " In detail, please." * (LONG_QUESTION_CHARS // 10)
+    try:
+        slack.post_event(mention(long, ts="5.0", channel="CL0"), event_id="Ev-l0")
+        slack.fake.wait_for(lambda c: c.method == "chat.postMessage" and c.body["channel"] == "CL0")
+        for i in range(1, 4):
+            slack.post_event(mention(long, ts=f"5.{i}", channel=f"CL{i}"), event_id=f"Ev-l{i}")
+        slack.fake.wait_for(lambda c: c.method == "chat.postMessage", count=4)
+        slack.post_event(mention(DIDI, ts="5.9", channel="CN"), event_id="Ev-normal")
+        slack.fake.wait_for(lambda c: c.method == "chat.postMessage", count=5)
+    finally:
+        recording.released.set()
+    slack.fake.wait_for(lambda c: c.method == "chat.update", count=5)
+    # The first long question was already with the engine; the normal one goes next, then the rest.
+    assert recording.asked[1] == DIDI and len(recording.asked) == 5

@@ -14,6 +14,7 @@ from bot.slack.render import (
     ACTION_VOTE_UP,
     MAX_BLOCKS,
     MAX_SECTION_CHARS,
+    cap_question,
     escape,
     question_from_text,
     render_answer,
@@ -229,3 +230,30 @@ def test_question_from_text(raw: str, expected: str) -> None:
 def test_question_from_text_rejects_non_strings() -> None:
     with pytest.raises(TypeError, match="str"):
         question_from_text(None)  # type: ignore[arg-type]
+
+
+def test_a_notice_goes_above_the_answer_escaped_and_within_the_block_limit() -> None:
+    many = [citation(i) for i in range(1, 80)]
+    msg = render_answer(answer("x [1]", many), answer_id="a1", notice="cut <!here> & more")
+    assert msg.blocks[0]["type"] == "context" and "<!here>" not in json.dumps(msg.blocks)
+    assert len(msg.blocks) <= MAX_BLOCKS
+    plain = render_answer(answer("x [1]", many[:1]), answer_id="a1")
+    assert plain.blocks[0]["type"] == "section"
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("short", 10, ("short", False)),
+        ("a b c", 3, ("a b", True)),
+        ("abcdef", 3, ("abc", True)),  # no space to cut at
+        ("one two three four five", 17, ("one two three", True)),  # at the last space, not mid-word
+    ],
+)
+def test_cap_question(text: str, limit: int, expected: tuple[str, bool]) -> None:
+    assert cap_question(text, limit) == expected
+
+
+def test_cap_question_rejects_a_non_positive_limit() -> None:
+    with pytest.raises(ValueError, match="max_chars"):
+        cap_question("x", 0)
