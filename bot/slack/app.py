@@ -500,7 +500,8 @@ def build_app(
     """A Bolt App answering @mentions, DMs and ``/regbot`` with ``engine``.
 
     ``config`` defaults to ``SlackConfig.from_env()``; ``client`` to ``web_client(config)``, whose retry
-    handlers make 429s wait for Retry-After; ``feedback`` to ``FeedbackStore(settings.feedback_path)``;
+    handlers make 429s wait for Retry-After; ``feedback`` to a FeedbackStore at ``settings.feedback_path``
+    that expires text after ``settings.retention_days``;
     ``executor`` to a ThreadPoolExecutor of ``settings.workers`` threads (pass your own to shut it down).
     The bot token is checked with ``auth.test`` here, so a bad token fails at start-up.
     """
@@ -511,7 +512,8 @@ def build_app(
     client = client if client is not None else web_client(config)
     if not client.token:
         raise ConfigError("SLACK_BOT_TOKEN is not set. " + _ENV_NAMES["SLACK_BOT_TOKEN"])
-    feedback = feedback if feedback is not None else FeedbackStore(settings.feedback_path)
+    if feedback is None:
+        feedback = FeedbackStore(settings.feedback_path, retention_days=settings.retention_days)
     executor = executor or ThreadPoolExecutor(settings.workers, thread_name_prefix="regbot-engine")
     pool = EnginePool(executor, settings.workers, max_pending=settings.workers * MAX_PENDING_PER_WORKER)
     bot = _Bot(engine, feedback, pool, max_question_chars=settings.max_question_chars)
