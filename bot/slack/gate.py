@@ -32,17 +32,18 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_SKEW_SECONDS = 5 * 60
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
-# Fields whose JSON type is fixed in every Slack payload (None is allowed: Slack sends nulls).
+# Fields whose JSON type is fixed in every Slack payload. Strings and ids may be null (Slack sends nulls);
+# objects and lists may not, since Bolt reads them as ``body.get("event", {}).get(...)``.
 _STRINGS = frozenset(
     "type subtype command text token team_id api_app_id event_id response_url trigger_id challenge user_id "
-    "channel_id enterprise_id ts thread_ts event_ts channel_type bot_id action_id block_id value ssl_check "
-    "callback_id user_team".split()
+    "channel_id enterprise_id ts thread_ts event_ts channel_type bot_id ssl_check callback_id user_team".split()
 )
 _ID_OR_OBJECT = frozenset("enterprise team user channel".split())  # "U123" or {"id": "U123", ...}
 _OBJECTS = frozenset(
     "event view message previous_message item assistant_thread function_data container state bot_profile".split()
 )
 _LISTS_OF_OBJECTS = frozenset("authorizations actions response_urls".split())
+_WALKED = frozenset("event message previous_message item assistant_thread authorizations".split())
 _MAX_DEPTH = 64
 
 
@@ -107,21 +108,28 @@ def check_shape(payload: object) -> None:
     """Rejected(400) unless ``payload`` is an object whose known fields have the types Slack gives them."""
     if not isinstance(payload, dict):
         raise Rejected(400, f"a Slack payload is a JSON object, not {_json_type(payload)}")
-    _check_object(payload, "", depth=0)
-    if payload.get("type") == "block_actions" and not payload.get("actions"):
-        raise Rejected(400, "a block_actions payload needs a non-empty 'actions' list")
-    if "event" in payload and payload.get("type") == "event_callback":
-        event = payload["event"]
-        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
-            raise Rejected(400, "an event_callback payload needs an 'event' object with a string 'type'")
+    _check_object(payload, "payload", depth=0)
+    if payload.get("type") == "block_actions":
+        actions = payload.get("actions")
+        if not actions:
+            raise Rejected(400, "a block_actions payload needs a non-empty 'actions' list")
+        for i, action in enumerate(actions):
+            for key in ("action_id", "block_id", "value"):
+                if key in action and not isinstance(action[key], str):
+                    _wrong(f"payload.actions[{i}].{key}", "a string", action[key])
+            if not isinstance(action.get("action_id"), str):
+                _wrong(f"payload.actions[{i}].action_id", "a string", action.get("action_id"))
 
 
 def _check_object(obj: dict, path: str, *, depth: int) -> None:
+    """The type rules on ``obj``, then on the nested objects that Bolt reads with the same rules (it looks
+    for ids in the event, the message and the authorizations). Blocks, views and actions are not walked:
+    their "text" is an object, not a string."""
     if depth > _MAX_DEPTH:
         raise Rejected(400, f"payload nested deeper than {_MAX_DEPTH} levels")
     for key, value in obj.items():
-        where = f"{path}.{key}" if path else str(key)
-        if value is None:
+        where = f"{path}.{key}"
+        if value is None and key not in _OBJECTS and key not in _LISTS_OF_OBJECTS:
             continue
         if key in _STRINGS and not isinstance(value, str):
             _wrong(where, "a string", value)
@@ -129,16 +137,10 @@ def _check_object(obj: dict, path: str, *, depth: int) -> None:
             _wrong(where, "a string or an object", value)
         if key in _OBJECTS and not isinstance(value, dict):
             _wrong(where, "an object", value)
-        if key in _LISTS_OF_OBJECTS and not (
-            isinstance(value, list) and all(isinstance(v, dict) for v in value)
-        ):
+        if key in _LISTS_OF_OBJECTS and not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
             _wrong(where, "a list of objects", value)
-        if key == "actions":
-            for i, action in enumerate(value):
-                if not isinstance(action.get("action_id"), str):
-                    _wrong(f"{where}[{i}].action_id", "a string", action.get("action_id"))
-        for i, child in enumerate(value if isinstance(value, list) else [value]):
-            if isinstance(child, dict):
+        if key in _WALKED:
+            for i, child in enumerate(value if isinstance(value, list) else [value]):
                 _check_object(child, f"{where}[{i}]" if isinstance(value, list) else where, depth=depth + 1)
 
 

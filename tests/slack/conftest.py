@@ -133,12 +133,16 @@ class SlackServer:
         ephemeral: bool = False,
         response_key: str = "click",
     ) -> Response:
+        # As Slack sends it, down to the fields nobody reads: a button's "text" is an object, not a string.
         payload: dict[str, Any] = {
             "type": "block_actions",
-            "user": {"id": user, "username": "bob", "team_id": TEAM_ID},
+            "user": {"id": user, "username": "bob", "name": "bob", "team_id": TEAM_ID},
             "api_app_id": "A111",
             "token": "legacy",
             "team": {"id": TEAM_ID, "domain": "test"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "state": {"values": {}},
             "container": {
                 "type": "message",
                 "message_ts": message_ts,
@@ -152,6 +156,7 @@ class SlackServer:
                 {
                     "action_id": action_id,
                     "block_id": "regbot_feedback",
+                    "text": {"type": "plain_text", "text": "👍 Helpful", "emoji": True},
                     "value": value,
                     "type": "button",
                     "action_ts": str(time.time()),
@@ -164,6 +169,7 @@ class SlackServer:
                 "ts": message_ts,
                 "bot_id": "BBOT",
                 "text": "answer",
+                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "answer", "verbatim": True}}],
                 **({"thread_ts": thread_ts} if thread_ts else {}),
             }
         return signed_post(
