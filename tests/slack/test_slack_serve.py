@@ -226,6 +226,23 @@ def test_redaction_filter_scrubs_tokens_tickets_response_urls_and_tracebacks() -
     assert RedactSecrets(["short"]).redact("short stays") == "short stays"  # too short to be a secret
 
 
+def test_redaction_filter_cuts_long_lines() -> None:
+    """Libraries log request bodies (Bolt does, for a bad signature): whatever they log, the line is short."""
+    stream = io.StringIO()
+    root = logging.getLogger("truncation-test")
+    root.propagate = False
+    handler = logging.StreamHandler(stream)
+    root.addHandler(handler)
+    try:
+        install_redaction([], root=root)
+        root.warning("body: %s", "x" * 5_000_000)
+        root.warning("short line")
+    finally:
+        root.removeHandler(handler)
+    first, second = stream.getvalue().splitlines()
+    assert len(first) < 2_100 and first.startswith("body: xxx") and second == "short line"
+
+
 def test_manifest_declares_what_the_app_handles() -> None:
     yaml = pytest.importorskip("yaml")
     manifest = yaml.safe_load((REPO / "slack" / "manifest.yaml").read_text(encoding="utf-8"))
