@@ -31,6 +31,8 @@ MALFORMED = {
     "payload= holding a list": (b"payload=" + quote("[1, 2]").encode(), FORM),
     "invalid UTF-8": (b'{"type": "event_callback", "event": {"text": "\xff\xfe"}}', JSON),
     "event that is a list": (b'{"type": "event_callback", "event": ["type"]}', JSON),
+    "event that is null": (b'{"type": "event_callback", "event": null}', JSON),
+    "actions that are null": (b'{"type": "block_actions", "actions": null}', JSON),
     "event type that is a number": (b'{"type": "event_callback", "event": {"type": 5}}', JSON),
     "user that is a list": (b'{"type": "event_callback", "user": ["id"], "event": {"type": "x"}}', JSON),
     "authorizations of numbers": (b'{"type": "event_callback", "authorizations": [1]}', JSON),
