@@ -5,10 +5,11 @@
     # serve it with bot.slack.serve (Socket Mode, or HTTP on uvicorn at /slack/events)
 
 How a question flows: Bolt acknowledges the event at once (``process_before_response=False``) and runs the
-listener on its own small I/O pool; the listener drops bots and duplicates, posts a "Searching…" placeholder
-and hands the question to a bounded engine pool (``settings.workers`` threads), whose worker answers, records
-the answer for feedback, and replaces the placeholder with ``chat.update``. Slash commands are acknowledged
-with an ephemeral placeholder and answered through their ``response_url``.
+listener on its own small I/O pool; the listener drops bots and duplicates, reads the question out of the
+Slack markup and cuts it to ``settings.max_question_chars``, posts a "Searching…" placeholder and hands the
+question to a bounded engine pool (``settings.workers`` threads, long questions behind short ones), whose
+worker answers, records the answer for feedback, and replaces the placeholder with ``chat.update``. Slash
+commands are acknowledged with an ephemeral placeholder and answered through their ``response_url``.
 
 This module is the only place that knows about Slack; the engine only sees a question and its context.
 """
@@ -507,6 +508,8 @@ def build_app(
     """
     if settings.workers < 1:
         raise ValueError(f"settings.workers must be at least 1, got {settings.workers!r}")
+    if settings.max_question_chars < 1:
+        raise ValueError(f"REGBOT_MAX_QUESTION_CHARS must be at least 1, got {settings.max_question_chars!r}")
     if config is None:
         config = SlackConfig.from_env(require=() if client is not None else ("SLACK_BOT_TOKEN",))
     client = client if client is not None else web_client(config)

@@ -277,3 +277,8 @@ def test_regbot_serve_command_names_the_missing_variable(monkeypatch, capsys) ->
     finally:
         logging.getLogger().setLevel(level)  # the command turns on INFO logging for the server
     assert "SLACK_BOT_TOKEN is not set" in capsys.readouterr().err
+
+
+def test_a_question_cap_below_one_is_refused_at_start_up(tmp_path: Path, engine) -> None:
+    with pytest.raises(ValueError, match="REGBOT_MAX_QUESTION_CHARS"):
+        build_app(engine, make_settings(tmp_path, max_question_chars=0), config=SlackConfig(bot_token=BOT_TOKEN))
