@@ -7,6 +7,7 @@
     regbot chat                              ask questions in a loop
     regbot serve [--http --port N]           the Slack bot
     regbot feedback export [-o FILE]         Slack feedback as JSONL
+    regbot feedback purge [--older-than D]   remove stored questions and answers older than D days
     regbot eval [--dataset PATH ...]         the QA benchmark
 
 Settings come from `Settings` defaults, then REGBOT_* environment variables, then these flags.
@@ -103,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--db", type=Path, help="feedback database (default: REGBOT_FEEDBACK_DB, else data dir)")
     export.add_argument("-o", "--output", default="-", help="JSONL file (default: stdout)")
     export.set_defaults(handler=_feedback_export)
+    purge = feedback.add_parser("purge", help="remove the text of stored questions and answers; votes stay")
+    purge.add_argument("--db", type=Path, help="feedback database (default: REGBOT_FEEDBACK_DB, else data dir)")
+    purge.add_argument("--older-than", type=float, metavar="DAYS",
+                       help="only answers older than DAYS (default: REGBOT_RETENTION_DAYS, 90); 0 removes all")
+    purge.set_defaults(handler=_feedback_purge)
     return parser
 
 
@@ -278,8 +284,24 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 def _feedback_export(args: argparse.Namespace, settings: Settings) -> int:
     from bot.slack.feedback import export
 
-    rows = export(args.db or settings.feedback_path, args.output)
+    rows = export(args.db or settings.feedback_path, args.output, retention_days=settings.retention_days)
     print(f"wrote {rows} feedback rows to {'stdout' if args.output == '-' else args.output}", file=sys.stderr)
+    return 0
+
+
+def _feedback_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.slack.feedback import FeedbackStore
+
+    db = (args.db or settings.feedback_path).expanduser()
+    days = settings.retention_days if args.older_than is None else args.older_than
+    if not days >= 0:
+        raise ValueError(f"--older-than must be 0 or more days, got {args.older_than!r}")
+    if not db.is_file():
+        raise FileNotFoundError(f"no feedback database at {db} (set REGBOT_FEEDBACK_DB or pass --db)")
+    with FeedbackStore(db, retention_days=settings.retention_days, expire_every=None) as store:
+        removed = store.expire(older_than_days=days)
+    print(f"removed the text of {removed} answers older than {days:g} days from {db}; votes are kept",
+          file=sys.stderr)
     return 0
 
 

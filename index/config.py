@@ -55,6 +55,10 @@ class Settings:
     # Slack.
     feedback_db: Path | None = None
     workers: int = 4
+    # Longer questions are cut to this many characters before any model work, and the asker is told.
+    max_question_chars: int = 4000
+    # Stored questions and answers lose their text after this many days; the votes on them are kept.
+    retention_days: int = 90
 
     @property
     def index_dir(self) -> Path:

@@ -14,8 +14,8 @@ Exit status 0 only when all were answered once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
-import json
 import os
 import secrets
 import signal
@@ -25,13 +25,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-
-from slack_sdk.signature import SignatureVerifier
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "slack"))
-from fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack  # noqa: E402
+from fake_slack import FakeSlack  # noqa: E402
+from slack_client import event_body, mention, post, signed_headers  # noqa: E402
 
 QUESTIONS = (
     "How much was Didi fined for violating data security rules?",
@@ -58,41 +59,15 @@ def free_port() -> int:
 def post_mention(port: int, secret: str, i: int, question: str) -> tuple[float, float, int]:
     """Send mention ``i`` (channel ``CLOAD{i}``); returns (sent_at, ack_seconds, status)."""
     ts = f"{1_800_000_000 + i}.000100"
-    body = json.dumps(
-        {
-            "token": "legacy",
-            "team_id": TEAM_ID,
-            "api_app_id": "A111",
-            "type": "event_callback",
-            "event_id": f"EvLoad{i:05d}",
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
-            "event": {
-                "type": "app_mention",
-                "user": "ULOAD",
-                "text": f"<@{BOT_USER_ID}> {question}",
-                "ts": ts,
-                "channel": f"CLOAD{i}",
-                "event_ts": ts,
-            },
-        }
-    )
-    stamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-Slack-Request-Timestamp": stamp,
-        "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body),
-    }
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    event = mention(question, ts=ts, channel=f"CLOAD{i}", user="ULOAD")
+    body = event_body(event, event_id=f"EvLoad{i:05d}").encode()
     sent_at = time.time()
-    started = time.perf_counter()
-    try:
-        conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
-        resp = conn.getresponse()
-        resp.read()
-        return sent_at, time.perf_counter() - started, resp.status
-    finally:
-        conn.close()
+    resp = post(events_url(port), body, signed_headers(secret, body, content_type="application/json"))
+    return sent_at, resp.seconds, resp.status
+
+
+def events_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/slack/events"
 
 
 def wait_healthy(port: int, proc: subprocess.Popen, timeout: float) -> None:
@@ -117,7 +92,36 @@ def fmt(values: list[float]) -> str:
     )
 
 
-def run(n: int, workers: int | None, timeout: float) -> int:
+@dataclass
+class Server:
+    """A running `python -m bot.slack.serve --http` and what the load scripts need to talk to it."""
+
+    proc: subprocess.Popen
+    port: int
+    secret: str
+    fake: FakeSlack
+    log: Path
+    ready_seconds: float
+
+    @property
+    def url(self) -> str:
+        return events_url(self.port)
+
+    def stop(self) -> None:
+        """SIGTERM, as a supervisor would send it, and wait for the exit (idempotent)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@contextlib.contextmanager
+def running_server(*, workers: int | None = None, repo: Path = REPO, timeout: float = 180) -> Iterator[Server]:
+    """The real server in a subprocess (code from ``repo``) against a fresh fake Slack; its log goes to a
+    temporary file. Stopped with SIGTERM on exit."""
     secret = secrets.token_hex(16)
     bot_token = "xoxb-load-" + secrets.token_hex(8)
     port = free_port()
@@ -134,18 +138,36 @@ def run(n: int, workers: int | None, timeout: float) -> int:
         }
         if workers:
             env["REGBOT_WORKERS"] = str(workers)
-        log = open(Path(tmp) / "server.log", "w+")  # noqa: SIM115 - closed below
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.slack.serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        log = Path(tmp) / "server.log"
+        with open(log, "w") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "bot.slack.serve", "--http", "--host", "127.0.0.1", "--port", str(port)],
+                cwd=repo,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        server = Server(proc, port, secret, fake, log, 0.0)
         try:
             started = time.perf_counter()
-            wait_healthy(port, proc, timeout=180)
-            print(f"server ready in {time.perf_counter() - started:.1f}s (pid {proc.pid}, port {port})")
+            wait_healthy(port, proc, timeout=timeout)
+            server.ready_seconds = time.perf_counter() - started
+            yield server
+        finally:
+            server.stop()
+
+
+def server_errors(log: Path) -> list[str]:
+    """The ERROR and traceback lines of a server log."""
+    with open(log, encoding="utf-8", errors="replace") as f:
+        return [line for line in f if " ERROR " in line or "Traceback" in line]
+
+
+def run(n: int, workers: int | None, timeout: float) -> int:
+    with running_server(workers=workers) as server:
+        port, secret, fake = server.port, server.secret, server.fake
+        print(f"server ready in {server.ready_seconds:.1f}s (pid {server.proc.pid}, port {port})")
+        try:
             post_mention(port, secret, 0, QUESTIONS[0])  # warm-up, not counted
             fake.wait_for(
                 lambda c: c.method == "chat.update" and c.body.get("channel") == "CLOAD0", timeout=60
@@ -179,14 +201,8 @@ def run(n: int, workers: int | None, timeout: float) -> int:
             fake.quiet(1.0)
             return report(n, results, fake, workers)
         finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            log.seek(0)
-            errors = [line for line in log if " ERROR " in line or "Traceback" in line]
-            log.close()
+            server.stop()
+            errors = server_errors(server.log)
             if errors:
                 print("server errors:\n" + "".join(errors[:20]))
 

@@ -5,10 +5,11 @@
     # serve it with bot.slack.serve (Socket Mode, or HTTP on uvicorn at /slack/events)
 
 How a question flows: Bolt acknowledges the event at once (``process_before_response=False``) and runs the
-listener on its own small I/O pool; the listener drops bots and duplicates, posts a "Searching…" placeholder
-and hands the question to a bounded engine pool (``settings.workers`` threads), whose worker answers, records
-the answer for feedback, and replaces the placeholder with ``chat.update``. Slash commands are acknowledged
-with an ephemeral placeholder and answered through their ``response_url``.
+listener on its own small I/O pool; the listener drops bots and duplicates, reads the question out of the
+Slack markup and cuts it to ``settings.max_question_chars``, posts a "Searching…" placeholder and hands the
+question to a bounded engine pool (``settings.workers`` threads, long questions behind short ones), whose
+worker answers, records the answer for feedback, and replaces the placeholder with ``chat.update``. Slash
+commands are acknowledged with an ephemeral placeholder and answered through their ``response_url``.
 
 This module is the only place that knows about Slack; the engine only sees a question and its context.
 """
@@ -41,11 +42,13 @@ from slack_sdk.webhook import WebhookClient
 from bot.engine import BadQuestion
 from bot.engine.records import Answer
 from bot.slack.feedback import FeedbackStore
+from bot.slack.pools import BoundedExecutor, EnginePool
 from bot.slack.render import (
     ACTION_SHARE,
     ACTION_VOTE_DOWN,
     ACTION_VOTE_UP,
     SlackMessage,
+    cap_question,
     question_from_text,
     render_answer,
     render_apology,
@@ -68,12 +71,16 @@ DM_CONTEXT_SECONDS = 15 * 60
 # Questions waiting for or in the engine pool: beyond this many per worker, or beyond this expected wait,
 # the bot says at once that it is busy rather than answering minutes later.
 MAX_PENDING_PER_WORKER = 50
-MAX_WAIT_SECONDS = 30.0
+# Questions longer than this (after the cap) wait behind shorter ones: they cost the engine several times
+# as much, and a normal question should not queue behind a batch of pasted documents.
+LONG_QUESTION_CHARS = 500
 # Slack retries an event up to three times within about five minutes; an hour covers that with room.
 DEDUPE_SECONDS = 3600
 # Shares go through the slash command's response_url, which Slack honours for 30 minutes.
 SHARE_SECONDS = 30 * 60
 LISTENER_THREADS = 16
+# Events acknowledged but not yet taken by a listener thread; beyond this, new requests wait unread.
+LISTENER_QUEUE = 64
 _UNFURL_OFF = {"unfurl_links": False, "unfurl_media": False}
 
 
@@ -210,72 +217,32 @@ class _ExpiringCache:
         return item[1] if item and item[0] >= time.monotonic() - self._ttl else None
 
 
-class EnginePool:
-    """Runs answer jobs on ``executor`` (``workers`` threads) and refuses new ones, at once, when the queue
-    is full or its expected wait (queued jobs per worker × the recent job time) exceeds ``max_wait`` seconds:
-    a "busy, ask again" now is better than an answer minutes later. Exceptions in jobs are logged, since a
-    ThreadPoolExecutor would otherwise keep them silently in a future nobody reads.
-
-    ``pool.submit(fn, arg)`` -> False when refused.
-    """
-
-    def __init__(
-        self, executor: Executor, workers: int, *, max_pending: int, max_wait: float = MAX_WAIT_SECONDS
-    ):
-        if workers < 1 or max_pending < 1 or max_wait <= 0:
-            raise ValueError(
-                f"workers={workers}, max_pending={max_pending}, max_wait={max_wait} must be positive"
-            )
-        self._executor, self._workers = executor, workers
-        self._max_pending, self._max_wait = max_pending, max_wait
-        self._pending = 0
-        self._seconds: float | None = None  # moving average of a job's duration
-        self._lock = threading.Lock()
-
-    def expected_wait(self) -> float:
-        """Seconds a job submitted now would wait, by the recent average; 0 before any job finished."""
-        with self._lock:
-            return self._pending / self._workers * (self._seconds or 0.0)
-
-    def submit(self, fn: Callable[..., None], *args: Any) -> bool:
-        with self._lock:
-            wait = self._pending / self._workers * (self._seconds or 0.0)
-            if self._pending >= self._max_pending or wait > self._max_wait:
-                return False
-            self._pending += 1
-        try:
-            self._executor.submit(self._run, fn, args)
-        except RuntimeError:  # the executor is shutting down
-            with self._lock:
-                self._pending -= 1
-            return False
-        return True
-
-    def _run(self, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
-        started = time.perf_counter()
-        try:
-            fn(*args)
-        except Exception:
-            logger.exception("unexpected error in a Slack answer job")
-        finally:
-            took = time.perf_counter() - started
-            with self._lock:
-                self._pending -= 1
-                self._seconds = took if self._seconds is None else 0.8 * self._seconds + 0.2 * took
-
-
 def is_from_bot(event: Mapping[str, Any]) -> bool:
     """Messages by any bot, ours included: answering them risks loops between bots."""
     return bool(event.get("bot_id") or event.get("bot_profile") or event.get("subtype") == "bot_message")
 
 
+def field_str(obj: object, *path: str) -> str:
+    """The string at ``path`` in nested dicts, or "" when a step is missing or of another type: payloads
+    carry ids either as "U1" or as {"id": "U1"}, and a listener must not fail on one it did not expect.
+
+    ``field_str({"user": {"id": "U1"}}, "user", "id")`` -> ``"U1"``
+    """
+    for key in path:
+        obj = obj.get(key) if isinstance(obj, dict) else None
+    return obj if isinstance(obj, str) else ""
+
+
 class _Bot:
     """The listeners and the jobs they start; one per App."""
 
-    def __init__(self, engine: AnswerEngineLike, feedback: FeedbackStore, pool: EnginePool) -> None:
+    def __init__(
+        self, engine: AnswerEngineLike, feedback: FeedbackStore, pool: EnginePool, *, max_question_chars: int
+    ) -> None:
         self.engine = engine
         self.feedback = feedback
         self.pool = pool
+        self.max_question_chars = max_question_chars
         self.seen = _Seen()
         self.shareable = _ExpiringCache()
 
@@ -284,7 +251,7 @@ class _Bot:
     def on_mention(self, body: dict, event: dict, context: Any, client: WebClient) -> None:
         if not self._first_delivery(body, event):
             return
-        thread_ts = event.get("thread_ts") or event["ts"]
+        thread_ts = field_str(event, "thread_ts") or field_str(event, "ts")
         self._ask(client, event, context, thread_ts=thread_ts, since=None)
 
     def on_message(self, body: dict, event: dict, context: Any, client: WebClient) -> None:
@@ -293,11 +260,14 @@ class _Bot:
             return
         if not self._first_delivery(body, event):
             return
-        thread_ts = event.get("thread_ts")  # top-level DMs are answered at top level
+        thread_ts = field_str(event, "thread_ts") or None  # top-level DMs are answered at top level
         since = None if thread_ts else time.time() - DM_CONTEXT_SECONDS
         self._ask(client, event, context, thread_ts=thread_ts, since=since)
 
     def _first_delivery(self, body: dict, event: dict) -> bool:
+        if not field_str(event, "channel") or not field_str(event, "ts"):
+            logger.info("ignoring an event without a channel or ts: not a message")
+            return False
         if is_from_bot(event):
             logger.debug("ignoring a message from bot %s", event.get("bot_id") or event.get("user"))
             return False
@@ -311,18 +281,19 @@ class _Bot:
     def _ask(
         self, client: WebClient, event: dict, context: Any, *, thread_ts: str | None, since: float | None
     ):
-        channel, user = event["channel"], event.get("user", "")
-        question = question_from_text(event.get("text", ""), bot_user_id=context.bot_user_id)
+        channel, user = field_str(event, "channel"), field_str(event, "user")
+        question = question_from_text(field_str(event, "text"), bot_user_id=context.bot_user_id)
         if not question:
             self._post(client, channel, thread_ts, render_help())
             return
+        question, cut = cap_question(question, self.max_question_chars)
         placeholder = self._post(client, channel, thread_ts, render_placeholder())
         if placeholder is None:
             return
         job = _Job(
-            channel=channel, thread_ts=thread_ts, ts=placeholder, user=user, question=question, since=since
+            channel=channel, thread_ts=thread_ts, ts=placeholder, user=user, question=question, cut=cut, since=since
         )
-        if not self.pool.submit(self._answer_in_thread, client, job):
+        if not self.pool.submit(self._answer_in_thread, client, job, priority=self._priority(question)):
             logger.warning("engine pool full: told the user in %s to ask again", channel)
             self._update(client, job, render_busy())
 
@@ -333,6 +304,7 @@ class _Bot:
         message = self._answer(
             job.question,
             context,
+            cut=job.cut,
             user=job.user,
             channel=job.channel,
             thread_ts=job.thread_ts,
@@ -341,11 +313,16 @@ class _Bot:
         )
         self._update(client, job, message)
 
+    def _priority(self, question: str) -> int:
+        return int(len(question) > LONG_QUESTION_CHARS)
+
     def _answer(
-        self, question: str, context: Sequence[str], *, shareable: bool, **where: Any
+        self, question: str, context: Sequence[str], *, cut: bool, shareable: bool, **where: Any
     ) -> SlackMessage:
-        """Ask the engine and render the result; never raises, so every question gets a reply."""
+        """Ask the engine and render the result; never raises, so every question gets a reply. ``cut``: the
+        question was capped, which the reply says."""
         started = time.perf_counter()
+        notice = f"Your question was cut to its first {self.max_question_chars:,} characters." if cut else ""
         try:
             answer = self.engine.answer(question, context=tuple(context))
         except BadQuestion as e:  # written for the user; any other error is ours and gets the apology
@@ -358,7 +335,7 @@ class _Bot:
             stored = self.feedback.record_answer(answer, **where)
         except Exception:
             logger.exception("could not record an answer in %s; feedback on it will be lost", self.feedback)
-            return render_answer(answer, answer_id="unrecorded")
+            return render_answer(answer, answer_id="unrecorded", notice=notice)
         if shareable:
             self.shareable.put(stored.id, answer)
         logger.info(
@@ -368,30 +345,33 @@ class _Bot:
             answer.abstained,
             1000 * (time.perf_counter() - started),
         )
-        return render_answer(answer, answer_id=stored.id, shareable=shareable)
+        return render_answer(answer, answer_id=stored.id, shareable=shareable, notice=notice)
 
     # --- slash command ------------------------------------------------------------------------------------
 
     def on_command(self, ack: Callable[..., Any], command: dict) -> None:
-        question = question_from_text(command.get("text", ""))
-        if not question or question.lower() in ("help", "?"):
-            ack(response_type="ephemeral", **render_help(command.get("command", "/regbot")).as_kwargs())
+        question = question_from_text(field_str(command, "text"))
+        if not question or question.lower() in ("help", "?") or not field_str(command, "response_url"):
+            # Slack always sends a response_url; without one there would be nowhere to answer.
+            ack(response_type="ephemeral", **render_help(field_str(command, "command") or "/regbot").as_kwargs())
             return
+        question, cut = cap_question(question, self.max_question_chars)
         # Acknowledge first, so the placeholder cannot arrive after a fast answer and cover it.
         ack(response_type="ephemeral", **render_placeholder().as_kwargs())
-        if not self.pool.submit(self._answer_command, command, question):
-            logger.warning("engine pool full: told the user of %s to ask again", command.get("command"))
+        if not self.pool.submit(self._answer_command, command, question, cut, priority=self._priority(question)):
+            logger.warning("engine pool full: told the user of %s to ask again", field_str(command, "command"))
             send_response_url(
                 command["response_url"],
                 {"response_type": "ephemeral", "replace_original": True, **render_busy().as_kwargs()},
             )
 
-    def _answer_command(self, command: dict, question: str) -> None:
+    def _answer_command(self, command: dict, question: str, cut: bool) -> None:
         message = self._answer(
             question,
             (),
-            user=command.get("user_id", ""),
-            channel=command.get("channel_id", ""),
+            cut=cut,
+            user=field_str(command, "user_id"),
+            channel=field_str(command, "channel_id"),
             thread_ts=None,
             ts="",
             shareable=True,
@@ -406,15 +386,15 @@ class _Bot:
     def on_vote(self, ack: Callable[..., Any], body: dict, action: dict, client: WebClient) -> None:
         ack()
         vote = "up" if action.get("action_id") == ACTION_VOTE_UP else "down"
-        user = body.get("user", {}).get("id", "")
-        container = body.get("container", {})
-        channel = body.get("channel", {}).get("id") or container.get("channel_id", "")
-        ts = container.get("message_ts") or body.get("message", {}).get("ts", "")
+        user = field_str(body, "user", "id")
+        channel = field_str(body, "channel", "id") or field_str(body, "container", "channel_id")
+        ts = field_str(body, "container", "message_ts") or field_str(body, "message", "ts")
+        answer_id = field_str(action, "value")
         try:
-            self.feedback.record_vote(action.get("value", ""), vote=vote, user=user, channel=channel, ts=ts)
+            self.feedback.record_vote(answer_id, vote=vote, user=user, channel=channel, ts=ts)
             reply = render_vote_thanks(vote)
         except KeyError:
-            logger.warning("a vote arrived for an unknown answer id %r", action.get("value"))
+            logger.warning("a vote arrived for an unknown or expired answer id %r", answer_id[:64])
             reply = render_notice("Sorry, I can't find that answer any more, so the vote was not recorded.")
         except Exception:
             logger.exception("could not store a vote in %s", self.feedback)
@@ -423,13 +403,13 @@ class _Bot:
 
     def on_share(self, ack: Callable[..., Any], body: dict, action: dict, client: WebClient) -> None:
         ack()
-        answer_id = action.get("value", "")
+        answer_id = field_str(action, "value")
         answer = self.shareable.get(answer_id)
-        url = body.get("response_url")
+        url = field_str(body, "response_url")
         if answer is None or not url:
             self._tell(client, body, render_notice("That answer has expired; please ask again to share it."))
             return
-        shared = render_answer(answer, answer_id=answer_id, shared_by=body.get("user", {}).get("id"))
+        shared = render_answer(answer, answer_id=answer_id, shared_by=field_str(body, "user", "id"))
         if send_response_url(
             url,
             {"response_type": "in_channel", "replace_original": False, **shared.as_kwargs(), **_UNFURL_OFF},
@@ -439,11 +419,11 @@ class _Bot:
     def _tell(self, client: WebClient, body: dict, message: SlackMessage) -> None:
         """An ephemeral reply to whoever clicked: in the thread of a normal message, via response_url for an
         ephemeral one (which has no thread)."""
-        container = body.get("container", {})
-        channel = body.get("channel", {}).get("id") or container.get("channel_id")
-        user = body.get("user", {}).get("id")
-        if not container.get("is_ephemeral") and channel and user:
-            thread_ts = body.get("message", {}).get("thread_ts")
+        channel = field_str(body, "channel", "id") or field_str(body, "container", "channel_id")
+        user = field_str(body, "user", "id")
+        ephemeral = isinstance(body.get("container"), dict) and body["container"].get("is_ephemeral")
+        if not ephemeral and channel and user:
+            thread_ts = field_str(body, "message", "thread_ts") or None
             try:
                 client.chat_postEphemeral(
                     channel=channel, user=user, thread_ts=thread_ts, **message.as_kwargs()
@@ -453,7 +433,7 @@ class _Bot:
                 logger.warning(
                     "chat.postEphemeral failed (%s); replying through response_url", e.response.get("error")
                 )
-        if body.get("response_url"):
+        if field_str(body, "response_url"):
             send_response_url(
                 body["response_url"],
                 {"response_type": "ephemeral", "replace_original": False, **message.as_kwargs()},
@@ -491,6 +471,7 @@ class _Job:
     ts: str  # the placeholder to replace
     user: str
     question: str
+    cut: bool  # the question was capped
     since: float | None
 
 
@@ -520,28 +501,34 @@ def build_app(
     """A Bolt App answering @mentions, DMs and ``/regbot`` with ``engine``.
 
     ``config`` defaults to ``SlackConfig.from_env()``; ``client`` to ``web_client(config)``, whose retry
-    handlers make 429s wait for Retry-After; ``feedback`` to ``FeedbackStore(settings.feedback_path)``;
+    handlers make 429s wait for Retry-After; ``feedback`` to a FeedbackStore at ``settings.feedback_path``
+    that expires text after ``settings.retention_days``;
     ``executor`` to a ThreadPoolExecutor of ``settings.workers`` threads (pass your own to shut it down).
     The bot token is checked with ``auth.test`` here, so a bad token fails at start-up.
     """
     if settings.workers < 1:
         raise ValueError(f"settings.workers must be at least 1, got {settings.workers!r}")
+    if settings.max_question_chars < 1:
+        raise ValueError(f"REGBOT_MAX_QUESTION_CHARS must be at least 1, got {settings.max_question_chars!r}")
     if config is None:
         config = SlackConfig.from_env(require=() if client is not None else ("SLACK_BOT_TOKEN",))
     client = client if client is not None else web_client(config)
     if not client.token:
         raise ConfigError("SLACK_BOT_TOKEN is not set. " + _ENV_NAMES["SLACK_BOT_TOKEN"])
-    feedback = feedback if feedback is not None else FeedbackStore(settings.feedback_path)
+    if feedback is None:
+        feedback = FeedbackStore(settings.feedback_path, retention_days=settings.retention_days)
     executor = executor or ThreadPoolExecutor(settings.workers, thread_name_prefix="regbot-engine")
     pool = EnginePool(executor, settings.workers, max_pending=settings.workers * MAX_PENDING_PER_WORKER)
-    bot = _Bot(engine, feedback, pool)
+    bot = _Bot(engine, feedback, pool, max_question_chars=settings.max_question_chars)
 
     app = App(
         client=client,
         # Without a secret (Socket Mode) use a random one, so that no HTTP request can ever verify.
         signing_secret=config.signing_secret or secrets.token_hex(32),
         process_before_response=False,
-        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="regbot-slack"),
+        listener_executor=BoundedExecutor(
+            LISTENER_THREADS, max_queued=LISTENER_QUEUE, thread_name_prefix="regbot-slack"
+        ),
         name="regbot",
     )
     app.event("app_mention")(bot.on_mention)

@@ -12,6 +12,11 @@ One JSONL row per (answer, voter), the voter's latest vote::
 
     {"question", "answer", "citations": [{"n", "doc_id", "chunk_id", "quote"}],
      "vote": "up" | "down", "user", "channel", "ts", "time"}
+
+Retention: an answer's text (question, answer, quotes) is removed ``retention_days`` after it was given,
+when the store opens and then every hour while it is open (``store.expire()`` does it now, and
+``store.expire(older_than_days=0)`` removes all text). What remains are ids, times and votes: an expired
+answer exports with an empty question and answer, which the benchmark skips, and takes no new votes.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ from bot.engine.records import Answer
 logger = logging.getLogger(__name__)
 
 VOTES = ("up", "down")
+DEFAULT_RETENTION_DAYS = 90
+EXPIRY_INTERVAL_SECONDS = 3600.0
+SECONDS_PER_DAY = 86_400
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -49,7 +57,8 @@ CREATE TABLE IF NOT EXISTS answers (
     channel TEXT NOT NULL,
     thread_ts TEXT NOT NULL,          -- "" for answers outside a thread (top of a DM, /regbot)
     ts TEXT NOT NULL,                 -- the answer message's ts, "" when it has none (ephemeral)
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    purged REAL                       -- when question, answer and quotes were removed; NULL while kept
 );
 CREATE INDEX IF NOT EXISTS answers_thread ON answers (channel, thread_ts, created);
 CREATE TABLE IF NOT EXISTS votes (
@@ -86,6 +95,7 @@ class StoredAnswer:
     thread_ts: str
     ts: str
     created: float
+    expired: bool = False  # the text was removed: question, text and quotes are ""
 
 
 @dataclass(frozen=True)
@@ -120,12 +130,26 @@ class FeedbackRow:
 class FeedbackStore:
     """SQLite file at ``path`` (created with its parent folders). Safe to share between threads: one
     connection, used under a lock, in WAL mode so that other processes (an export) can read meanwhile.
-    Keeping the connection open matters: closing the last one checkpoints the WAL, an fsync per answer."""
+    Keeping the connection open matters: closing the last one checkpoints the WAL, an fsync per answer.
 
-    def __init__(self, path: Path | str) -> None:
+    Text older than ``retention_days`` is removed on opening and then every ``expire_every`` seconds by a
+    background thread; with ``expire_every=None`` only when ``expire()`` is called (short-lived stores such as
+    an export's or a purge's).
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        retention_days: float = DEFAULT_RETENTION_DAYS,
+        expire_every: float | None = EXPIRY_INTERVAL_SECONDS,
+    ) -> None:
         if not str(path).strip():
             raise ValueError(f"feedback database path must not be empty, got {path!r}")
+        if not retention_days > 0:
+            raise ValueError(f"retention_days (REGBOT_RETENTION_DAYS) must be positive, got {retention_days!r}")
         self.path = Path(path).expanduser()
+        self.retention_days = retention_days
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
@@ -133,13 +157,27 @@ class FeedbackStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         # With WAL this cannot corrupt the file; a power cut may lose the last few rows, not the database.
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # Removed text is overwritten with zeros in the file, not merely marked free.
+        self._db.execute("PRAGMA secure_delete=ON")
         with self._connect() as db:
             db.executescript(_SCHEMA)
+            _add_purged_column(db)
+        self._closed = threading.Event()
+        self._expirer: threading.Thread | None = None
+        if expire_every:
+            self.expire()
+            self._expirer = threading.Thread(
+                target=self._expire_every, args=(expire_every,), name="regbot-feedback-expiry", daemon=True
+            )
+            self._expirer.start()
 
     def __repr__(self) -> str:
         return f"FeedbackStore({str(self.path)!r})"
 
     def close(self) -> None:
+        self._closed.set()
+        if self._expirer is not None:
+            self._expirer.join()
         with self._lock:
             self._db.close()
 
@@ -153,6 +191,35 @@ class FeedbackStore:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         with self._lock, self._db:  # one transaction: commit on success, roll back on error
             yield self._db
+
+    def expire(self, older_than_days: float | None = None) -> int:
+        """Remove question, answer and quotes of the answers given over ``older_than_days`` (default
+        ``retention_days``) ago; votes, ids and times stay. Returns how many answers lost their text."""
+        days = self.retention_days if older_than_days is None else older_than_days
+        if not days >= 0:
+            raise ValueError(f"older_than_days must be 0 or more, got {days!r}")
+        now = time.time()
+        with self._connect() as db:
+            found = db.execute(
+                "SELECT id, citations FROM answers WHERE purged IS NULL AND created <= ?",
+                (now - days * SECONDS_PER_DAY,),
+            ).fetchall()
+            db.executemany(
+                "UPDATE answers SET question = '', answer = '', citations = ?, purged = ? WHERE id = ?",
+                [(_without_quotes(r["citations"]), now, r["id"]) for r in found],
+            )
+        if found:
+            with self._lock:  # old copies of the pages live on in the write-ahead log until it is reset
+                self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            logger.info("removed the text of %d answers older than %g days from %s", len(found), days, self.path)
+        return len(found)
+
+    def _expire_every(self, seconds: float) -> None:
+        while not self._closed.wait(seconds):
+            try:
+                self.expire()
+            except Exception:  # a locked or vanished file must not end expiry for good
+                logger.exception("could not expire old answers in %s", self.path)
 
     def record_answer(
         self, answer: Answer, *, user: str, channel: str, thread_ts: str | None = None, ts: str = ""
@@ -173,7 +240,8 @@ class FeedbackStore:
         citations = json.dumps([_citation_json(c) for c in stored.citations], ensure_ascii=False)
         with self._connect() as db:
             db.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO answers (id, question, answer, citations, abstained, user, channel, thread_ts, ts, "
+                "created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     stored.id,
                     stored.question,
@@ -210,7 +278,7 @@ class FeedbackStore:
         with self._connect() as db:
             rows = db.execute(
                 "SELECT question FROM answers WHERE channel = ? AND thread_ts = ? AND created >= ? "
-                "ORDER BY created DESC LIMIT ?",
+                "AND purged IS NULL ORDER BY created DESC LIMIT ?",
                 (channel, thread_ts or "", since if since is not None else 0.0, limit),
             ).fetchall()
         return [r["question"] for r in reversed(rows)]
@@ -220,13 +288,14 @@ class FeedbackStore:
     ) -> FeedbackRow:
         """Store ``user``'s vote on an answer; a second click by the same user replaces the first.
 
-        Raises KeyError for an unknown ``answer_id`` and ValueError for a vote other than "up"/"down".
+        Raises KeyError for an unknown or expired ``answer_id`` and ValueError for a vote other than
+        "up"/"down".
         """
         if vote not in VOTES:
             raise ValueError(f"vote must be one of {VOTES}, got {vote!r}")
         stored = self.get(answer_id)
-        if stored is None:
-            raise KeyError(f"no answer with id {answer_id!r} in {self.path}")
+        if stored is None or stored.expired:
+            raise KeyError(f"no answer with id {answer_id!r} in {self.path}, or its text has expired")
         row = FeedbackRow(
             question=stored.question,
             answer=stored.text,
@@ -246,7 +315,7 @@ class FeedbackStore:
         return row
 
     def rows(self) -> list[FeedbackRow]:
-        """All votes with their answers, oldest vote first."""
+        """All votes with their answers, oldest vote first; an expired answer's texts are ""."""
         with self._connect() as db:
             found = db.execute(
                 "SELECT a.question, a.answer, a.citations, v.vote, v.user, v.channel, v.ts, v.time "
@@ -271,6 +340,19 @@ def _citation_json(c: StoredCitation) -> dict[str, Any]:
     return {"n": c.n, "doc_id": c.doc_id, "chunk_id": c.chunk_id, "quote": c.quote}
 
 
+def _without_quotes(citations: str) -> str:
+    """The stored citations JSON with every quote emptied: which passages were cited stays."""
+    return json.dumps([{**c, "quote": ""} for c in json.loads(citations)], ensure_ascii=False)
+
+
+def _add_purged_column(db: sqlite3.Connection) -> None:
+    """Databases from before retention lack ``purged``; the partial index keeps each expiry run cheap."""
+    columns = {row["name"] for row in db.execute("PRAGMA table_info(answers)")}
+    if "purged" not in columns:
+        db.execute("ALTER TABLE answers ADD COLUMN purged REAL")
+    db.execute("CREATE INDEX IF NOT EXISTS answers_unpurged ON answers (created) WHERE purged IS NULL")
+
+
 def _answer_from_row(row: sqlite3.Row) -> StoredAnswer:
     return StoredAnswer(
         id=row["id"],
@@ -283,12 +365,19 @@ def _answer_from_row(row: sqlite3.Row) -> StoredAnswer:
         thread_ts=row["thread_ts"],
         ts=row["ts"],
         created=row["created"],
+        expired=row["purged"] is not None,
     )
 
 
-def export(db_path: Path | str, out: Path | str | TextIO | None = None) -> int:
+def export(
+    db_path: Path | str,
+    out: Path | str | TextIO | None = None,
+    *,
+    retention_days: float = DEFAULT_RETENTION_DAYS,
+) -> int:
     """Write every vote as one JSON line to ``out`` (a path, ``"-"``/None for stdout, or an open text file)
     and return the number of rows written. A file is replaced atomically, so a reader never sees half of it.
+    Text older than ``retention_days`` is removed first, so it is never exported.
 
     ``export(Path("~/.local/share/regbot/feedback.sqlite3"), "feedback.jsonl")`` -> 12
     """
@@ -298,7 +387,8 @@ def export(db_path: Path | str, out: Path | str | TextIO | None = None) -> int:
             f"no feedback database at {db_path} (set REGBOT_FEEDBACK_DB or pass --db; the bot creates it "
             "on its first answer)"
         )
-    with FeedbackStore(db_path) as store:
+    with FeedbackStore(db_path, retention_days=retention_days, expire_every=None) as store:
+        store.expire()
         rows = store.rows()
     if out is None or out == "-":
         return _write_rows(rows, sys.stdout)

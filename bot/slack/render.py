@@ -158,10 +158,11 @@ def _fit(head: list[dict[str, Any]], items: Sequence[dict[str, Any]], tail: list
 
 
 def render_answer(
-    answer: Answer, *, answer_id: str, shareable: bool = False, shared_by: str | None = None
+    answer: Answer, *, answer_id: str, shareable: bool = False, shared_by: str | None = None, notice: str = ""
 ) -> SlackMessage:
     """The answer with its ``[n]`` markers, then its sources (or the closest sources when it abstained),
-    then 👍/👎 buttons whose value is ``answer_id``; ``shareable`` adds a "Share in channel" button.
+    then 👍/👎 buttons whose value is ``answer_id``; ``shareable`` adds a "Share in channel" button, and a
+    ``notice`` (plain text, e.g. that the question was cut) goes above the answer.
 
     ``render_answer(ans, answer_id="a1").blocks[-1]["elements"][0]["action_id"] == "regbot_vote_up"``
     """
@@ -184,7 +185,7 @@ def render_answer(
         items = [_citation_block(c) for c in sorted(answer.citations, key=lambda c: c.n)]
         header = "*Sources*"
         what = "sources"
-    head = list(answer_blocks)
+    head = ([_context(":scissors: " + escape(notice))] if notice else []) + answer_blocks
     if items:
         head += [{"type": "divider"}, _section(header)]
     blocks = _fit(head, items, tail, what)
@@ -233,29 +234,58 @@ def render_vote_thanks(vote: str) -> SlackMessage:
     return render_notice("Thanks for the feedback — it helps us improve the answers.", emoji=":memo:")
 
 
-_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
-_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
-_SPECIAL = re.compile(r"<!([a-z]+)(?:\^[A-Z0-9]+)?(?:\|([^>]*))?>")
-_LINK = re.compile(r"<((?:https?|mailto|tel):[^|>]*)(?:\|([^>]*))?>")
+# Slack's markup in message text (https://api.slack.com/reference/surfaces/formatting). No part may contain
+# "<" or ">", which keeps every pattern linear on hostile input such as "<http:<http:<http:…".
+_USER = re.compile(r"<@([UW][A-Z0-9]*)(?:\|([^<>]*))?>")
+_CHANNEL = re.compile(r"<#([CG][A-Z0-9]*)(?:\|([^<>]*))?>")
+_SPECIAL = re.compile(r"<!([a-z]+)(?:\^[^<>|]*)?(?:\|([^<>]*))?>")
+_LINK = re.compile(r"<((?:https?|mailto|tel):[^<>|]*)(?:\|([^<>]*))?>", re.IGNORECASE)
+# What is left of markup after that (cut, nested or typed by hand): "<" before a sigil or a URL scheme.
+_OPENER = re.compile(r"<+(?=[@#!]|(?:https?|mailto|tel):)", re.IGNORECASE)
+_BROADCASTS = frozenset({"here", "channel", "everyone"})
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
 
 def question_from_text(text: str, *, bot_user_id: str | None = None) -> str:
-    """The plain question in a Slack message: the bot's own mention removed, other markup made readable,
-    entities decoded.
+    """The plain question in a Slack message, with no markup left: mentions of the bot and @here/@channel
+    are dropped, other people become their display name when Slack gives one (else are dropped, so the
+    engine is never asked about "U123"), channels and links become their label (or the bare URL),
+    and entities are decoded.
 
-    ``question_from_text("<@UBOT> fines &amp; <#C1|legal>?", bot_user_id="UBOT")`` -> ``"fines & #legal?"``
+    ``question_from_text("<@UBOT> fines &amp; <#C1|legal>? <!here>", bot_user_id="UBOT")``
+    -> ``"fines & #legal?"``
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
+    out = _plain(text, bot_user_id)
+    for entity, char in _ENTITIES:
+        out = out.replace(entity, char)
+    # Text the user typed as "&lt;@U1&gt;" reads like markup once decoded: treat it the same way.
+    out = _OPENER.sub("", _plain(out, bot_user_id))
+    return " ".join(out.split()).lstrip(",:;- ").strip()
 
+
+def _plain(text: str, bot_user_id: str | None) -> str:
     def user(m: re.Match[str]) -> str:
-        if bot_user_id and m.group(1) == bot_user_id:
-            return " "
-        return "@" + (m.group(2) or m.group(1))
+        label = (m.group(2) or "").strip().lstrip("@")
+        return " " if m.group(1) == bot_user_id or not label else f" {label} "
+
+    def special(m: re.Match[str]) -> str:
+        return " " if m.group(1) in _BROADCASTS else f" {m.group(2) or ''} "
 
     out = _USER.sub(user, text)
-    out = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), out)
-    out = _SPECIAL.sub(lambda m: m.group(2) or "@" + m.group(1), out)
-    out = _LINK.sub(lambda m: m.group(2) or m.group(1), out)
-    out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return " ".join(out.split()).lstrip(",:;- ").strip()
+    out = _CHANNEL.sub(lambda m: f" #{m.group(2)} " if m.group(2) else " ", out)
+    out = _SPECIAL.sub(special, out)
+    return _LINK.sub(lambda m: m.group(2) or m.group(1), out)
+
+
+def cap_question(question: str, max_chars: int) -> tuple[str, bool]:
+    """``question`` cut to at most ``max_chars`` characters, at a word boundary when there is one in the last
+    fifth, and whether it was cut. ``cap_question("a b c", 3)`` -> ``("a b", True)``"""
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be positive, got {max_chars!r}")
+    if len(question) <= max_chars:
+        return question, False
+    cut = question[: max_chars + 1]
+    space = cut.rfind(" ", max_chars * 4 // 5)
+    return (cut[:space] if space > 0 else cut[:max_chars]).rstrip(), True

@@ -6,14 +6,17 @@
 or from Python, ``serve(Settings.from_env(), http=True, port=3000, host="0.0.0.0")``. The Slack variables
 are checked before the model loads, so a missing one fails in a second, naming the variable.
 
-HTTP mode serves Bolt through its Starlette adapter on uvicorn (not Bolt's development server). The
-adapter's ``handle`` calls ``App.dispatch`` on the event loop, where a slash command's wait for ``ack()``
-would stall every other request, so the route here runs ``dispatch`` in a worker thread instead.
+HTTP mode serves Bolt on uvicorn (not Bolt's development server). Each request first passes the checks in
+``bot.slack.gate`` (size, then signature, then shape), at most ``MAX_CONCURRENT_REQUESTS`` at a time, so
+that only a bounded number of bodies is ever in memory; the others wait with their bodies unread. Then
+``App.dispatch`` runs in a worker thread, not on the event loop as Bolt's Starlette adapter does, where a
+slash command's wait for ``ack()`` would stall every other request.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import re
 import signal
@@ -25,7 +28,7 @@ from typing import Any
 
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
-from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
+from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -34,6 +37,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from bot.slack.app import AnswerEngineLike, ConfigError, SlackConfig, build_app
+from bot.slack.gate import MAX_BODY_BYTES, Rejected, parse, read_body, redacted_prefix, verify_signature
 from index.config import Settings
 
 logger = logging.getLogger(__name__)
@@ -41,6 +45,12 @@ logger = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HTTP_REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 SOCKET_MODE_REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+# Requests read, verified and dispatched at once; with the body cap this bounds the memory bodies take.
+MAX_CONCURRENT_REQUESTS = 8
+# Connections beyond this get uvicorn's 503 at once instead of waiting.
+MAX_CONNECTIONS = 200
+# No log line is longer: a library that logs a request body (Bolt does, for a bad signature) logs its start.
+MAX_LOG_CHARS = 2000
 # Tokens, the Socket Mode ticket and response_url paths: anything that lets someone act as the bot.
 _SECRET_PATTERNS = (
     re.compile(r"xox[a-z]-[A-Za-z0-9-]+"),
@@ -52,11 +62,13 @@ _SECRET_PATTERNS = (
 
 class RedactSecrets(logging.Filter):
     """Replaces Slack tokens and the given literal secrets with ``[redacted]`` in every record a handler
-    emits, traceback included. Attach it to handlers: logger-level filters miss propagated records."""
+    emits, traceback included, and cuts messages to ``max_chars``. Attach it to handlers: logger-level
+    filters miss propagated records."""
 
-    def __init__(self, secrets: Sequence[str] = ()) -> None:
+    def __init__(self, secrets: Sequence[str] = (), *, max_chars: int = MAX_LOG_CHARS) -> None:
         super().__init__()
         self._literals = tuple(s for s in secrets if len(s) >= 8)
+        self._max_chars = max_chars
 
     def redact(self, text: str) -> str:
         for s in self._literals:
@@ -67,7 +79,9 @@ class RedactSecrets(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        clean = self.redact(message)
+        clean = self.redact(message[: self._max_chars])
+        if len(message) > self._max_chars:
+            clean += f" …[{len(message) - self._max_chars} more characters not logged]"
         if clean != message:
             record.msg, record.args = clean, None
         if record.exc_info and not record.exc_text:
@@ -86,12 +100,32 @@ def install_redaction(secrets: Sequence[str], *, root: logging.Logger | None = N
     return redactor
 
 
-def create_http_app(bolt_app: App, *, path: str = EVENTS_PATH) -> Starlette:
-    """ASGI app: ``POST {path}`` for events, commands and interactivity; ``GET /healthz`` for probes."""
+def create_http_app(
+    bolt_app: App,
+    *,
+    signing_secret: str,
+    path: str = EVENTS_PATH,
+    max_body: int = MAX_BODY_BYTES,
+    max_concurrent: int = MAX_CONCURRENT_REQUESTS,
+) -> Starlette:
+    """ASGI app: ``POST {path}`` for events, commands and interactivity; ``GET /healthz`` for probes.
+    Requests over ``max_body`` bytes get 413, unsigned or stale ones 401, malformed ones 400, all before Bolt
+    sees them."""
+    if not signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests")
+    slots = asyncio.Semaphore(max_concurrent)
 
     async def events(request: Request) -> Response:
-        body = await request.body()
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, to_bolt_request(request, body))
+        async with slots:
+            body = b""
+            try:
+                body = await read_body(request, limit=max_body)
+                verify_signature(signing_secret, request.headers, body)
+                bolt_request = parse(body, request.headers, request.query_params)
+            except Rejected as e:
+                _log_rejected(request, e, body)
+                return PlainTextResponse(e.reason + "\n", status_code=e.status)
+            bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
         return to_starlette_response(bolt_response)
 
     async def health(request: Request) -> Response:
@@ -100,6 +134,19 @@ def create_http_app(bolt_app: App, *, path: str = EVENTS_PATH) -> Starlette:
     return Starlette(
         routes=[Route(path, events, methods=["POST"]), Route("/healthz", health, methods=["GET"])]
     )
+
+
+def _log_rejected(request: Request, rejected: Rejected, body: bytes) -> None:
+    """One line per refused request: who, why and the size. Of a body only a signed one (from Slack, so a
+    bug to look into) shows its short redacted start; an unsigned one can carry anything and shows none."""
+    client = f"{request.client.host}:{request.client.port}" if request.client else "?"
+    size = request.headers.get("content-length") or "chunked"
+    if rejected.status == 400:
+        logger.info("refused a signed request from %s with 400: %s (%s bytes, starts %s)",
+                    client, rejected.reason, size, redacted_prefix(body))
+    else:
+        logger.warning("refused a request from %s with %d: %s (%s bytes)", client, rejected.status,
+                       rejected.reason, size)
 
 
 def start_socket_mode(bolt_app: App, app_token: str) -> SocketModeHandler:
@@ -134,7 +181,7 @@ def serve(
     try:
         app = _build_checked(engine, settings, config, executor)
         if http:
-            _run_http(app, host=host, port=port)
+            _run_http(app, host=host, port=port, signing_secret=config.signing_secret)
         else:
             _run_socket_mode(app, config.app_token)
     finally:
@@ -158,12 +205,17 @@ def _build_checked(engine: AnswerEngineLike, settings: Settings, config: SlackCo
         ) from None
 
 
-def _run_http(app: App, *, host: str, port: int) -> None:
+def _run_http(app: App, *, host: str, port: int, signing_secret: str) -> None:
     import uvicorn
 
     # log_config=None: uvicorn's records go through our handlers, and so through the redaction filter.
     config = uvicorn.Config(
-        create_http_app(app), host=host, port=port, log_config=None, timeout_graceful_shutdown=10
+        create_http_app(app, signing_secret=signing_secret),
+        host=host,
+        port=port,
+        log_config=None,
+        timeout_graceful_shutdown=10,
+        limit_concurrency=MAX_CONNECTIONS,
     )
     if threading.current_thread() is threading.main_thread():
         # uvicorn re-raises the signal it stopped on once it has shut down; SIGTERM's default action would

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import http.client
 import json
 import socket
 import threading
@@ -15,11 +14,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
-from fake_slack import BOT_USER_ID, TEAM_ID, FakeSlack
-from slack_sdk.signature import SignatureVerifier
+from fake_slack import TEAM_ID, FakeSlack
+from slack_client import Response, event_body, mention, post, signed_headers
+
+__all__ = ["Response", "event_body", "mention", "signed_post"]
 
 from bot.slack.app import SlackConfig, build_app
 from bot.slack.feedback import FeedbackStore
@@ -45,81 +46,24 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield fake
 
 
-@dataclass(frozen=True)
-class Response:
-    status: int
-    body: str
-    seconds: float
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-
 def signed_post(
     url: str,
-    body: str,
+    body: str | bytes,
     *,
     content_type: str,
     secret: str = SIGNING_SECRET,
-    timestamp: int | None = None,
+    timestamp: int | str | None = None,
     headers: dict[str, str] | None = None,
     signature: str | None = None,
+    chunked: bool = False,
 ) -> Response:
-    """POST ``body`` with Slack's v0 signature headers, as Slack's servers would."""
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    sig = signature or SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-    parts = urlsplit(url)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HTTP_TIMEOUT)
-    started = time.perf_counter()
-    try:
-        conn.request(
-            "POST",
-            parts.path,
-            body=body.encode(),
-            headers={
-                "Content-Type": content_type,
-                "X-Slack-Request-Timestamp": ts,
-                "X-Slack-Signature": sig,
-                **(headers or {}),
-            },
-        )
-        resp = conn.getresponse()
-        text = resp.read().decode()
-        return Response(resp.status, text, time.perf_counter() - started)
-    finally:
-        conn.close()
-
-
-def event_body(event: dict[str, Any], *, event_id: str) -> str:
-    return json.dumps(
-        {
-            "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
-            "api_app_id": "A111",
-            "type": "event_callback",
-            "event": event,
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
-        }
-    )
-
-
-def mention(
-    text: str, *, ts: str, channel: str = "C1", user: str = "U1", thread_ts: str | None = None, **extra: Any
-) -> dict[str, Any]:
-    event = {
-        "type": "app_mention",
-        "user": user,
-        "text": f"<@{BOT_USER_ID}> {text}",
-        "ts": ts,
-        "channel": channel,
-        "event_ts": ts,
-        **extra,
-    }
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    return event
+    """POST ``body`` with Slack's v0 signature headers, as Slack's servers would; ``headers`` and
+    ``signature`` replace what Slack would send."""
+    raw = body.encode() if isinstance(body, str) else body
+    sent = signed_headers(secret, raw, content_type=content_type, timestamp=timestamp)
+    if signature is not None:
+        sent["X-Slack-Signature"] = signature
+    return post(url, raw, {**sent, **(headers or {})}, chunked=chunked, timeout=HTTP_TIMEOUT)
 
 
 def direct_message(
@@ -189,12 +133,16 @@ class SlackServer:
         ephemeral: bool = False,
         response_key: str = "click",
     ) -> Response:
+        # As Slack sends it, down to the fields nobody reads: a button's "text" is an object, not a string.
         payload: dict[str, Any] = {
             "type": "block_actions",
-            "user": {"id": user, "username": "bob", "team_id": TEAM_ID},
+            "user": {"id": user, "username": "bob", "name": "bob", "team_id": TEAM_ID},
             "api_app_id": "A111",
             "token": "legacy",
             "team": {"id": TEAM_ID, "domain": "test"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "state": {"values": {}},
             "container": {
                 "type": "message",
                 "message_ts": message_ts,
@@ -208,6 +156,7 @@ class SlackServer:
                 {
                     "action_id": action_id,
                     "block_id": "regbot_feedback",
+                    "text": {"type": "plain_text", "text": "👍 Helpful", "emoji": True},
                     "value": value,
                     "type": "button",
                     "action_ts": str(time.time()),
@@ -220,6 +169,7 @@ class SlackServer:
                 "ts": message_ts,
                 "bot_id": "BBOT",
                 "text": "answer",
+                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "answer", "verbatim": True}}],
                 **({"thread_ts": thread_ts} if thread_ts else {}),
             }
         return signed_post(
@@ -239,7 +189,10 @@ def serve_http(bolt_app) -> Iterator[str]:
     sock = socket.create_server(("127.0.0.1", 0))
     server = uvicorn.Server(
         uvicorn.Config(
-            create_http_app(bolt_app), log_config=None, lifespan="off", timeout_graceful_shutdown=5
+            create_http_app(bolt_app, signing_secret=SIGNING_SECRET),
+            log_config=None,
+            lifespan="off",
+            timeout_graceful_shutdown=5,
         )
     )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.slack.app import EnginePool
+from bot.slack.pools import BoundedExecutor, EnginePool
 
 
 def test_refuses_when_the_expected_wait_is_too_long() -> None:
@@ -56,3 +56,31 @@ def test_a_failing_job_is_logged_and_frees_its_slot(caplog: pytest.LogCaptureFix
 def test_arguments_are_checked() -> None:
     with pytest.raises(ValueError, match="workers=0"):
         EnginePool(ThreadPoolExecutor(1), 0, max_pending=1)
+
+
+def test_waiting_jobs_start_by_priority_then_in_arrival_order() -> None:
+    started: list[str] = []
+    gate = threading.Event()
+    with ThreadPoolExecutor(1) as executor:
+        pool = EnginePool(executor, 1, max_pending=10)
+        assert pool.submit(lambda: (gate.wait(5), started.append("running")))
+        for name, priority in (("long1", 1), ("normal1", 0), ("long2", 1), ("normal2", 0)):
+            assert pool.submit(started.append, name, priority=priority)
+        gate.set()
+    assert started == ["running", "normal1", "normal2", "long1", "long2"]
+
+
+def test_a_bounded_executor_makes_submit_wait_when_its_queue_is_full() -> None:
+    gate, submitted = threading.Event(), threading.Event()
+    with BoundedExecutor(1, max_queued=1) as executor:
+        executor.submit(gate.wait, 5)  # running
+        executor.submit(lambda: None)  # queued: the queue is now full
+
+        def third() -> None:
+            executor.submit(lambda: None)
+            submitted.set()
+
+        threading.Thread(target=third, daemon=True).start()
+        assert not submitted.wait(0.3)  # held until a slot frees up
+        gate.set()
+        assert submitted.wait(5)

@@ -6,6 +6,7 @@ import io
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,96 @@ def test_regbot_feedback_export_command(tmp_path: Path, capsys: pytest.CaptureFi
     assert json.loads(out.read_text())["vote"] == "up"
     assert main(["feedback", "export", "--db", str(tmp_path / "none.sqlite3")]) == 2
     assert "no feedback database" in capsys.readouterr().err
+
+
+DAY = 86_400
+
+
+def age(db: Path, answer_id: str, days: float) -> None:
+    """Make an answer look ``days`` old, as time would: the store's own clock is the wall clock."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE answers SET created = created - ? WHERE id = ?", (days * DAY, answer_id))
+
+
+def file_bytes(db: Path) -> bytes:
+    """The database as it lies on disk, write-ahead log included."""
+    return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+
+
+def test_text_expires_after_the_retention_days_and_the_votes_stay(tmp_path: Path) -> None:
+    db = tmp_path / "fb.sqlite3"
+    with FeedbackStore(db, retention_days=90) as store:
+        old = store.record_answer(make_answer("Which fine did Zorblax Ltd get?"), user="U1", channel="C1",
+                                  thread_ts="1.1")
+        young = store.record_answer(make_answer("q young"), user="U1", channel="C1", thread_ts="1.1")
+        store.record_vote(old.id, vote="down", user="U2")
+        store.record_vote(young.id, vote="up", user="U3")
+    age(db, old.id, 91)
+    assert b"Zorblax" in file_bytes(db)
+    with FeedbackStore(db, retention_days=90) as store:  # expiry runs on opening
+        expired, kept = store.get(old.id), store.get(young.id)
+        assert expired is not None and expired.expired and (expired.question, expired.text) == ("", "")
+        assert [(c.doc_id, c.chunk_id, c.quote) for c in expired.citations] == [("didi", "didi:3", "")]
+        assert kept == young and not kept.expired
+        assert store.thread_questions("C1", "1.1") == ["q young"]
+        with pytest.raises(KeyError, match="expired"):
+            store.record_vote(old.id, vote="up", user="U4")
+        rows = {r.user: r for r in store.rows()}
+    assert rows["U2"].vote == "down" and rows["U2"].question == "" and rows["U3"].question == "q young"
+    assert b"Zorblax" not in file_bytes(db)  # overwritten on disk, not only unlinked
+
+
+def test_expiry_runs_by_itself_while_the_store_is_open(tmp_path: Path) -> None:
+    db = tmp_path / "fb.sqlite3"
+    with FeedbackStore(db, retention_days=1, expire_every=0.05) as store:
+        stored = store.record_answer(make_answer("q"), user="U1", channel="C1")
+        age(db, stored.id, 2)
+        deadline = time.monotonic() + 10
+        while not store.get(stored.id).expired:
+            assert time.monotonic() < deadline, "the text never expired"
+            time.sleep(0.02)
+
+
+def test_a_database_from_before_retention_is_upgraded(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.executescript(
+            "CREATE TABLE answers (id TEXT PRIMARY KEY, question TEXT NOT NULL, answer TEXT NOT NULL, "
+            "citations TEXT NOT NULL, abstained INTEGER NOT NULL, user TEXT NOT NULL, channel TEXT NOT NULL, "
+            "thread_ts TEXT NOT NULL, ts TEXT NOT NULL, created REAL NOT NULL);"
+            "INSERT INTO answers VALUES ('a1', 'old q', 'old a', '[]', 0, 'U1', 'C1', '', '', 0);"
+        )
+    with FeedbackStore(db) as store:
+        assert store.get("a1").expired  # created at the epoch: long past any retention
+
+
+def test_retention_must_be_positive(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="REGBOT_RETENTION_DAYS"):
+        FeedbackStore(tmp_path / "fb.sqlite3", retention_days=0)
+
+
+def test_regbot_feedback_purge_command(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+    from bot.cli import main
+
+    db = tmp_path / "fb.sqlite3"
+    with FeedbackStore(db, expire_every=None) as store:
+        week_old = store.record_answer(make_answer("a week old"), user="U1", channel="C1")
+        today = store.record_answer(make_answer("asked today"), user="U1", channel="C1")
+        store.record_vote(week_old.id, vote="up", user="U2")
+    age(db, week_old.id, 7)
+    assert main(["feedback", "purge", "--db", str(db), "--older-than", "5"]) == 0
+    with FeedbackStore(db, expire_every=None) as store:
+        assert store.get(week_old.id).expired and not store.get(today.id).expired
+    assert main(["feedback", "purge", "--db", str(db), "--older-than", "0"]) == 0
+    with FeedbackStore(db, expire_every=None) as store:
+        assert store.get(today.id).expired and len(store.rows()) == 1
+    assert b"asked today" not in file_bytes(db) and b"a week old" not in file_bytes(db)
+    out = tmp_path / "votes.jsonl"
+    assert main(["feedback", "export", "--db", str(db), "-o", str(out)]) == 0  # still works, text gone
+    assert json.loads(out.read_text())["question"] == ""
+    capsys.readouterr()
+    assert main(["feedback", "purge", "--db", str(db), "--older-than", "-1"]) == 2
+    assert "--older-than" in capsys.readouterr().err
+    monkeypatch.setenv("REGBOT_RETENTION_DAYS", "0")
+    assert main(["feedback", "purge", "--db", str(db)]) == 2
+    assert "REGBOT_RETENTION_DAYS" in capsys.readouterr().err

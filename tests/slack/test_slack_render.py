@@ -14,6 +14,7 @@ from bot.slack.render import (
     ACTION_VOTE_UP,
     MAX_BLOCKS,
     MAX_SECTION_CHARS,
+    cap_question,
     escape,
     question_from_text,
     render_answer,
@@ -206,9 +207,18 @@ def test_answer_id_is_required() -> None:
         ("<@UBOT|regbot>, and   when?", "and when?"),
         (
             "hey <@UBOT> ask <@U1|anna> in <#C1|legal> about <https://x.cn/a|PIPL> &amp; DSL &lt;3",
-            "hey ask @anna in #legal about PIPL & DSL <3",
+            "hey ask anna in #legal about PIPL & DSL <3",
         ),
-        ("<!here> what about <https://cac.gov.cn>?", "@here what about https://cac.gov.cn?"),
+        ("<!here> what about <https://cac.gov.cn>?", "what about https://cac.gov.cn?"),
+        # Other people without a display name are dropped: the engine would refuse to answer about "U123".
+        ("<@U123> how much was Didi fined?", "how much was Didi fined?"),
+        ("<@W1|@Anna Li> asked: fines in <#C9>?", "Anna Li asked: fines in ?"),
+        ("<!channel> <!everyone|everyone> <!subteam^S1|@legal> <!date^1392734382^{date}|Feb 18> PIPL?",
+         "@legal Feb 18 PIPL?"),
+        ("<mailto:dpo@corp.cn|DPO> and <tel:+861234|hotline>", "DPO and hotline"),
+        # Markup typed as text (Slack escapes it) or left over from a cut: never passed on as markup.
+        ("&lt;@U2&gt; and &lt;!here&gt; fines", "and fines"),
+        ("<<@U1>@U2> x <http:<http: a<@U9", "< @U2> x http:http: a@U9"),
         ("<@UBOT>", ""),
         ("  \n ", ""),
     ],
@@ -220,3 +230,30 @@ def test_question_from_text(raw: str, expected: str) -> None:
 def test_question_from_text_rejects_non_strings() -> None:
     with pytest.raises(TypeError, match="str"):
         question_from_text(None)  # type: ignore[arg-type]
+
+
+def test_a_notice_goes_above_the_answer_escaped_and_within_the_block_limit() -> None:
+    many = [citation(i) for i in range(1, 80)]
+    msg = render_answer(answer("x [1]", many), answer_id="a1", notice="cut <!here> & more")
+    assert msg.blocks[0]["type"] == "context" and "<!here>" not in json.dumps(msg.blocks)
+    assert len(msg.blocks) <= MAX_BLOCKS
+    plain = render_answer(answer("x [1]", many[:1]), answer_id="a1")
+    assert plain.blocks[0]["type"] == "section"
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("short", 10, ("short", False)),
+        ("a b c", 3, ("a b", True)),
+        ("abcdef", 3, ("abc", True)),  # no space to cut at
+        ("one two three four five", 17, ("one two three", True)),  # at the last space, not mid-word
+    ],
+)
+def test_cap_question(text: str, limit: int, expected: tuple[str, bool]) -> None:
+    assert cap_question(text, limit) == expected
+
+
+def test_cap_question_rejects_a_non_positive_limit() -> None:
+    with pytest.raises(ValueError, match="max_chars"):
+        cap_question("x", 0)

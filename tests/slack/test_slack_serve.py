@@ -3,6 +3,7 @@ websocket), the `python -m bot.slack.serve` runner, and secret redaction in logs
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -200,15 +202,24 @@ def test_regbot_serve_socket_mode_process_answers_and_stops_on_sigterm(
             assert secret not in output
 
 
-def test_redaction_filter_scrubs_tokens_tickets_response_urls_and_tracebacks() -> None:
+@contextlib.contextmanager
+def redacted_log(secrets: list[str]) -> Iterator[tuple[logging.Logger, io.StringIO]]:
+    """A private logger with the redaction filter installed on its one handler, as serve() installs it."""
     stream = io.StringIO()
-    root = logging.getLogger("redaction-test")
+    root = logging.getLogger(f"redaction-test-{id(stream)}")
     root.propagate = False
     handler = logging.StreamHandler(stream)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
     try:
-        install_redaction([SIGNING_SECRET], root=root)
+        install_redaction(secrets, root=root)
+        yield root, stream
+    finally:
+        root.removeHandler(handler)
+
+
+def test_redaction_filter_scrubs_tokens_tickets_response_urls_and_tracebacks() -> None:
+    with redacted_log([SIGNING_SECRET]) as (root, stream):
         root.debug("headers %s", {"Authorization": f"Bearer {BOT_TOKEN}"})
         root.info("app token %s and secret %s", APP_TOKEN, SIGNING_SECRET)
         root.debug("connecting to wss://wss-primary.slack.com/link/?ticket=abc-123&app_id=A1")
@@ -217,13 +228,20 @@ def test_redaction_filter_scrubs_tokens_tickets_response_urls_and_tracebacks() -
             raise RuntimeError(f"auth failed for {BOT_TOKEN}")
         except RuntimeError:
             root.exception("boom")
-    finally:
-        root.removeHandler(handler)
     text = stream.getvalue()
     for secret in (BOT_TOKEN, APP_TOKEN, SIGNING_SECRET, "abc-123", "XyZsecret"):
         assert secret not in text
     assert text.count("[redacted]") >= 6 and "RuntimeError" in text
     assert RedactSecrets(["short"]).redact("short stays") == "short stays"  # too short to be a secret
+
+
+def test_redaction_filter_cuts_long_lines() -> None:
+    """Libraries log request bodies (Bolt does, for a bad signature): whatever they log, the line is short."""
+    with redacted_log([]) as (root, stream):
+        root.warning("body: %s", "x" * 5_000_000)
+        root.warning("short line")
+    first, second = stream.getvalue().splitlines()
+    assert len(first) < 2_100 and first.startswith("body: xxx") and second == "short line"
 
 
 def test_manifest_declares_what_the_app_handles() -> None:
@@ -259,3 +277,8 @@ def test_regbot_serve_command_names_the_missing_variable(monkeypatch, capsys) ->
     finally:
         logging.getLogger().setLevel(level)  # the command turns on INFO logging for the server
     assert "SLACK_BOT_TOKEN is not set" in capsys.readouterr().err
+
+
+def test_a_question_cap_below_one_is_refused_at_start_up(tmp_path: Path, engine) -> None:
+    with pytest.raises(ValueError, match="REGBOT_MAX_QUESTION_CHARS"):
+        build_app(engine, make_settings(tmp_path, max_question_chars=0), config=SlackConfig(bot_token=BOT_TOKEN))
