@@ -153,18 +153,34 @@ def _index_info(args: argparse.Namespace, settings: Settings) -> int:
                                     "built_at", "chunker")},
         "stale": stale if any(stale.values()) else None,
     }
+    summary["sources"] = [_source_info(doc) for doc in retriever.documents.values()]
     if args.json:
-        print(json.dumps(summary, indent=2))
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
         return 0
     for key, value in summary.items():
-        if key != "stale":
+        if key not in ("stale", "sources"):
             print(f"{key:12} {value}")
+    print(f"sources      {len(summary['sources'])} (type, language, status)")
+    for source in summary["sources"]:
+        status = f"{source['status']} (from {source['in_force']})" if source["in_force"] else source["status"]
+        print(f"  {source['doc_id']:28} {source['kind']:8} {source['language']:3} {status or '-':36} {source['name']}")
+        if source["status_note"]:
+            print(f"  {'':28} note: {source['status_note']}")
     if summary["stale"]:
         print("stale        " + "; ".join(f"{k}: {', '.join(v)}" for k, v in stale.items() if v))
         print("             run `regbot index build` to update it (only these documents are embedded)")
     else:
         print("stale        no: the index matches the corpus folder")
     return 0
+
+
+def _source_info(doc: object) -> dict[str, object]:
+    """One line of `regbot index info`: what a source is, its language and, for a law, its status today."""
+    return {
+        "doc_id": doc.doc_id, "kind": doc.kind, "language": doc.language,
+        "name": " / ".join(n for n in (doc.short_name, doc.title) if n),
+        "status": doc.status, "in_force": doc.in_force, "status_note": doc.status_note,
+    }
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
@@ -230,12 +246,19 @@ def _print_answer(result: object) -> None:
         print("\nClosest sources (they do not answer the question):")
         for i, hit in enumerate(result.closest, 1):
             excerpt = " ".join(hit.text.split())[:220]
-            print(f"  {i}. {hit.title} — {hit.chunk.publisher or 'unknown publisher'}\n     {excerpt}…")
+            print(f"  {i}. {_source(hit.label, hit.title, hit.chunk.publisher)}\n     {excerpt}…")
         return
+    for notice in result.notices:
+        print(f"\nNote: {notice}")
     print("\nSources:")
     for c in result.citations:
-        print(f"  [{c.n}] {c.title} — {c.publisher or 'unknown publisher'} ({c.chunk_id})")
+        print(f"  [{c.n}] {_source(c.label, c.title, c.publisher)} ({c.chunk_id})")
         print(f"      “{' '.join(c.quote.split())}”")
+
+
+def _source(label: str, title: str, publisher: str) -> str:
+    """"PIPL Art. 66 — 中华人民共和国个人信息保护法 — publisher" (a law's article label leads)."""
+    return " — ".join(part for part in (label, title, publisher or "unknown publisher") if part)
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:

@@ -110,19 +110,21 @@ def _blockquote(escaped: str) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in escaped.splitlines() or [""])
 
 
-def _source_line(title: str, publisher: str) -> str:
+def _source_line(title: str, publisher: str, label: str = "") -> str:
+    """``*PIPL Art. 66* · 中华人民共和国个人信息保护法 · _publisher_``: a law's article label leads."""
     title = escape(" ".join(title.split())) or "Untitled"
-    return f"*{title}*" + (f" · _{escape(publisher.strip())}_" if publisher.strip() else "")
+    head = f"*{escape(label)}* · {title}" if label else f"*{title}*"
+    return head + (f" · _{escape(publisher.strip())}_" if publisher.strip() else "")
 
 
 def _citation_block(c: Citation) -> dict[str, Any]:
     quote = truncate_escaped(escape(c.quote.strip()), MAX_QUOTE_CHARS)
-    return _section(f"*[{c.n}]* {_source_line(c.title, c.publisher)}\n{_blockquote(quote)}")
+    return _section(f"*[{c.n}]* {_source_line(c.title, c.publisher, c.label)}\n{_blockquote(quote)}")
 
 
 def _closest_block(i: int, hit: Hit) -> dict[str, Any]:
     snippet = truncate_escaped(escape(" ".join(hit.text.split())), CLOSEST_SNIPPET_CHARS)
-    return _section(f"{i}. {_source_line(hit.title, hit.chunk.publisher)}\n{_blockquote(snippet)}")
+    return _section(f"{i}. {_source_line(hit.title, hit.chunk.publisher, hit.label)}\n{_blockquote(snippet)}")
 
 
 def _button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict[str, Any]:
@@ -186,6 +188,8 @@ def render_answer(
         header = "*Sources*"
         what = "sources"
     head = ([_context(":scissors: " + escape(notice))] if notice else []) + answer_blocks
+    # What a reader must know about the sources (a law amended since the text quoted, an untranslated quote).
+    head += [_context(":warning: " + escape(note)) for note in answer.notices]
     if items:
         head += [{"type": "divider"}, _section(header)]
     blocks = _fit(head, items, tail, what)
