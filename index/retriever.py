@@ -24,7 +24,7 @@ import numpy as np
 from .acronyms import expand_acronyms
 from .builder import FORMAT_VERSION, read_jsonl
 from .crosslingual import Lexicon
-from .embedding import CROSS_LINGUAL_OFFSET, TERM_SIMILARITY, Embedder, load_embedder
+from .embedding import CROSS_LINGUAL_OFFSET, DUPLICATE_COSINE, TERM_SIMILARITY, Embedder, load_embedder
 from .fusion import rrf_scores, weighted_scores
 from .keyword import KeywordIndex, top_positive
 from .language import CJK, detect_language
@@ -106,6 +106,7 @@ class Retriever:
         self.row_languages = np.array([documents[c.doc_id].language for c in chunks], dtype=object)
         # A passage in the other language than the question's scores lower for the same relevance.
         self.cross_lingual_offset = CROSS_LINGUAL_OFFSET.get(embedder.name, 0.0)
+        self.duplicate_cosine = DUPLICATE_COSINE.get(embedder.name, 0.9)
         self._corpus_text: str | None = None  # built on first `mentions`
         self._name_patterns: list[tuple[str, re.Pattern[str]]] | None = None  # built on first `named_documents`
 

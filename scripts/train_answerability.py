@@ -38,7 +38,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from bot.engine import AnswerEngine
 from bot.engine.answerability import FEATURES, WEIGHTS_PATH, features
-from bot.engine.compose import cite, select_sentences
+from bot.engine.compose import cite
 from bot.engine.records import Answer
 from eval.datasets import BENCHMARKS_DIR, QAExample, load_jsonl, load_squad
 from eval.runner import is_correct, open_dataset_index
@@ -80,7 +80,7 @@ def featurise(engine: AnswerEngine, examples: list[QAExample]) -> tuple[np.ndarr
             scores.append(0.0)
             continue
         values = features(asked, scored, engine.retriever)
-        text, citations = cite(select_sentences(scored, max_quotes=engine.max_quotes), asked)
+        text, citations = cite(engine.pick(scored), asked)
         answer = Answer(asked.text, text, tuple(citations), False)
         rows.append([values[name] for name in FEATURES])
         labels.append(int(ex.answerable and bool(ex.answers) and is_correct(ex, answer)))

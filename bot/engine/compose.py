@@ -39,6 +39,8 @@ SIMILARITY_WEIGHT = 0.6
 ANSWER_TYPE_BONUS = 0.1
 # A sentence that names everything the question names ("is Pinduoduo one of...") is about the right thing.
 NAME_BONUS = 0.1
+# A sentence in a passage that retrieval ranked high (its fused score, 0..1) is likelier the answer.
+PASSAGE_WEIGHT = 0.3
 # Sentences too short to state a fact (datelines, headings) or list debris, by the sentence's language:
 # Chinese says in 15 characters what English says in 40 ("本法自2021年11月1日起施行。").
 MIN_SENTENCE_CHARS = {"en": 25, "zh": 8}
@@ -47,8 +49,6 @@ SECONDARY_MARGIN = 0.12
 # Unless the best sentence lacks what the question asks for ("who ...?" answered without a name): then the
 # best sentence that has it may come from further down, since it is likelier the answer than a close second.
 TYPED_MARGIN = 0.2
-# Near-duplicate sentences (the same fact reported twice) add nothing.
-DUPLICATE_COSINE = 0.9
 # A law's article is quoted whole up to this length; a longer one by the sentences picked from it.
 ARTICLE_QUOTE_CHARS = 400
 # The kinds of fact an answer can lead with.
@@ -97,6 +97,7 @@ def score_sentences(
             matched = sum(w for g, w in zip(groups[cross], weights[cross], strict=True) if _matched(g, tokens))
             overlap = matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
+            score += PASSAGE_WEIGHT * hit.score
             typed = states(sentence.text, question.kind)
             if question.kind and typed:
                 score += ANSWER_TYPE_BONUS
@@ -109,8 +110,11 @@ def score_sentences(
     return scored
 
 
-def select_sentences(scored: Sequence[ScoredSentence], *, max_quotes: int = 3) -> list[ScoredSentence]:
-    """The best sentence plus up to ``max_quotes - 1`` others that score close to it and say something new.
+def select_sentences(
+    scored: Sequence[ScoredSentence], *, max_quotes: int = 3, duplicate_cosine: float = 0.9
+) -> list[ScoredSentence]:
+    """The best sentence plus up to ``max_quotes - 1`` others that score close to it and say something new
+    (a sentence closer than ``duplicate_cosine`` to one picked repeats it: the threshold is the model's).
 
     When no sentence picked so holds what the question asks for, the best one that does (within
     ``TYPED_MARGIN``) takes the last place.
@@ -122,17 +126,17 @@ def select_sentences(scored: Sequence[ScoredSentence], *, max_quotes: int = 3) -
     for candidate in scored[1:]:
         if len(picked) >= max_quotes or candidate.score < best.score - SECONDARY_MARGIN:
             break
-        if _new(candidate, picked):
+        if _new(candidate, picked, duplicate_cosine):
             picked.append(candidate)
     if max_quotes > 1 and not any(p.typed for p in picked):
         typed = next((c for c in scored if c.typed and c.score >= best.score - TYPED_MARGIN), None)
-        if typed is not None and _new(typed, picked):
+        if typed is not None and _new(typed, picked, duplicate_cosine):
             picked = picked[: max_quotes - 1] + [typed]
     return picked
 
 
-def _new(candidate: ScoredSentence, picked: Sequence[ScoredSentence]) -> bool:
-    return all(float(candidate.vector @ p.vector) < DUPLICATE_COSINE for p in picked)
+def _new(candidate: ScoredSentence, picked: Sequence[ScoredSentence], duplicate_cosine: float) -> bool:
+    return all(float(candidate.vector @ p.vector) < duplicate_cosine for p in picked)
 
 
 def cite(picked: Sequence[ScoredSentence], question: Question) -> tuple[str, list[Citation]]:

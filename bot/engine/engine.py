@@ -110,12 +110,18 @@ class AnswerEngine:
             except GenerationFailed as exc:
                 logger.warning("generative answer failed (%s): falling back to extractive", exc)
         if text is None:
-            text, citations = cite(select_sentences(scored, max_quotes=self.max_quotes), asked)
+            text, citations = cite(self.pick(scored), asked)
         text, citations = self._verified(text, citations)
         timings["compose"] = time.perf_counter() - retrieved
         timings["total"] = time.perf_counter() - started
         return Answer(asked.text, text, tuple(citations), False, tuple(hits[:3]), mode, timings,
                       notices=self._notices(asked, citations), confidence=decision.probability)
+
+    def pick(self, scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+        """The sentences to quote (see `compose.select_sentences`)."""
+        return select_sentences(
+            scored, max_quotes=self.max_quotes, duplicate_cosine=self.retriever.duplicate_cosine
+        )
 
     def examine(
         self, question: str, *, context: Sequence[str] = ()
