@@ -12,6 +12,10 @@ the other language's passages with those words::
     lexicon.translate("滴滴被罚了多少钱？", "zh")                           # 'fined much'
 
 A wrong neighbour costs little: it only adds a keyword to a search whose other signals still count.
+
+Chinese names of people and firms are romanised in English text by pinyin (刘烈宏 → "Liu Liehong", 滴滴 →
+"Didi"), which the model knows only vaguely; so a Chinese question's runs of two to four characters are also
+romanised (pypinyin) and looked up among the corpus's English names.
 """
 
 from __future__ import annotations
@@ -63,12 +67,36 @@ def query_terms(question: str, language: str) -> list[str]:
     return list(dict.fromkeys([*found, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]))
 
 
+# A romanisation shorter than this matches too many English words by chance ("fan", "ban").
+MIN_ROMANISED = 4
+
+
+def romanised(term: str) -> str:
+    """An English term as pinyin would spell it: lower case, letters only ("Liu Liehong" → "liuliehong")."""
+    return re.sub(r"[^a-z]", "", term.lower())
+
+
+def _pinyin_windows(question: str) -> list[str]:
+    """The romanisations of every run of two to four Chinese characters of ``question``."""
+    from pypinyin import lazy_pinyin
+
+    found = []
+    for run in re.findall(r"[\u4e00-\u9fff]{2,}", question):
+        syllables = lazy_pinyin(run)
+        for size in (2, 3, 4):
+            found += ["".join(syllables[i : i + size]) for i in range(len(syllables) - size + 1)]
+    return found
+
+
 class Lexicon:
     """The words of each language of a corpus and their vectors (queries' side of the model)."""
 
     def __init__(self, words: dict[str, list[str]], vectors: dict[str, np.ndarray]) -> None:
         self.words = words
         self.vectors = vectors
+        self._by_romanisation = {
+            key: term for term in words.get("en", ()) if len(key := romanised(term)) >= MIN_ROMANISED
+        }
 
     @classmethod
     def build(cls, documents: Iterable[Document], embedder, *, previous: Lexicon | None = None) -> Lexicon:
@@ -101,6 +129,8 @@ class Lexicon:
         similarity = embedder.encode_queries(candidates) @ self.vectors[other].T
         best = similarity.argmax(axis=1)
         found = [self.words[other][j] for i, j in enumerate(best) if similarity[i, j] >= min_similarity]
+        if language == "zh":
+            found += [self._by_romanisation[r] for r in _pinyin_windows(question) if r in self._by_romanisation]
         return " ".join(dict.fromkeys(found))
 
     def save(self, directory: Path) -> None:

@@ -116,11 +116,15 @@ def select_sentences(
     """The best sentence plus up to ``max_quotes - 1`` others that score close to it and say something new
     (a sentence closer than ``duplicate_cosine`` to one picked repeats it: the threshold is the model's).
 
-    When no sentence picked so holds what the question asks for, the best one that does (within
-    ``TYPED_MARGIN``) takes the last place.
+    A question asking for a kind of fact (an amount, a date) is answered first by the best sentence that
+    states one, when it scores within ``TYPED_MARGIN`` of the best: the fact leads, the context follows.
     """
     if not scored:
         return []
+    best = scored[0]
+    if not best.typed:
+        typed = next((c for c in scored if c.typed and c.score >= best.score - TYPED_MARGIN), None)
+        scored = [typed, *(c for c in scored if c is not typed)] if typed is not None else scored
     best = scored[0]
     picked = [best]
     for candidate in scored[1:]:
@@ -128,10 +132,6 @@ def select_sentences(
             break
         if _new(candidate, picked, duplicate_cosine):
             picked.append(candidate)
-    if max_quotes > 1 and not any(p.typed for p in picked):
-        typed = next((c for c in scored if c.typed and c.score >= best.score - TYPED_MARGIN), None)
-        if typed is not None and _new(typed, picked, duplicate_cosine):
-            picked = picked[: max_quotes - 1] + [typed]
     return picked
 
 

@@ -23,6 +23,7 @@ from index.config import Settings
 from index.records import Hit
 from index.retriever import Retriever
 
+from .answer_types import FACT_KINDS, states
 from .answerability import decide
 from .compose import cite, score_sentences, select_sentences
 from .generate import GenerationFailed, Generator, OpenAICompatibleGenerator
@@ -40,6 +41,10 @@ ABSTAIN_TEXT = (
 # Sentences are chosen from this many times ``k`` passages: the passage that states the asked-for fact is not
 # always among the few that match the question best as a whole (an article on fines for "the maximum fine").
 POOL = 2
+# Passages are first retrieved this many times ``k``, so that those stating the asked-for kind of fact can move
+# up by `TYPED_PASSAGE_BONUS` (on the fused 0..1 scale) before the `POOL` best are read sentence by sentence.
+WIDE = 6
+TYPED_PASSAGE_BONUS = 0.2
 # How much a follow-up's own words count when choosing sentences, against the question it follows.
 FOLLOW_UP_FOCUS = 0.7
 # What a reader must be told when a quote is not in the language asked in, by the asker's language.
@@ -131,9 +136,31 @@ class AnswerEngine:
         asked = analyse(question, context=context)
         query = self.retriever.check_query(asked.search_text)
         vector = self.retriever.encode(query)
-        hits = self.retriever.search(query, POOL * self.k, method=self.method, query_vector=vector)
+        hits = self.retriever.search(query, WIDE * self.k, method=self.method, query_vector=vector)
+        hits = self._typed_first(asked, hits + self._typed_in_named_laws(asked, hits))[: POOL * self.k]
         scored = score_sentences(asked, self._focus(asked, query, vector), hits, self.retriever)
         return asked, hits[: self.k], self._on_named_laws(asked, scored)
+
+    def _typed_in_named_laws(self, asked: Question, hits: list[Hit]) -> list[Hit]:
+        """Every passage of a law the question names that states the asked-for kind of fact, scored as the
+        last hit: "When did PIPL take effect?" must reach PIPL's final article even when the words of the
+        question and of "本法自2021年11月1日起施行" do not meet."""
+        named = self.retriever.named_documents(asked.search_text)
+        if not named or asked.kind not in FACT_KINDS or not hits:
+            return []
+        found = {h.chunk_id for h in hits}
+        floor = min(h.score for h in hits)
+        return [Hit(c, floor) for c in self.retriever.chunks
+                if c.doc_id in named and c.id not in found and states(c.text, asked.kind)]
+
+    @staticmethod
+    def _typed_first(asked: Question, hits: list[Hit]) -> list[Hit]:
+        """A question asking for an amount, a date ... prefers the passages that state one: a law's article
+        on fines for "the maximum fine under PIPL", its final article for "when did PIPL take effect"."""
+        if asked.kind not in FACT_KINDS:
+            return hits
+        promoted = [Hit(h.chunk, h.score + TYPED_PASSAGE_BONUS * states(h.text, asked.kind)) for h in hits]
+        return sorted(promoted, key=lambda h: -h.score)
 
     def _focus(self, asked: Question, query: str, vector: np.ndarray) -> np.ndarray:
         """The vector sentences are scored against: a follow-up's subject came from the context (retrieval
@@ -145,13 +172,15 @@ class AnswerEngine:
         return focus / np.linalg.norm(focus)
 
     def _on_named_laws(self, asked: Question, scored: list[ScoredSentence]) -> list[ScoredSentence]:
-        """A question that names laws is answered from those laws (or from other kinds of source), never from
-        another law: a Cybersecurity Law question must not get a Data Security Law article."""
+        """A question that names laws is answered from those laws' own text when it has a candidate, else
+        from other kinds of source (news about the law), never from another law: a Cybersecurity Law
+        question must not get a Data Security Law article."""
         named = self.retriever.named_documents(asked.search_text)
         if not named:
             return scored
+        own = [s for s in scored if s.chunk.doc_id in named]
         documents = self.retriever.documents
-        return [s for s in scored if documents[s.chunk.doc_id].kind != "law" or s.chunk.doc_id in named]
+        return own or [s for s in scored if documents[s.chunk.doc_id].kind != "law"]
 
     def _notices(self, asked: Question, citations: Sequence[Citation]) -> tuple[str, ...]:
         """A law amended since the text quoted; quotes not in the language asked in."""
