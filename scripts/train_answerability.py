@@ -14,10 +14,12 @@ Data, both public and ours, never a blind set:
 - For the multilingual model, which serves the default knowledge base, also our development sets over it:
   eval/devset.jsonl and eval/laws_dev.jsonl (English and Chinese, news and laws).
 
-A logistic regression (standardised features, fixed seed) is fitted per model on the training part. The
-operating point is the probability threshold that maximises, on held-out predictions (SQuAD validation
-articles, and 5-fold out-of-fold predictions on our dev sets), right answers minus ``WRONG_COST`` times wrong
-ones: a confident wrong answer about the law is the worst outcome. It prints no-answer detection on the
+A logistic regression (standardised features, fixed seed) is fitted per model on the training part, our
+questions weighing as much in all as SQuAD's (they are fewer, but from the domain the model serves). For the
+multilingual model its probabilities are then calibrated (Platt) on 5-fold out-of-fold predictions of our dev
+sets. The operating point is the probability threshold that maximises, on those held-out predictions (SQuAD's
+validation articles for the English model), right answers minus ``WRONG_COST`` times wrong ones: a confident
+wrong answer about the law is the worst outcome. It prints no-answer detection on the
 SQuAD validation articles against the old single-threshold baseline (best sentence score), in one run.
 """
 
@@ -50,7 +52,7 @@ OUR_DEV_SETS = (REPO_ROOT / "eval" / "devset.jsonl", REPO_ROOT / "eval" / "laws_
 MODELS = ("all-MiniLM-L6-v2", "multilingual-e5-small")
 TRAIN_ARTICLES = 12
 SEED = 13
-WRONG_COST = 2.0
+WRONG_COST = 1.5
 C = 1.0
 
 
@@ -88,11 +90,18 @@ def featurise(engine: AnswerEngine, examples: list[QAExample]) -> tuple[np.ndarr
     return np.array(rows, dtype=np.float64), np.array(labels), np.array(scores)
 
 
-def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
+def fit(
+    x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    model = LogisticRegression(C=C, max_iter=2000, random_state=SEED).fit((x - mean) / scale, y)
-    return mean, scale, model
+    model = LogisticRegression(C=C, max_iter=2000, random_state=SEED)
+    return mean, scale, model.fit((x - mean) / scale, y, sample_weight=weights)
+
+
+def domain_weights(n_public: int, n_ours: int) -> np.ndarray:
+    """Our questions, fewer but from the domain, weigh as much in all as the public ones."""
+    return np.concatenate([np.ones(n_public), np.full(n_ours, n_public / max(n_ours, 1))])
 
 
 def predict(mean: np.ndarray, scale: np.ndarray, model: LogisticRegression, x: np.ndarray) -> np.ndarray:
@@ -100,13 +109,21 @@ def predict(mean: np.ndarray, scale: np.ndarray, model: LogisticRegression, x: n
 
 
 def out_of_fold(x: np.ndarray, y: np.ndarray, base_x: np.ndarray, base_y: np.ndarray) -> np.ndarray:
-    """Probabilities for (x, y), each from a model that did not see it (trained with base_x, base_y too)."""
-    probabilities = np.zeros(len(y))
+    """Logits for (x, y), each from a model that did not see it (trained with base_x, base_y too)."""
+    logits = np.zeros(len(y))
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
     for train, test in folds.split(x, y):
-        mean, scale, model = fit(np.vstack([base_x, x[train]]), np.concatenate([base_y, y[train]]))
-        probabilities[test] = predict(mean, scale, model, x[test])
-    return probabilities
+        weights = domain_weights(len(base_y), len(train))
+        mean, scale, model = fit(np.vstack([base_x, x[train]]), np.concatenate([base_y, y[train]]), weights)
+        logits[test] = model.decision_function((x[test] - mean) / scale)
+    return logits
+
+
+def calibration(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """Platt scaling (a, b): P = sigmoid(a * logit + b), fitted on held-out logits of the domain served.
+    SQuAD's questions are right about half as often as ours: without it, probabilities would be too low."""
+    platt = LogisticRegression(C=1e4, max_iter=1000).fit(logits[:, None], labels)
+    return float(platt.coef_[0][0]), float(platt.intercept_[0])
 
 
 def best_threshold(probabilities: np.ndarray, labels: np.ndarray) -> float:
@@ -126,7 +143,7 @@ def detection(abstain: np.ndarray, impossible: np.ndarray) -> tuple[float, float
     return float((abstain == impossible).mean()), float(f1)
 
 
-def train_model(name: str, settings: Settings, per_split: int) -> dict:
+def train_model(name: str, settings: Settings, per_split: int, features_dump: Path | None = None) -> dict:
     started = time.perf_counter()
     squad = load_squad(SQUAD_V2)
     model_settings = dataclasses.replace(settings, model=name)
@@ -141,10 +158,24 @@ def train_model(name: str, settings: Settings, per_split: int) -> dict:
             raise SystemExit(f"the default index uses {ours.retriever.embedder.name}, not {name}")
         examples = [ex for path in OUR_DEV_SETS for ex in load_jsonl(path).examples]
         ours_x, ours_y, _ = featurise(ours, examples)
-    mean, scale, model = fit(np.vstack([x_train, ours_x]), np.concatenate([y_train, ours_y]))
+    weights = domain_weights(len(y_train), len(ours_y))
+    if features_dump is not None:
+        np.savez(features_dump.with_name(f"{features_dump.stem}-{name}.npz"), x_train=x_train, y_train=y_train,
+                 x_val=x_val, y_val=y_val, s_val=s_val, ours_x=ours_x, ours_y=ours_y,
+                 impossible=np.array([not ex.answerable for ex in validation]),
+                 ours_answerable=np.array([ex.answerable for path in OUR_DEV_SETS for ex in load_jsonl(path).examples]))
+    mean, scale, model = fit(np.vstack([x_train, ours_x]), np.concatenate([y_train, ours_y]), weights)
     p_val = predict(mean, scale, model, x_val)
-    held_p = p_val if not len(ours_y) else np.concatenate([p_val, out_of_fold(ours_x, ours_y, x_train, y_train)])
-    held_y = y_val if not len(ours_y) else np.concatenate([y_val, ours_y])
+    # The operating point is chosen where the model serves: our questions (out of fold) for the multilingual
+    # model, SQuAD's validation articles for the English one, which serves English corpora like it.
+    scale_a, scale_b = 1.0, 0.0
+    if len(ours_y):
+        held_logits = out_of_fold(ours_x, ours_y, x_train, y_train)
+        scale_a, scale_b = calibration(held_logits, ours_y)
+        held_p, held_y = 1 / (1 + np.exp(-(scale_a * held_logits + scale_b))), ours_y
+        p_val = 1 / (1 + np.exp(-(scale_a * model.decision_function((x_val - mean) / scale) + scale_b)))
+    else:
+        held_p, held_y = p_val, y_val
     threshold = best_threshold(held_p, held_y)
     impossible = np.array([not ex.answerable for ex in validation])
     baseline_cut = best_threshold(s_val, y_val)  # the old way: one threshold on the best sentence score
@@ -167,6 +198,7 @@ def train_model(name: str, settings: Settings, per_split: int) -> dict:
         "scale": scale.round(6).tolist(),
         "coef": model.coef_[0].round(6).tolist(),
         "intercept": round(float(model.intercept_[0]), 6),
+        "calibration": [round(scale_a, 6), round(scale_b, 6)],
         "threshold": round(threshold, 4),
         "report": report,
     }
@@ -177,10 +209,11 @@ def main() -> int:
     parser.add_argument("--per-split", type=int, default=1200, help="SQuAD questions per split and model")
     parser.add_argument("--models", default=",".join(MODELS), help="comma-separated embedding models")
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    parser.add_argument("--dump-features", type=Path, help="also save the feature matrices (.npz) for analysis")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     settings = Settings.from_env()
-    entries = {name: train_model(name, settings, args.per_split) for name in args.models.split(",")}
+    entries = {name: train_model(name, settings, args.per_split, args.dump_features) for name in args.models.split(",")}
     document = {
         "about": "Answerability model per embedding model: logistic regression over standardised features "
                  "(bot/engine/answerability.py). Written by scripts/train_answerability.py; do not edit by hand.",

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 WEIGHTS_PATH = Path(__file__).with_name("answerability.json")
 FEATURES = (
     "similarity", "overlap", "score", "passage_overlap", "passage_score", "margin", "kind_asked", "kind_missing",
-    "names_missing", "names_unknown", "cross", "rank", "terms",
+    "names_missing", "names_unknown", "cross", "rank", "terms", "missing_rare", "unknown_terms", "from_named_law",
 )
 # Named laws and bodies: a question about one of them must not be answered from another one.
 _BODY = re.compile(
@@ -80,12 +80,14 @@ class AnswerabilityModel:
     coef: tuple[float, ...]
     intercept: float
     threshold: float
+    calibration: tuple[float, float] = (1.0, 0.0)  # Platt scaling of the logit for the domain served
 
     def logit_terms(self, values: Sequence[float]) -> list[float]:
         return [c * (v - m) / s for v, m, s, c in zip(values, self.mean, self.scale, self.coef, strict=True)]
 
     def probability(self, values: Sequence[float]) -> float:
-        z = self.intercept + sum(self.logit_terms(values))
+        a, b = self.calibration
+        z = a * (self.intercept + sum(self.logit_terms(values))) + b
         return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
 
@@ -103,7 +105,7 @@ def load_model(embedding_model: str, path: Path = WEIGHTS_PATH) -> Answerability
         raise RuntimeError(f"{path} was fitted on other features; retrain it with scripts/train_answerability.py")
     return AnswerabilityModel(
         embedding_model, tuple(entry["mean"]), tuple(entry["scale"]), tuple(entry["coef"]),
-        float(entry["intercept"]), float(entry["threshold"]),
+        float(entry["intercept"]), float(entry["threshold"]), tuple(entry.get("calibration", (1.0, 0.0))),
     )
 
 
@@ -112,10 +114,16 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
     best = scored[0]
     passage = set(tokenize(best.chunk.text))
     groups = list(question.terms)
+    if best.cross:  # across languages only the question's translated words can meet the passage's
+        groups = [frozenset([t]) for t in dict.fromkeys(tokenize(retriever.translation(question.text)))]
     weights = [max((retriever.idf(t) for alt in g for t in alt.split() if retriever.knows(t)), default=0.0)
                for g in groups]
     total = sum(weights)
-    covered = sum(w for g, w in zip(groups, weights, strict=True) if any(set(a.split()) <= passage for a in g))
+    present = [any(set(a.split()) <= passage for a in g) for g in groups]
+    covered = sum(w for w, here in zip(weights, present, strict=True) if here)
+    missing_rare = max((w for w, here in zip(weights, present, strict=True) if not here), default=0.0)
+    missing_rare /= retriever.max_idf
+    named = retriever.named_documents(question.search_text)
     other = next((s for s in scored[1:] if s.chunk.id != best.chunk.id), None)
     names = names_to_check(question)
     missing = [n for n in names if not _in_passage(n, best.chunk.text, passage)]
@@ -124,8 +132,7 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
         "similarity": best.similarity,
         "overlap": best.overlap,
         "score": best.score,
-        # Across languages the question's own terms cannot match: coverage then says nothing.
-        "passage_overlap": (covered / total if total > 0 else 0.0) if not best.cross else best.overlap,
+        "passage_overlap": covered / total if total > 0 else 0.0,
         "passage_score": best.passage_score,
         "margin": best.score - (other.score if other else 0.0),
         "kind_asked": float(question.kind in FACT_KINDS),
@@ -135,6 +142,12 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
         "cross": float(best.cross),
         "rank": float(best.rank),
         "terms": math.log1p(len(groups)),
+        # The rarest term of the question that the corpus knows but the best passage lacks ("validity" in "how
+        # long is an assessment valid?"): a near miss asks for a detail next to what the passage says.
+        "missing_rare": missing_rare,
+        # Terms the corpus never uses at all ("Singapore", "GDPR").
+        "unknown_terms": sum(w == 0 for w in weights) / len(weights) if weights else 0.0,
+        "from_named_law": float(best.chunk.doc_id in named) if named else 0.5,
     }
 
 

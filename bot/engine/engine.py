@@ -172,15 +172,14 @@ class AnswerEngine:
         return focus / np.linalg.norm(focus)
 
     def _on_named_laws(self, asked: Question, scored: list[ScoredSentence]) -> list[ScoredSentence]:
-        """A question that names laws is answered from those laws' own text when it has a candidate, else
-        from other kinds of source (news about the law), never from another law: a Cybersecurity Law
-        question must not get a Data Security Law article."""
+        """A question that names laws is answered from those laws or from other kinds of source (news about
+        the law), never from another law: a Cybersecurity Law question must not get a Data Security Law
+        article."""
         named = self.retriever.named_documents(asked.search_text)
         if not named:
             return scored
-        own = [s for s in scored if s.chunk.doc_id in named]
         documents = self.retriever.documents
-        return own or [s for s in scored if documents[s.chunk.doc_id].kind != "law"]
+        return [s for s in scored if documents[s.chunk.doc_id].kind != "law" or s.chunk.doc_id in named]
 
     def _notices(self, asked: Question, citations: Sequence[Citation]) -> tuple[str, ...]:
         """A law amended since the text quoted; quotes not in the language asked in."""
