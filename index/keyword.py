@@ -111,6 +111,11 @@ class KeywordIndex:
         df = 0 if column is None else int(indptr[column + 1] - indptr[column])
         return math.log((self.size + 1) / (df + 0.5))
 
+    @property
+    def max_idf(self) -> float:
+        """The idf of a token that no text has: the ceiling of `idf`."""
+        return math.log((self.size + 1) / 0.5)
+
     def knows(self, token: str) -> bool:
         """Whether ``token`` occurs in the index; tokens of 5+ letters also match on their first five
         ("italian" and "itali"), because stemming leaves a word's derived forms apart."""

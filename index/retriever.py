@@ -181,6 +181,11 @@ class Retriever:
         """Rarity of a keyword token in the indexed chunks (0 for an empty index)."""
         return self._keyword.idf(term) if self._keyword is not None else 0.0
 
+    @property
+    def max_idf(self) -> float:
+        """The rarity of a term no passage has (the ceiling of `idf`; 1 for an empty index)."""
+        return self._keyword.max_idf if self._keyword is not None else 1.0
+
     def encode(self, query: str) -> np.ndarray:
         """The query's unit vector (pass it to `search` to avoid encoding twice)."""
         return self.embedder.encode_queries([query])[0]
