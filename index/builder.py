@@ -208,8 +208,11 @@ def _embed_documents(
     all_sentences = [s for _, _, ss in chunked for s in ss]
     if progress and all_chunks:
         logger.info("embedding %d chunks and %d sentences", len(all_chunks), len(all_sentences))
-    chunk_vectors = embedder.encode_documents([embedding_input(c, embedder) for c in all_chunks], progress=progress)
-    sentence_vectors = embedder.encode_documents([s.text for s in all_sentences], progress=progress)
+    # One pass over chunks and sentences together: batches of similar length mix both, and a text met twice
+    # is embedded once.
+    texts = [embedding_input(c, embedder) for c in all_chunks] + [s.text for s in all_sentences]
+    vectors = encode_unique(embedder, texts, progress=progress)
+    chunk_vectors, sentence_vectors = vectors[: len(all_chunks)], vectors[len(all_chunks) :]
     parts: dict[str, _DocPart] = {}
     c0 = s0 = 0
     for doc, chunks, sentences in chunked:
@@ -217,6 +220,17 @@ def _embed_documents(
         parts[doc.doc_id] = _DocPart(chunks, sentences, chunk_vectors[c0:c1], sentence_vectors[s0:s1])
         c0, s0 = c1, s1
     return parts
+
+
+def encode_unique(embedder: Embedder, texts: list[str], *, progress: bool = False) -> np.ndarray:
+    """``embedder.encode_documents(texts)``, each distinct text embedded once (a sentence shared by two
+    overlapping chunks, a boilerplate line repeated across documents)."""
+    unique = list(dict.fromkeys(texts))
+    vectors = embedder.encode_documents(unique, progress=progress)
+    if len(unique) == len(texts):
+        return vectors
+    row = {text: i for i, text in enumerate(unique)}
+    return vectors[[row[t] for t in texts]]
 
 
 def open_encoder(
