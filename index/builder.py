@@ -106,7 +106,7 @@ def build_index(
     overlap_sentences: int = 1,
     ann_threshold: int = 50_000,
     progress: bool = False,
-    encoder: str = "onnx-int8",
+    encoder: str = "onnx",
     model_cache: Path | None = None,
 ) -> BuildReport:
     """Build or update the index of the documents in ``corpus_dir``; bad files are reported and skipped."""
@@ -138,7 +138,7 @@ def build_from_documents(
     ann_threshold: int = 50_000,
     progress: bool = False,
     source: str = "",
-    encoder: str = "onnx-int8",
+    encoder: str = "onnx",
     model_cache: Path | None = None,
 ) -> BuildReport:
     """Index ``documents`` into ``index_dir``, re-embedding only documents whose fingerprint changed.

@@ -30,9 +30,9 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     corpus_dir: Path = REPO_ROOT / "seeds"
     model: str = "all-MiniLM-L6-v2"
-    # How the model runs when an index is built (queries use what built the index): "onnx-int8", "onnx"
-    # (ONNX Runtime, exported once into <data_dir>/models) or "torch" (sentence-transformers).
-    encoder: str = "onnx-int8"
+    # How the model runs when an index is built (queries use what built the index): "onnx" (ONNX Runtime,
+    # fp32, exported once into <data_dir>/models), "onnx-int8" (faster, slightly different vectors) or "torch".
+    encoder: str = "onnx"
     # Chunking: the embedder's limit in word pieces (special tokens included) and sentences shared by neighbours.
     chunk_tokens: int = 256
     overlap_sentences: int = 1

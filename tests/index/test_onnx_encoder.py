@@ -71,10 +71,10 @@ def test_length_batches_group_similar_lengths_within_the_budget():
 
 def test_index_records_its_encoder_and_queries_use_that_file(seeds_index_dir: Path):
     manifest = json.loads((seeds_index_dir / "manifest.json").read_text())
-    assert manifest["encoder"]["name"] == "onnx-int8"
+    assert manifest["encoder"]["name"] == "onnx"
     assert manifest["encoder"]["sha256"] == file_digest(seeds_index_dir / ENCODER_FILE)
     retriever = Retriever.load(seeds_index_dir)
-    assert retriever.embedder.encoder == "onnx-int8"
+    assert retriever.embedder.encoder == "onnx"
     assert retriever.embedder.sha256 == manifest["encoder"]["sha256"]
     stored = np.load(seeds_index_dir / "embeddings.npy")
     assert np.abs(np.linalg.norm(stored, axis=1) - 1).max() < 1e-4
