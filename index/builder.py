@@ -36,7 +36,7 @@ import numpy as np
 
 from .chunking import chunk_document
 from .documents import Skipped, document_fingerprint, read_corpus
-from .embedding import Embedder, ModelUnavailable, index_encoder, load_embedder
+from .embedding import ONNX_ENCODERS, Embedder, ModelUnavailable, index_encoder, load_embedder
 from .keyword import TOKENIZER_ID, KeywordIndex
 from .onnx_encoder import file_digest
 from .records import Chunk, Document, Sentence
@@ -238,7 +238,7 @@ def open_encoder(
 ) -> tuple[Embedder, dict[str, str], Path | None]:
     """(embedder, its manifest record, its ONNX file) for a build of ``index_dir``. An ONNX encoder the index
     already holds is reused, so that kept vectors and new ones come from the same file."""
-    if encoder not in ("onnx", "onnx-int8"):
+    if encoder not in ONNX_ENCODERS:
         return load_embedder(model), {"name": encoder}, None
     from .onnx_encoder import cached_export, default_cache_dir
 

