@@ -184,6 +184,11 @@ def _source_info(doc: object) -> dict[str, object]:
 
 
 def _search(args: argparse.Namespace, settings: Settings) -> int:
+    from index.retriever import METHODS, validate_request
+
+    validate_request(args.query, args.k)  # a bad request fails before the index and model load
+    if args.method not in METHODS:
+        raise ValueError(f"--method {args.method!r} is not one of {', '.join(METHODS)}")
     from index.default import default_retriever
 
     hits = default_retriever(settings).search(args.query, args.k, method=args.method)
@@ -200,9 +205,10 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.engine import AnswerEngine
+    from bot.engine import AnswerEngine, clean_question
     from bot.engine.records import answer_as_dict
 
+    clean_question(args.question)  # a bad question fails before the index and model load
     result = AnswerEngine.from_settings(settings).answer(args.question)
     if args.json:
         print(json.dumps(answer_as_dict(result), ensure_ascii=False, indent=2))

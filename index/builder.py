@@ -9,6 +9,7 @@ An index is a directory::
     documents.jsonl       the cleaned documents (quotes are verified against their text)
     sentences.npy         (chunk_row, start, end) per sentence, sorted by chunk row
     sentence_vectors.npy  one unit vector per sentence, for re-scoring and quote selection
+    encoder.onnx          the ONNX encoder that made the vectors (onnx encoders only); queries use it too
     bm25/                 the bm25s keyword index (plain .npy and .json files)
 
     report = build_index(Path("seeds"), Path("~/.local/share/regbot/indexes/seeds").expanduser())
@@ -41,11 +42,15 @@ from .embedding import (
     ENGLISH_DEFAULT,
     MULTILINGUAL,
     MULTILINGUAL_DEFAULT,
+    ONNX_ENCODERS,
     Embedder,
+    ModelUnavailable,
+    index_encoder,
     load_embedder,
 )
 from .keyword import TOKENIZER_ID, KeywordIndex
 from .laws import article_spans
+from .onnx_encoder import file_digest
 from .records import Chunk, Document, Sentence
 from .store import VectorStore
 
@@ -53,6 +58,7 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 TITLE_TOKENS = 32  # at most this much of a title is prepended to a chunk's embedding input
+ENCODER_FILE = "encoder.onnx"
 
 
 @dataclass(frozen=True)
@@ -129,6 +135,8 @@ def build_index(
     overlap_sentences: int = 1,
     ann_threshold: int = 50_000,
     progress: bool = False,
+    encoder: str = "onnx",
+    model_cache: Path | None = None,
 ) -> BuildReport:
     """Build or update the index of the documents in ``corpus_dir``; bad files are reported and skipped."""
     if not Path(corpus_dir).is_dir():
@@ -143,6 +151,8 @@ def build_index(
         ann_threshold=ann_threshold,
         progress=progress,
         source=str(Path(corpus_dir).resolve()),
+        encoder=encoder,
+        model_cache=model_cache,
     )
     return replace(report, skipped=tuple(skipped))
 
@@ -157,8 +167,14 @@ def build_from_documents(
     ann_threshold: int = 50_000,
     progress: bool = False,
     source: str = "",
+    encoder: str = "onnx",
+    model_cache: Path | None = None,
 ) -> BuildReport:
-    """Index ``documents`` into ``index_dir``, re-embedding only documents whose fingerprint changed."""
+    """Index ``documents`` into ``index_dir``, re-embedding only documents whose fingerprint changed.
+
+    ``encoder`` says how the model runs (see `index.embedding.ENCODERS`); an ONNX export is made once into
+    ``model_cache`` (default: a temporary folder for this process) and copied into the index.
+    """
     started = time.perf_counter()
     index_dir = Path(index_dir)
     repeated = sorted(doc_id for doc_id, n in Counter(d.doc_id for d in documents).items() if n > 1)
@@ -167,14 +183,15 @@ def build_from_documents(
     model = resolve_model(model, documents)
     fingerprints = {d.doc_id: document_fingerprint(d) for d in documents}
     settings = {"max_tokens": chunk_tokens, "overlap_sentences": overlap_sentences, "title_tokens": TITLE_TOKENS}
+    encoder = index_encoder(model, encoder)
     with _lock(index_dir):
-        unchanged = _unchanged_manifest(index_dir, model, settings, fingerprints, ann_threshold)
+        unchanged = _unchanged_manifest(index_dir, model, settings, fingerprints, ann_threshold, encoder)
         if unchanged is not None:  # nothing to do: do not even load the model
             return BuildReport(index_dir, len(documents), unchanged["n_chunks"], unchanged["n_sentences"],
                                (), (), (), 0, time.perf_counter() - started, unchanged["store"])
-        embedder = load_embedder(model)
+        embedder, encoder_record, encoder_file = open_encoder(index_dir, model, encoder, model_cache)
         _check_chunk_tokens(embedder, chunk_tokens, overlap_sentences)
-        previous = _previous_parts(index_dir, model, settings)
+        previous = _previous_parts(index_dir, model, settings, encoder_record)
         old_prints = previous[0] if previous else {}
         fresh = [d for d in documents if old_prints.get(d.doc_id) != fingerprints[d.doc_id]]
         parts = {d: p for d, p in (previous[1] if previous else {}).items() if d in fingerprints}
@@ -184,7 +201,8 @@ def build_from_documents(
         if is_multilingual(documents) and model in MULTILINGUAL:
             lexicon = Lexicon.build(documents, embedder, previous=_previous_lexicon(index_dir))
         store_kind = _write(
-            index_dir, documents, ordered, embedder, settings, fingerprints, ann_threshold, source, lexicon
+            index_dir, documents, ordered, embedder, settings, fingerprints, ann_threshold, source,
+            (encoder_record, encoder_file), lexicon,
         )
     added = tuple(d.doc_id for d in fresh if d.doc_id not in old_prints)
     changed = tuple(d.doc_id for d in fresh if d.doc_id in old_prints)
@@ -227,8 +245,11 @@ def _embed_documents(
     all_sentences = [s for _, _, ss in chunked for s in ss]
     if progress and all_chunks:
         logger.info("embedding %d chunks and %d sentences", len(all_chunks), len(all_sentences))
-    chunk_vectors = embedder.encode_documents([embedding_input(c, embedder) for c in all_chunks], progress=progress)
-    sentence_vectors = embedder.encode_documents([s.text for s in all_sentences], progress=progress)
+    # One pass over chunks and sentences together: batches of similar length mix both, and a text met twice
+    # is embedded once.
+    texts = [embedding_input(c, embedder) for c in all_chunks] + [s.text for s in all_sentences]
+    vectors = encode_unique(embedder, texts, progress=progress)
+    chunk_vectors, sentence_vectors = vectors[: len(all_chunks)], vectors[len(all_chunks) :]
     parts: dict[str, _DocPart] = {}
     c0 = s0 = 0
     for doc, chunks, sentences in chunked:
@@ -242,6 +263,48 @@ def _headings(doc: Document) -> list[str]:
     return list(dict.fromkeys(a.heading for a in article_spans(doc.text))) or [""] if doc.kind == "law" else [""]
 
 
+def encode_unique(embedder: Embedder, texts: list[str], *, progress: bool = False) -> np.ndarray:
+    """``embedder.encode_documents(texts)``, each distinct text embedded once (a sentence shared by two
+    overlapping chunks, a boilerplate line repeated across documents)."""
+    unique = list(dict.fromkeys(texts))
+    vectors = embedder.encode_documents(unique, progress=progress)
+    if len(unique) == len(texts):
+        return vectors
+    row = {text: i for i, text in enumerate(unique)}
+    return vectors[[row[t] for t in texts]]
+
+
+def open_encoder(
+    index_dir: Path, model: str, encoder: str, model_cache: Path | None
+) -> tuple[Embedder, dict[str, str], Path | None]:
+    """(embedder, its manifest record, its ONNX file) for a build of ``index_dir``. An ONNX encoder the index
+    already holds is reused, so that kept vectors and new ones come from the same file."""
+    if encoder not in ONNX_ENCODERS:
+        return load_embedder(model), {"name": encoder}, None
+    from .onnx_encoder import cached_export, default_cache_dir
+
+    old, path = _manifest_encoder(index_dir), index_dir / ENCODER_FILE
+    if old.get("name") == encoder and path.is_file() and file_digest(path) == old.get("sha256"):
+        try:
+            return load_embedder(model, encoder=encoder, onnx_file=path, sha256=old["sha256"]), old, path
+        except ModelUnavailable as exc:
+            logger.warning("index %s: its encoder is unusable (%s); using a fresh export", index_dir, exc)
+    path = cached_export(model, encoder, model_cache or default_cache_dir())
+    sha = file_digest(path)
+    embedder = load_embedder(model, encoder=encoder, onnx_file=path, sha256=sha)
+    return embedder, {"name": encoder, "sha256": sha}, path
+
+
+def _manifest_encoder(index_dir: Path) -> dict:
+    """The manifest's encoder record; an index from before encoders were recorded was built with torch."""
+    try:
+        manifest = json.loads((index_dir / "manifest.json").read_text())
+        record = manifest.get("encoder", {"name": "torch"})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
 def _write(
     index_dir: Path,
     documents: Sequence[Document],
@@ -251,6 +314,7 @@ def _write(
     fingerprints: dict[str, str],
     ann_threshold: int,
     source: str,
+    encoder: tuple[dict[str, str], Path | None],
     lexicon: Lexicon | None,
 ) -> str:
     chunks = [c for p in parts for c in p.chunks]
@@ -276,9 +340,12 @@ def _write(
         KeywordIndex.build([keyword_input(c) for c in chunks]).save(staging / "bm25")
     if lexicon is not None:
         lexicon.save(staging)
+    if encoder[1] is not None:
+        shutil.copyfile(encoder[1], staging / ENCODER_FILE)  # a copy: damage to one never spreads
     manifest = {
         "format": FORMAT_VERSION,
         "model": embedder.name,
+        "encoder": encoder[0],
         "dim": dim,
         "metric": "inner_product",
         "normalized": True,
@@ -318,7 +385,8 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 def _unchanged_manifest(
-    index_dir: Path, model: str, settings: dict[str, object], fingerprints: dict[str, str], ann_threshold: int
+    index_dir: Path, model: str, settings: dict[str, object], fingerprints: dict[str, str], ann_threshold: int,
+    encoder: str,
 ) -> dict | None:
     """The manifest when the index already holds exactly these documents with these settings, else None."""
     try:
@@ -327,8 +395,8 @@ def _unchanged_manifest(
         return None
     same = (
         manifest.get("format"), manifest.get("model"), manifest.get("chunker"), manifest.get("keyword_tokenizer"),
-        manifest.get("documents"),
-    ) == (FORMAT_VERSION, model, settings, TOKENIZER_ID, fingerprints)
+        manifest.get("documents"), _manifest_encoder(index_dir).get("name"),
+    ) == (FORMAT_VERSION, model, settings, TOKENIZER_ID, fingerprints, encoder)
     n_chunks = manifest.get("n_chunks", 0)
     expected_store = "empty" if not fingerprints else ("hnsw" if n_chunks > ann_threshold else "flat")
     if not same or manifest.get("store") != expected_store:
@@ -350,6 +418,9 @@ def _files_agree(index_dir: Path, manifest: dict) -> bool:
             return False
         if manifest.get("lexicon") and not (index_dir / "lexicon.json").exists():
             return False
+        encoder = manifest.get("encoder", {})
+        if "sha256" in encoder and file_digest(index_dir / ENCODER_FILE) != encoder["sha256"]:
+            return False
         return lines == n and shapes == [n, n_sentences, n_sentences] and (index_dir / "documents.jsonl").exists()
     except (OSError, ValueError, KeyError, RuntimeError):
         return False
@@ -364,7 +435,7 @@ def _previous_lexicon(index_dir: Path) -> Lexicon | None:
 
 
 def _previous_parts(
-    index_dir: Path, model: str, settings: dict[str, object]
+    index_dir: Path, model: str, settings: dict[str, object], encoder: dict[str, str]
 ) -> tuple[dict[str, str], dict[str, _DocPart]] | None:
     """The reusable state of an existing index, or None when it must be rebuilt from scratch."""
     manifest_path = index_dir / "manifest.json"
@@ -372,8 +443,8 @@ def _previous_parts(
         return None
     try:
         manifest = json.loads(manifest_path.read_text())
-        if (manifest.get("format"), manifest.get("model"), manifest.get("chunker")) != (
-            FORMAT_VERSION, model, settings,
+        if (manifest.get("format"), manifest.get("model"), manifest.get("chunker"), _manifest_encoder(index_dir)) != (
+            FORMAT_VERSION, model, settings, encoder,
         ):
             logger.info("index %s was built with other settings: rebuilding it whole", index_dir)
             return None

@@ -31,6 +31,9 @@ class Settings:
     corpus_dir: Path = REPO_ROOT / "seeds"
     # "auto": MiniLM for an English corpus, multilingual-e5-small as soon as one document is not English.
     model: str = "auto"
+    # How the model runs when an index is built (queries use what built the index): "onnx" (ONNX Runtime,
+    # fp32, exported once into <data_dir>/models), "onnx-int8" (faster, slightly different vectors) or "torch".
+    encoder: str = "onnx"
     # Chunking: the embedder's limit in word pieces (special tokens included) and sentences shared by neighbours.
     chunk_tokens: int = 256
     overlap_sentences: int = 1

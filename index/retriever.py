@@ -22,12 +22,20 @@ from pathlib import Path
 import numpy as np
 
 from .acronyms import expand_acronyms
-from .builder import FORMAT_VERSION, read_jsonl
+from .builder import ENCODER_FILE, FORMAT_VERSION, read_jsonl
 from .crosslingual import Lexicon
-from .embedding import CROSS_LINGUAL_OFFSET, DUPLICATE_COSINE, TERM_SIMILARITY, Embedder, load_embedder
+from .embedding import (
+    CROSS_LINGUAL_OFFSET,
+    DUPLICATE_COSINE,
+    ONNX_ENCODERS,
+    TERM_SIMILARITY,
+    Embedder,
+    load_embedder,
+)
 from .fusion import rrf_scores, weighted_scores
 from .keyword import KeywordIndex, top_positive
 from .language import CJK, detect_language
+from .onnx_encoder import file_digest
 from .records import Chunk, Document, Hit, Sentence
 from .rerank import best_sentence_scores, rescore
 from .store import VectorStore
@@ -127,7 +135,7 @@ class Retriever:
         except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
             raise IndexNotUsable(f"index {index_dir} is corrupt ({exc}); {_fix(index_dir)}") from exc
         _check_consistency(index_dir, manifest, chunks, arrays, store)
-        embedder = load_embedder(manifest["model"])
+        embedder = _load_encoder(index_dir, manifest)
         if embedder.dim != manifest["dim"]:
             raise IndexNotUsable(f"index {index_dir} has {manifest['dim']}-d vectors; {_fix(index_dir)}")
         params = params or RetrievalParams()
@@ -349,6 +357,21 @@ def _read_manifest(index_dir: Path) -> dict:
             + _fix(index_dir)
         )
     return manifest
+
+
+def _load_encoder(index_dir: Path, manifest: dict) -> Embedder:
+    """The model as it ran when the index was built: query vectors must come from the same encoder."""
+    record = manifest.get("encoder", {"name": "torch"})  # indexes from before encoders were recorded
+    if not isinstance(record, dict) or record.get("name") not in ONNX_ENCODERS:
+        return load_embedder(manifest["model"])
+    path = index_dir / ENCODER_FILE
+    try:
+        intact = file_digest(path) == record.get("sha256")
+    except OSError:
+        intact = False
+    if not intact:  # checked on every load: the loaded model is cached by path and digest, the file may change
+        raise IndexNotUsable(f"index {index_dir} has a missing or damaged {ENCODER_FILE}; {_fix(index_dir)}")
+    return load_embedder(manifest["model"], encoder=record["name"], onnx_file=path, sha256=record.get("sha256", ""))
 
 
 def _check_consistency(

@@ -66,13 +66,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         stream=sys.stderr, level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    import torch
+    import onnxruntime
 
     settings = Settings.from_env()
     say("# regbot answer() benchmark (extractive)")
     say()
     say(f"- date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}; host: {platform.node()}, {os.cpu_count()} CPUs, "
-        f"torch {torch.__version__} ({torch.get_num_threads()} threads)")
+        f"encoder {settings.encoder} (onnxruntime {onnxruntime.__version__})")
     say(f"- load average at start (1/5/15 min): {'/'.join(f'{x:.2f}' for x in os.getloadavg())} "
         "(above ~0.5 means another job shares the CPUs)")
     if settings.llm_url:

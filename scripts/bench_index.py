@@ -2,6 +2,8 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_index.py                 # everything, ~5-10 min on 2 cores
     HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_index.py --skip-squad --skip-synthetic --queries 50
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_index.py --skip-synthetic --encoders torch \
+        --peer /tmp/peer-venv/bin/python          # SQuAD builds per encoder and the Haystack peer, one run
 
 Prints a Markdown report to stdout, one section at a time as it finishes (so a cut-off run still says
 something); progress and warnings go to stderr. It asserts nothing: issue 2 asks for numbers, and the goal
@@ -12,8 +14,11 @@ Sections:
 1. Builds into fresh folders under ``<data_dir>/bench`` (removed afterwards unless ``--keep``): the seeds corpus
    with `index.builder.build_index`, the 2,067 SQuAD v1.1 dev paragraphs with `build_from_documents`; for each a
    no-op rebuild (nothing changed: only the manifest is read) and an incremental update with one document
-   changed (only that one is embedded again; BM25 and FAISS are rewritten whole). The model is loaded once
-   before the first build, so build times do not include it.
+   changed (only that one is embedded again; BM25 and FAISS are rewritten whole). The encoder is prepared once
+   before the first build (ONNX export if not cached yet, then loaded), so build times do not include it.
+   ``--encoders`` builds SQuAD fresh once more per extra encoder; ``--peer PYTHON`` then runs
+   scripts/bench_peer_haystack.py with that interpreter (a separate venv with haystack-ai) and prints its time
+   beside ours.
 2. `index.retrieve(q)` on the default seeds index: one warm-up call, then ``--queries`` calls over the dev-set
    questions (query encoding included), p50/p95; then p50/p95 of `Retriever.search(q, 5, method=m)` per method.
 3. A synthetic 100k-vector point: random unit vectors (dim 384, seeded) in a `VectorStore` with HNSW and an
@@ -27,11 +32,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import logging
 import os
 import platform
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -105,16 +112,17 @@ def time_calls(call: Callable[[object], object], inputs: Sequence[object]) -> li
 
 def header(settings: Settings) -> None:
     import faiss
-    import torch
+    import onnxruntime
 
     say("# regbot index benchmark")
     say()
     say(f"- date: {time.strftime('%Y-%m-%d %H:%M:%S %Z')}; host: {platform.node()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}, torch {torch.__version__} ({torch.get_num_threads()} threads), "
+        f"Python {platform.python_version()}, onnxruntime {onnxruntime.__version__}, "
         f"faiss {faiss.__version__} ({faiss.omp_get_max_threads()} OpenMP threads)")
     say(f"- load average at start (1/5/15 min): {'/'.join(f'{x:.2f}' for x in os.getloadavg())} "
         "(above ~0.5 means another job shares the CPUs; compare numbers within one run)")
-    say(f"- settings: model {settings.model}, chunk_tokens {settings.chunk_tokens}, overlap_sentences "
+    say(f"- settings: model {settings.model}, encoder {settings.encoder}, chunk_tokens {settings.chunk_tokens}, "
+        "overlap_sentences "
         f"{settings.overlap_sentences}, ann_threshold {settings.ann_threshold:,}, fusion {settings.fusion}, "
         f"candidates {settings.candidates}; data dir {settings.data_dir}")
     say()
@@ -147,21 +155,25 @@ def with_one_changed(documents: Sequence[Document]) -> list[Document]:
     return changed
 
 
-def bench_builds(settings: Settings, bench_root: Path, *, squad: Path | None, keep: bool) -> None:
-    from index.embedding import load_embedder
+def prepare_encoder(settings: Settings, encoder: str) -> None:
+    """Export (if not cached) and load ``encoder`` before the clock starts, then say how long that took."""
+    from index.builder import open_encoder
 
-    options = {
-        "model": settings.model,
-        "chunk_tokens": settings.chunk_tokens,
-        "overlap_sentences": settings.overlap_sentences,
-        "ann_threshold": settings.ann_threshold,
-    }
+    started = time.perf_counter()
+    open_encoder(settings.data_dir / "bench" / "none", settings.model, encoder, settings.data_dir / "models")
+    say(f"Encoder {encoder} prepared (exported if not cached, loaded; once per process, not included below): "
+        f"{time.perf_counter() - started:.2f} s; {memory_note()}.")
+    say()
+
+
+def bench_builds(settings: Settings, bench_root: Path, *, squad: Path | None, keep: bool) -> float | None:
+    """Seeds and SQuAD builds with ``settings.encoder``; returns the fresh SQuAD build's seconds."""
+    from index.default import build_options
+
+    options = build_options(settings)
     say("## 1. Index builds")
     say()
-    started = time.perf_counter()
-    load_embedder(settings.model)
-    say(f"Model load (once per process, not included below): {time.perf_counter() - started:.2f} s; "
-        f"{memory_note()}.")
+    prepare_encoder(settings, settings.encoder)
     say()
     say("Embedded chunks/s counts chunks only, but a build also embeds every sentence (for re-scoring and "
         "quotes), so it is a whole-build rate; texts/s counts chunks + sentences (full builds only). "
@@ -181,18 +193,60 @@ def bench_builds(settings: Settings, bench_root: Path, *, squad: Path | None, ke
             shutil.rmtree(work, ignore_errors=True)
     if squad is None:
         say()
-        return
+        return None
     documents = list(load_squad(squad).documents)
     work = Path(tempfile.mkdtemp(prefix="squad-", dir=bench_root))
     try:
         index_dir = work / "index"
-        say(build_row("SQuAD v1.1 dev", "fresh", build_from_documents(documents, index_dir, **options)))
+        fresh = build_from_documents(documents, index_dir, **options)
+        say(build_row("SQuAD v1.1 dev", "fresh", fresh))
         say(build_row("SQuAD v1.1 dev", "no-op", build_from_documents(documents, index_dir, **options)))
         say(build_row("SQuAD v1.1 dev", "1 changed",
                       build_from_documents(with_one_changed(documents), index_dir, **options)))
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
+    say()
+    return fresh.seconds
+
+
+def bench_squad_encoders(settings: Settings, bench_root: Path, squad: Path, encoders: Sequence[str]) -> None:
+    """A fresh SQuAD build per extra encoder, in the same run, for comparison."""
+    from index.default import build_options
+
+    documents = list(load_squad(squad).documents)
+    say(f"### SQuAD fresh builds with other encoders ({', '.join(encoders)})")
+    say()
+    for encoder in encoders:
+        prepare_encoder(settings, encoder)
+    say(BUILD_COLUMNS)
+    for encoder in encoders:
+        work = Path(tempfile.mkdtemp(prefix=f"squad-{encoder}-", dir=bench_root))
+        try:
+            options = build_options(dataclasses.replace(settings, encoder=encoder))
+            report = build_from_documents(documents, work / "index", **options)
+            say(build_row(f"SQuAD v1.1 dev, {encoder}", "fresh", report))
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    say()
+
+
+def bench_peer(python: str, squad: Path, ours: float | None) -> None:
+    """Run the Haystack peer pipeline (scripts/bench_peer_haystack.py) with ``python`` and compare."""
+    say("### Peer: Haystack 2 pipeline, same model, SQuAD v1.1 dev paragraphs")
+    say()
+    script = REPO_ROOT / "scripts" / "bench_peer_haystack.py"
+    proc = subprocess.run([python, str(script), "--squad", str(squad)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        say(f"The peer script failed (exit {proc.returncode}): {proc.stderr.strip().splitlines()[-1:]}")
+        say()
+        return
+    lines = proc.stdout.strip().splitlines()
+    peer = json.loads(lines[-1])
+    say(lines[0])
+    if ours is not None:
+        say(f"Our fresh SQuAD build ({ours:.1f} s) against the peer ({peer['seconds']:.1f} s): "
+            f"{ours / peer['seconds']:.2f}x its time.")
     say()
 
 
@@ -331,6 +385,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--synthetic-size", type=int, default=100_000, help="vectors in the synthetic point")
     parser.add_argument("--seed", type=int, default=13, help="numpy seed of the synthetic point")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark's index folders")
+    parser.add_argument("--encoders", default="", help="extra encoders for a fresh SQuAD build each, e.g. torch")
+    parser.add_argument("--peer", help="python of a venv with haystack-ai: run the peer pipeline on SQuAD too")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO (builds, progress)")
     args = parser.parse_args(argv)
     if args.queries < 1:
@@ -346,7 +402,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     bench_root.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     header(settings)
-    bench_builds(settings, bench_root, squad=None if args.skip_squad else args.squad, keep=args.keep)
+    squad = None if args.skip_squad else args.squad
+    ours = bench_builds(settings, bench_root, squad=squad, keep=args.keep)
+    if squad is not None and args.encoders:
+        bench_squad_encoders(settings, bench_root, squad, [e for e in args.encoders.split(",") if e])
+    if squad is not None and args.peer:
+        bench_peer(args.peer, squad, ours)
     bench_retrieve(settings, args.queries)
     if not args.skip_synthetic:
         bench_synthetic(args.synthetic_size, args.queries, args.seed)

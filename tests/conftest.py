@@ -36,11 +36,12 @@ def embedder():
 
 
 @pytest.fixture(scope="session")
-def seeds_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+def seeds_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder, data_dir: Path) -> Path:
     from index.builder import build_index
 
     index_dir = tmp_path_factory.mktemp("seeds-index") / "index"
-    build_index(SEEDS, index_dir)
+    # The ONNX export lands where every later build of the session (subprocesses too) finds it.
+    build_index(SEEDS, index_dir, model_cache=data_dir / "models")
     return index_dir
 
 

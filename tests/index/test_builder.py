@@ -123,3 +123,14 @@ def test_a_new_keyword_tokenizer_rebuilds_bm25_but_reuses_the_vectors(corpus_cop
     report = build_index(corpus_copy, index_dir)
     assert report.embedded_chunks == 0
     assert json.loads(manifest_path.read_text())["keyword_tokenizer"] != "older-tokens"
+
+
+def test_encode_unique_embeds_each_distinct_text_once_in_input_order(embedder):
+    from index.builder import encode_unique
+
+    texts = ["Didi was fined.", "The law took effect in September.", "Didi was fined."]
+    vectors = encode_unique(embedder, texts)
+    assert vectors.shape == (3, embedder.dim)
+    assert np.array_equal(vectors[0], vectors[2])
+    assert np.allclose(vectors[1], embedder.encode([texts[1]])[0], atol=1e-5)
+    assert not np.allclose(vectors[0], vectors[1])
