@@ -36,12 +36,22 @@ def embedder():
 
 
 @pytest.fixture(scope="session")
-def seeds_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder, data_dir: Path) -> Path:
+def news_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five news articles alone, with their metadata: an English corpus, indexed with MiniLM in seconds."""
+    target = tmp_path_factory.mktemp("news")
+    for path in [*SEEDS.glob("*.txt"), SEEDS / "metadata.json"]:
+        shutil.copy(path, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def seeds_index_dir(tmp_path_factory: pytest.TempPathFactory, embedder, data_dir: Path, news_dir: Path) -> Path:
+    """The index of the news articles (MiniLM)."""
     from index.builder import build_index
 
     index_dir = tmp_path_factory.mktemp("seeds-index") / "index"
     # The ONNX export lands where every later build of the session (subprocesses too) finds it.
-    build_index(SEEDS, index_dir, model_cache=data_dir / "models")
+    build_index(news_dir, index_dir, model_cache=data_dir / "models")
     return index_dir
 
 
@@ -52,9 +62,18 @@ def retriever(seeds_index_dir: Path):
     return Retriever.load(seeds_index_dir)
 
 
+@pytest.fixture(scope="session")
+def kb(data_dir: Path):
+    """The default knowledge base, news and laws (multilingual e5), built once where `answer()`, `retrieve()`
+    and the CLI look for it: what users get."""
+    from index.default import default_retriever
+
+    return default_retriever()
+
+
 @pytest.fixture
-def corpus_copy(tmp_path: Path) -> Path:
-    """A writable copy of the seed corpus, for tests that add, change or remove documents."""
+def corpus_copy(tmp_path: Path, news_dir: Path) -> Path:
+    """A writable copy of the news corpus, for tests that add, change or remove documents."""
     target = tmp_path / "corpus"
-    shutil.copytree(SEEDS, target)
+    shutil.copytree(news_dir, target)
     return target

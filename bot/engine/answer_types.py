@@ -124,7 +124,6 @@ KINDS = tuple(_ASKS)
 _ASK_PATTERNS = {kind: {lang: re.compile(p, re.I) for lang, p in by_lang.items()} for kind, by_lang in _ASKS.items()}
 _STATE_PATTERNS = {kind: re.compile(p, re.I | re.M) for kind, p in _STATES.items()}
 _EXTRACT_PATTERNS = {kind: re.compile(_EXTRACT.get(kind, p), re.I | re.M) for kind, p in _STATES.items()}
-_MONEY_PATTERN = re.compile(_MONEY, re.I)
 _NUMBER_PATTERN = re.compile(_NUMBER, re.I)
 # Kinds whose absence from the answering sentence means the question is not answered (a "who" question may
 # be answered by a firm or a regulator, which names no person).
@@ -145,7 +144,7 @@ def states(text: str, kind: str | None) -> bool:
     if kind is None:
         return True
     if kind == "number":
-        without = _STATE_PATTERNS["date"].sub(" ", _MONEY_PATTERN.sub(" ", text))
+        without = _STATE_PATTERNS["date"].sub(" ", _EXTRACT_PATTERNS["amount"].sub(" ", text))
         return bool(_NUMBER_PATTERN.search(without))
     return bool(_STATE_PATTERNS[kind].search(text))
 

@@ -12,9 +12,12 @@ Its weights, one set per embedding model (similarities differ in scale between m
 ``answerability.json`` beside this module, written by ``scripts/train_answerability.py`` from SQuAD 2.0
 (split by article) and our development sets.
 
-What the question names that the corpus never mentions as a whole ("GDPR", "the Cybersecurity Law" in a
-corpus that only has the Data Security Law) is a feature, not a rule: the model weighs it against the rest,
-so a passing place name ("sending employee data to Singapore") need not sink a question the laws answer.
+Two rules stay outside the model, each for a whole class of questions and in either language, because no
+weighing can make them wrong: a question that asks for a kind of fact (an amount, a date, a duration, ...)
+that no close sentence states is not answered; and a question naming a law, a body or an acronym that the
+sources never mention ("GDPR", "the Cybersecurity Law" in a corpus with only the Data Security Law) is about
+something else. Other unknown names are only a feature: a passing place ("sending employee data to
+Singapore") need not sink a question the laws answer.
 """
 
 from __future__ import annotations
@@ -164,6 +167,10 @@ def decide(
     values = features(question, scored, retriever)
     row = [values[name] for name in FEATURES]
     probability = model.probability(row)
+    if values["kind_missing"]:
+        return Decision(True, probability, "the question asks for a kind of fact no close sentence states")
+    if foreign := unknown_instruments(question, retriever):
+        return Decision(True, probability, "the sources never mention: " + ", ".join(foreign))
     threshold = model.threshold if threshold is None else threshold
     if probability >= threshold:
         return Decision(False, probability)
@@ -198,6 +205,14 @@ def unknown_names(question: Question, retriever: Retriever) -> list[str]:
         if not any(retriever.mentions(" ".join(words[i:])) for i in range(len(words) - 1)):
             unknown.append(" ".join(words))
     return list(dict.fromkeys(unknown))
+
+
+def unknown_instruments(question: Question, retriever: Retriever) -> list[str]:
+    """The unknown names that are acronyms or the names of laws and bodies ("GDPR", "the Personal Data
+    Protection Act"): a question about an instrument the sources never mention is about another law, however
+    close its wording. An unknown place or firm ("Singapore") is left to the model: it may be incidental."""
+    bodies = {" ".join(m.group(1).split()) for m in _BODY.finditer(question.text)}
+    return [n for n in unknown_names(question, retriever) if n in bodies or (n.isupper() and len(n) >= 2)]
 
 
 def _in_passage(name: str, text: str, tokens: set[str]) -> bool:
