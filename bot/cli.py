@@ -62,10 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="build or inspect the index").add_subparsers(metavar="ACTION")
     build = index.add_parser("build", help="build or update the index of a corpus folder")
     build.add_argument("--index", type=Path, help="index folder (default: under the data directory)")
+    _corpus_option(build)
     build.add_argument("--no-progress", action="store_true", help="no progress bars")
     build.set_defaults(handler=_index_build)
     info = index.add_parser("info", help="what the index holds and whether it is up to date")
     info.add_argument("--index", type=Path, help="index folder (default: under the data directory)")
+    _corpus_option(info)
     info.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
     info.set_defaults(handler=_index_info)
 
@@ -104,6 +106,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", default="-", help="JSONL file (default: stdout)")
     export.set_defaults(handler=_feedback_export)
     return parser
+
+
+def _corpus_option(parser: argparse.ArgumentParser) -> None:
+    """``--corpus`` after the action too (``regbot index build --corpus DIR``); SUPPRESS keeps one given before
+    the command (``regbot --corpus DIR index build``) when it is absent here."""
+    parser.add_argument("--corpus", type=Path, default=argparse.SUPPRESS, help="the corpus folder (as regbot --corpus)")
 
 
 def _index_build(args: argparse.Namespace, settings: Settings) -> int:

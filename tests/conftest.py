@@ -54,3 +54,39 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(SEEDS, target)
     return target
+
+
+SMALL_CORPUS = {
+    "didi.txt": "Didi fined\n\nDidi was fined 8.026 billion yuan for violating data security rules. "
+                "The regulator said the breaches were serious.\n",
+    "pipl.txt": "PIPL takes effect\n\nThe Personal Information Protection Law took effect on November 1, 2021. "
+                "It governs how companies collect personal data.\n",
+    "export.md": "# Data export\n\nMoving core data abroad without approval is punished with fines of up to "
+                 "10 million yuan. 第三十一条 关键信息基础设施的运营者在境内收集的重要数据应当在境内存储。\n",
+}
+
+
+@pytest.fixture(scope="session")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = tmp_path_factory.mktemp("small") / "corpus"
+    corpus.mkdir()
+    for name, text in SMALL_CORPUS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def small_index(small_corpus: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    from index.builder import build_index
+
+    index_dir = tmp_path_factory.mktemp("small-index") / "index"
+    build_index(small_corpus, index_dir)
+    return index_dir
+
+
+@pytest.fixture
+def small_index_copy(small_index: Path, tmp_path: Path) -> Path:
+    """A writable copy of the small index (its manifest still names the small corpus)."""
+    target = tmp_path / "index"
+    shutil.copytree(small_index, target)
+    return target

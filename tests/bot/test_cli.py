@@ -1,0 +1,30 @@
+"""The `regbot` command line, run in-process on real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["index", "build", "--index", "{index}", "--corpus", "{corpus}"],
+        ["--corpus", "{corpus}", "index", "build", "--index", "{index}"],
+        ["--corpus", "/does/not/exist", "index", "build", "--corpus", "{corpus}", "--index", "{index}"],
+    ],
+    ids=["after the action", "before the command", "after wins"],
+)
+def test_index_build_takes_the_corpus_before_or_after_the_action(small_corpus: Path, tmp_path: Path, argv, capsys):
+    index_dir = tmp_path / "index"
+    words = [w.format(index=index_dir, corpus=small_corpus) for w in argv]
+    assert main(words) == 0
+    capsys.readouterr()
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    assert manifest["source"] == str(small_corpus.resolve())
+    assert main(["index", "info", "--index", str(index_dir), "--corpus", str(small_corpus), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stale"] is None
