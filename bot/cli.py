@@ -125,6 +125,7 @@ def _index_build(args: argparse.Namespace, settings: Settings) -> int:
         print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
     state = "up to date" if report.up_to_date else (
         f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"
+        + (", repaired" if report.repaired else "")
     )
     print(
         f"{index_dir}: {report.documents} documents, {report.chunks} chunks, {report.sentences} sentences "

@@ -36,6 +36,16 @@ import numpy as np
 from .chunking import chunk_document
 from .documents import Skipped, document_fingerprint, read_corpus
 from .embedding import Embedder, load_embedder
+from .integrity import (
+    RECORDS_ID,
+    REUSABLE,
+    IndexNotUsable,
+    file_checksums,
+    manifest_checksum,
+    read_manifest,
+    read_records,
+    verify_checksums,
+)
 from .keyword import TOKENIZER_ID, KeywordIndex
 from .records import Chunk, Document, Sentence
 from .store import VectorStore
@@ -61,10 +71,11 @@ class BuildReport:
     seconds: float
     store_kind: str
     skipped: tuple[Skipped, ...] = field(default=())
+    repaired: bool = False  # the index was damaged and has been rewritten (its intact vectors reused)
 
     @property
     def up_to_date(self) -> bool:
-        return not (self.added or self.changed or self.removed)
+        return not (self.added or self.changed or self.removed or self.repaired)
 
     @property
     def chunks_per_second(self) -> float:
@@ -141,7 +152,8 @@ def build_from_documents(
     fingerprints = {d.doc_id: document_fingerprint(d) for d in documents}
     settings = {"max_tokens": chunk_tokens, "overlap_sentences": overlap_sentences, "title_tokens": TITLE_TOKENS}
     with _lock(index_dir):
-        unchanged = _unchanged_manifest(index_dir, model, settings, fingerprints, ann_threshold)
+        damage = _damage(index_dir)
+        unchanged = None if damage else _unchanged_manifest(index_dir, model, settings, fingerprints, ann_threshold)
         if unchanged is not None:  # nothing to do: do not even load the model
             return BuildReport(index_dir, len(documents), unchanged["n_chunks"], unchanged["n_sentences"],
                                (), (), (), 0, time.perf_counter() - started, unchanged["store"])
@@ -168,10 +180,12 @@ def build_from_documents(
         embedded_chunks=sum(len(parts[d.doc_id].chunks) for d in fresh),
         seconds=time.perf_counter() - started,
         store_kind=store_kind,
+        repaired=bool(damage),
     )
     logger.info(
-        "index %s: %d documents, %d chunks (%d added, %d changed, %d removed) in %.1fs",
-        index_dir, report.documents, report.chunks, len(added), len(changed), len(removed), report.seconds,
+        "index %s: %d documents, %d chunks (%d added, %d changed, %d removed%s) in %.1fs",
+        index_dir, report.documents, report.chunks, len(added), len(changed), len(removed),
+        ", repaired" if damage else "", report.seconds,
     )
     return report
 
@@ -250,8 +264,11 @@ def _write(
         "n_sentences": len(sentences),
         "source": source,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "records": RECORDS_ID,
+        "files": file_checksums(staging),
     }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    manifest["checksum"] = manifest_checksum(manifest)
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False))
     _swap(staging, index_dir)
     return manifest["store"]
 
@@ -270,81 +287,72 @@ def _write_jsonl(path: Path, rows: Iterator[dict]) -> None:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+def _damage(index_dir: Path) -> str:
+    """What is wrong with the index at ``index_dir`` ("" when it is intact, or there is none).
+
+    The checks are those of `Retriever.load`, so an index that would not load is never taken as up to date.
+    """
+    if not index_dir.exists():
+        return ""
+    try:
+        manifest = read_manifest(index_dir)
+        verify_checksums(index_dir, manifest)
+        read_records(index_dir, manifest)
+    except IndexNotUsable as exc:
+        logger.warning("index %s is damaged (%s): rebuilding it", index_dir, exc.detail)
+        return exc.detail
+    return ""
 
 
 def _unchanged_manifest(
     index_dir: Path, model: str, settings: dict[str, object], fingerprints: dict[str, str], ann_threshold: int
 ) -> dict | None:
-    """The manifest when the index already holds exactly these documents with these settings, else None."""
-    try:
-        manifest = json.loads((index_dir / "manifest.json").read_text())
-    except (OSError, ValueError):
+    """The manifest of an intact index when it already holds exactly these documents with these settings."""
+    if not (index_dir / "manifest.json").exists():
         return None
+    manifest = read_manifest(index_dir)
     same = (
-        manifest.get("format"), manifest.get("model"), manifest.get("chunker"), manifest.get("keyword_tokenizer"),
-        manifest.get("documents"),
-    ) == (FORMAT_VERSION, model, settings, TOKENIZER_ID, fingerprints)
-    n_chunks = manifest.get("n_chunks", 0)
+        manifest["format"], manifest["model"], manifest["chunker"], manifest["keyword_tokenizer"],
+        manifest.get("records"), manifest["documents"],
+    ) == (FORMAT_VERSION, model, settings, TOKENIZER_ID, RECORDS_ID, fingerprints)
+    n_chunks = manifest["n_chunks"]
     expected_store = "empty" if not fingerprints else ("hnsw" if n_chunks > ann_threshold else "flat")
-    if not same or manifest.get("store") != expected_store:
-        return None
-    return manifest if _files_agree(index_dir, manifest) else None
-
-
-def _files_agree(index_dir: Path, manifest: dict) -> bool:
-    """Cheap integrity check of an index that looks current: every file present, every row count equal."""
-    try:
-        n, n_sentences = manifest["n_chunks"], manifest["n_sentences"]
-        with (index_dir / "chunks.jsonl").open("rb") as f:
-            lines = sum(1 for _ in f)
-        shapes = [np.load(index_dir / f"{name}.npy", mmap_mode="r").shape[0]
-                  for name in ("embeddings", "sentences", "sentence_vectors")]
-        if n and VectorStore.load(index_dir / "vectors.faiss").size != n:
-            return False
-        if n and not (index_dir / "bm25" / "params.index.json").exists():
-            return False
-        return lines == n and shapes == [n, n_sentences, n_sentences] and (index_dir / "documents.jsonl").exists()
-    except (OSError, ValueError, KeyError, RuntimeError):
-        return False
+    return manifest if same and manifest["store"] == expected_store else None
 
 
 def _previous_parts(
     index_dir: Path, model: str, settings: dict[str, object]
 ) -> tuple[dict[str, str], dict[str, _DocPart]] | None:
-    """The reusable state of an existing index, or None when it must be rebuilt from scratch."""
-    manifest_path = index_dir / "manifest.json"
-    if not manifest_path.exists():
+    """The reusable state of an existing index, or None when it must be rebuilt from scratch.
+
+    Only the records and vectors need to be intact and made the same way: the FAISS and BM25 files and the
+    manifest are written anew, so damage there costs no embedding.
+    """
+    if not (index_dir / "manifest.json").exists():
         return None
     try:
-        manifest = json.loads(manifest_path.read_text())
-        if (manifest.get("format"), manifest.get("model"), manifest.get("chunker")) != (
-            FORMAT_VERSION, model, settings,
-        ):
+        manifest = read_manifest(index_dir)
+        made_as = (manifest["format"], manifest["model"], manifest["chunker"], manifest.get("records", RECORDS_ID))
+        if made_as != (FORMAT_VERSION, model, settings, RECORDS_ID):
             logger.info("index %s was built with other settings: rebuilding it whole", index_dir)
             return None
-        chunks = [Chunk(**row) for row in read_jsonl(index_dir / "chunks.jsonl")]
-        vectors = np.load(index_dir / "embeddings.npy")
-        sentence_rows = np.load(index_dir / "sentences.npy")
-        sentence_vectors = np.load(index_dir / "sentence_vectors.npy")
-        if not (len(chunks) == len(vectors) and len(sentence_rows) == len(sentence_vectors)):
-            raise ValueError("row counts disagree")
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        logger.warning("index %s is unreadable (%s): rebuilding it whole", index_dir, exc)
+        if "files" in manifest:  # an index from before checksums is trusted as far as its records check out
+            verify_checksums(index_dir, manifest, only=REUSABLE)
+        chunks, documents, arrays = read_records(index_dir, manifest)
+    except IndexNotUsable as exc:
+        logger.warning("index %s cannot lend its vectors (%s): embedding everything again", index_dir, exc.detail)
         return None
-    documents = {row["doc_id"]: row["text"] for row in read_jsonl(index_dir / "documents.jsonl")}
-    chunk_rows: dict[str, list[int]] = {}
+    vectors, sentence_rows, sentence_vectors = arrays["embeddings"], arrays["sentences"], arrays["sentence_vectors"]
+    chunk_rows: dict[str, list[int]] = {doc_id: [] for doc_id in documents}  # a document may have no chunks
     for row, chunk in enumerate(chunks):
-        chunk_rows.setdefault(chunk.doc_id, []).append(row)
+        chunk_rows[chunk.doc_id].append(row)
     sentence_index: dict[str, list[int]] = {}
     for i, row in enumerate(sentence_rows[:, 0].tolist()):
         sentence_index.setdefault(chunks[row].doc_id, []).append(i)
     parts: dict[str, _DocPart] = {}
     for doc_id, rows in chunk_rows.items():
         s_rows = sentence_index.get(doc_id, [])
-        text = documents[doc_id]
+        text = documents[doc_id].text
         sentences = [
             Sentence(chunks[r].id, s, e, text[s:e]) for r, s, e in sentence_rows[s_rows].tolist()
         ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from .builder import build_index
 from .config import Settings
-from .retriever import RetrievalParams, Retriever
+from .retriever import IndexNotUsable, RetrievalParams, Retriever
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +62,12 @@ def default_retriever(settings: Settings | None = None) -> Retriever:
             return retriever
         if cached[0] != stamp:
             logger.info("index %s changed on disk: reloading it", settings.index_dir)
-            retriever = Retriever.load(settings.index_dir, params=retrieval_params(settings))
+            try:
+                retriever = Retriever.load(settings.index_dir, params=retrieval_params(settings))
+            except IndexNotUsable as exc:
+                # What is on disk now is damaged: keep answering from the index already in memory.
+                logger.error("could not reload the index, still using the one loaded before: %s", exc)
+                retriever = cached[1]
             _cache[settings] = (stamp, retriever)
             return retriever
         return cached[1]

@@ -188,3 +188,16 @@ def test_regbot_ask_says_why_it_abstains(capsys):
     assert "do not cover" in out
     assert "(Why: the sources never mention: Cybersecurity Law.)" in out
     assert "Closest sources" in out
+
+
+def test_a_quote_that_is_not_its_documents_text_is_index_damage_not_a_crash(small_index_copy):
+    from dataclasses import replace
+
+    from index.retriever import IndexNotUsable, Retriever
+
+    retriever = Retriever.load(small_index_copy)
+    # What a damaged index would hand the engine: a document whose text no longer holds its sentences.
+    for doc_id, doc in list(retriever.documents.items()):
+        retriever.documents[doc_id] = replace(doc, text="X" * 40 + doc.text)
+    with pytest.raises(IndexNotUsable, match="regbot index build"):
+        AnswerEngine(retriever).answer("How much was Didi fined?")
