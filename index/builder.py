@@ -19,7 +19,9 @@ A rebuild writes a fresh directory beside the old one and swaps it in, so a fail
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
+import glob
 import json
 import logging
 import os
@@ -29,6 +31,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -152,6 +155,7 @@ def build_from_documents(
     fingerprints = {d.doc_id: document_fingerprint(d) for d in documents}
     settings = {"max_tokens": chunk_tokens, "overlap_sentences": overlap_sentences, "title_tokens": TITLE_TOKENS}
     with _lock(index_dir):
+        _clean_up_interrupted(index_dir)
         damage = _damage(index_dir)
         unchanged = None if damage else _unchanged_manifest(index_dir, model, settings, fingerprints, ann_threshold)
         if unchanged is not None:  # nothing to do: do not even load the model
@@ -238,47 +242,92 @@ def _write(
         np.concatenate([p.sentence_vectors for p in parts]) if sentences else np.zeros((0, dim), np.float32)
     )
     store = VectorStore.build(vectors, ann_threshold=ann_threshold) if chunks else None
-    staging = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    np.save(staging / "embeddings.npy", vectors)
-    np.save(staging / "sentences.npy", sentence_rows.reshape(-1, 3))
-    np.save(staging / "sentence_vectors.npy", sentence_vectors)
-    _write_jsonl(staging / "chunks.jsonl", (asdict(c) for c in chunks))
-    _write_jsonl(staging / "documents.jsonl", (asdict(d) for d in documents))
-    if store is not None:
-        store.save(staging / "vectors.faiss")
-        KeywordIndex.build([f"{c.title}\n{c.text}" for c in chunks]).save(staging / "bm25")
-    manifest = {
-        "format": FORMAT_VERSION,
-        "model": embedder.name,
-        "dim": dim,
-        "metric": "inner_product",
-        "normalized": True,
-        "chunker": settings,
-        "keyword_tokenizer": TOKENIZER_ID,
-        "store": store.kind if store else "empty",
-        "documents": fingerprints,
-        "n_documents": len(documents),
-        "n_chunks": len(chunks),
-        "n_sentences": len(sentences),
-        "source": source,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "records": RECORDS_ID,
-        "files": file_checksums(staging),
-    }
-    manifest["checksum"] = manifest_checksum(manifest)
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False))
+    with _staging(index_dir) as staging:
+        np.save(staging / "embeddings.npy", vectors)
+        np.save(staging / "sentences.npy", sentence_rows.reshape(-1, 3))
+        np.save(staging / "sentence_vectors.npy", sentence_vectors)
+        _write_jsonl(staging / "chunks.jsonl", (asdict(c) for c in chunks))
+        _write_jsonl(staging / "documents.jsonl", (asdict(d) for d in documents))
+        if store is not None:
+            store.save(staging / "vectors.faiss")
+            KeywordIndex.build([f"{c.title}\n{c.text}" for c in chunks]).save(staging / "bm25")
+        manifest = {
+            "format": FORMAT_VERSION,
+            "model": embedder.name,
+            "dim": dim,
+            "metric": "inner_product",
+            "normalized": True,
+            "chunker": settings,
+            "keyword_tokenizer": TOKENIZER_ID,
+            "store": store.kind if store else "empty",
+            "documents": fingerprints,
+            "n_documents": len(documents),
+            "n_chunks": len(chunks),
+            "n_sentences": len(sentences),
+            "source": source,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "records": RECORDS_ID,
+            "files": file_checksums(staging),
+        }
+        manifest["checksum"] = manifest_checksum(manifest)
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False))
     _swap(staging, index_dir)
     return manifest["store"]
 
 
+@contextmanager
+def _staging(index_dir: Path) -> Iterator[Path]:
+    """A fresh folder beside the index to write the new one into. If writing fails (a full disk, Ctrl-C) it is
+    removed, and the index in place stays as it was."""
+    staging = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _clean_up_interrupted(index_dir: Path) -> None:
+    """What a build killed before it finished left beside the index: its staging folder, and the previous index
+    if it died between moving that aside and moving the new one in (`_swap`), which is then put back."""
+    pattern = glob.escape(index_dir.name)
+    for old in sorted(index_dir.parent.glob(f"{pattern}.old-*")):
+        if index_dir.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            logger.warning("a build of %s died while swapping it in: restoring the previous index", index_dir)
+            old.rename(index_dir)
+    for staging in index_dir.parent.glob(f"{pattern}.tmp-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def _swap(staging: Path, index_dir: Path) -> None:
+    """Put the staged index in place. Exchanged in one step where the system can, so that no reader ever finds
+    the folder missing; else moved in two, and a build killed between them is undone by the next one."""
+    if index_dir.exists() and _exchange(staging, index_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous index
+        return
     old = index_dir.with_name(f"{index_dir.name}.old-{os.getpid()}")
     if index_dir.exists():
         index_dir.rename(old)
     staging.rename(index_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE); False where that is not available."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_cwd, rename_exchange = -100, 2
+    return renameat2(at_cwd, os.fsencode(a.absolute()), at_cwd, os.fsencode(b.absolute()), rename_exchange) == 0
+
+
+@cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def _write_jsonl(path: Path, rows: Iterator[dict]) -> None:

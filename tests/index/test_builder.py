@@ -144,6 +144,16 @@ def test_damage_to_derived_files_is_repaired_without_embedding(small_corpus, sma
     assert Retriever.load(small_index_copy).search("Didi fine", k=1)
 
 
+def test_a_build_killed_while_swapping_in_is_undone_by_the_next(small_corpus, small_index_copy, tmp_path):
+    # What a build killed between moving the old index aside and moving the new one in leaves behind.
+    small_index_copy.rename(tmp_path / "index.old-4242")
+    (tmp_path / "index.tmp-4242").mkdir()
+    report = build_index(small_corpus, small_index_copy)
+    assert report.up_to_date and report.embedded_chunks == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("index")) == ["index"]
+    assert Retriever.load(small_index_copy).search("Didi fine", k=1)
+
+
 def test_empty_corpus_gives_an_empty_index(tmp_path: Path):
     (tmp_path / "corpus").mkdir()
     report = build_index(tmp_path / "corpus", tmp_path / "index")
