@@ -35,6 +35,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose > 1 else logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:  # an index build says how it is going (see `regbot index build --no-progress`)
+        logging.getLogger("index.builder").setLevel(logging.INFO)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if not hasattr(args, "handler"):
@@ -63,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     build = index.add_parser("build", help="build or update the index of a corpus folder")
     build.add_argument("--index", type=Path, help="index folder (default: under the data directory)")
     _corpus_option(build)
-    build.add_argument("--no-progress", action="store_true", help="no progress bars")
+    build.add_argument("--no-progress", action="store_true", help="no progress lines")
     build.set_defaults(handler=_index_build)
     info = index.add_parser("info", help="what the index holds and whether it is up to date")
     info.add_argument("--index", type=Path, help="index folder (default: under the data directory)")
@@ -119,7 +121,7 @@ def _index_build(args: argparse.Namespace, settings: Settings) -> int:
     from index.default import build_options
 
     index_dir = args.index or settings.index_dir
-    progress = not args.no_progress and sys.stderr.isatty()
+    progress = not args.no_progress  # lines on stderr, a terminal or not
     report = build_index(settings.corpus_dir, index_dir, progress=progress, **build_options(settings))
     for skipped in report.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)

@@ -28,10 +28,10 @@ import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +57,8 @@ logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 TITLE_TOKENS = 32  # at most this much of a title is prepended to a chunk's embedding input
+PROGRESS_SECONDS = 5.0  # a progress line at most this often: a log read later still shows the build advancing
+ENCODE_BATCH = 64  # texts per embedding call, the embedder's own batch size: progress is told between calls
 
 
 @dataclass(frozen=True)
@@ -199,6 +201,7 @@ def _embed_documents(
 ) -> dict[str, _DocPart]:
     budget = int(settings["max_tokens"]) - embedder.special_tokens
     chunked: list[tuple[Document, list[Chunk], list[Sentence]]] = []
+    report = _Progress(progress, documents)
     for doc in documents:
         title = embedder.truncate(doc.title, TITLE_TOKENS) if doc.title else ""
         room = budget - (embedder.count_tokens(f"{title}: ") if title else 0)
@@ -207,12 +210,14 @@ def _embed_documents(
             overlap_sentences=int(settings["overlap_sentences"]),
         )
         chunked.append((doc, chunks, sentences))
+        report.chunked(len(chunks), len(sentences))
     all_chunks = [c for _, cs, _ in chunked for c in cs]
     all_sentences = [s for _, _, ss in chunked for s in ss]
-    if progress and all_chunks:
-        logger.info("embedding %d chunks and %d sentences", len(all_chunks), len(all_sentences))
-    chunk_vectors = embedder.encode_documents([embedding_input(c, embedder) for c in all_chunks], progress=progress)
-    sentence_vectors = embedder.encode_documents([s.text for s in all_sentences], progress=progress)
+    chunk_inputs = [embedding_input(c, embedder) for c in all_chunks]
+    chunk_vectors = _encode(embedder, chunk_inputs, partial(report.embedded, "chunks"))
+    sentence_vectors = _encode(embedder, [s.text for s in all_sentences], partial(report.embedded, "sentences"))
+    if documents:
+        report.tell()
     parts: dict[str, _DocPart] = {}
     c0 = s0 = 0
     for doc, chunks, sentences in chunked:
@@ -220,6 +225,67 @@ def _embed_documents(
         parts[doc.doc_id] = _DocPart(chunks, sentences, chunk_vectors[c0:c1], sentence_vectors[s0:s1])
         c0, s0 = c1, s1
     return parts
+
+
+def _encode(embedder: Embedder, texts: list[str], advance: Callable[[int], None]) -> np.ndarray:
+    """Embed ``texts`` a batch at a time, so that progress can be told between batches.
+
+    Longest first, as sentence-transformers orders one call's texts itself: the batches (and so their padding)
+    stay those of a single call.
+    """
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    pieces = [np.zeros((0, embedder.dim), dtype=np.float32)]
+    for at in range(0, len(texts), ENCODE_BATCH):
+        pieces.append(embedder.encode_documents([texts[i] for i in order[at : at + ENCODE_BATCH]]))
+        advance(len(pieces[-1]))
+    vectors = np.empty((len(texts), embedder.dim), dtype=np.float32)
+    vectors[order] = np.concatenate(pieces)
+    return vectors
+
+
+class _Progress:
+    """Progress lines while a build works, at most every PROGRESS_SECONDS: documents chunked, texts embedded, rate.
+
+    Logged, so they reach stderr whether or not it is a terminal; at INFO when asked for, else at DEBUG.
+    """
+
+    def __init__(self, enabled: bool, documents: Sequence[Document]) -> None:
+        self.level = logging.INFO if enabled else logging.DEBUG
+        self.documents = len(documents)
+        self.count: Counter[str] = Counter()
+        self.started = self.last = time.perf_counter()
+        if documents:
+            characters = sum(len(d.text) for d in documents)
+            logger.log(self.level, "indexing %d documents (%s characters)", self.documents, f"{characters:,}")
+
+    def chunked(self, chunks: int, sentences: int) -> None:
+        self.count.update(documents=1, chunks=chunks, sentences=sentences)
+        if self.count["documents"] == self.documents:
+            self.started = time.perf_counter()  # the rate is of embedding alone
+            logger.log(self.level, "chunked %d documents: embedding %s chunks and %s sentences", self.documents,
+                       f"{self.count['chunks']:,}", f"{self.count['sentences']:,}")
+        elif self._due():
+            logger.log(self.level, "chunked %d of %d documents", self.count["documents"], self.documents)
+
+    def embedded(self, kind: str, n: int) -> None:
+        self.count[f"{kind} embedded"] += n
+        if self._due():
+            self.tell()
+
+    def tell(self) -> None:
+        c = self.count
+        seconds = time.perf_counter() - self.started
+        rate = (c["chunks embedded"] + c["sentences embedded"]) / seconds if seconds > 0 else 0.0
+        logger.log(self.level, "%d documents: embedded %s of %s chunks and %s of %s sentences, %.0f texts/s",
+                   self.documents, f"{c['chunks embedded']:,}", f"{c['chunks']:,}", f"{c['sentences embedded']:,}",
+                   f"{c['sentences']:,}", rate)
+
+    def _due(self) -> bool:
+        now = time.perf_counter()
+        if now - self.last < PROGRESS_SECONDS:
+            return False
+        self.last = now
+        return True
 
 
 def _write(

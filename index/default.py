@@ -57,7 +57,7 @@ def default_retriever(settings: Settings | None = None) -> Retriever:
         cached = _cache.get(settings)
         stamp = _manifest_stamp(settings)
         if cached is None:
-            retriever = open_index(settings)
+            retriever = open_index(settings, progress=True)  # a first build can take minutes: say how it goes
             _cache[settings] = (_manifest_stamp(settings), retriever)
             return retriever
         if cached[0] != stamp:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,15 @@ def test_index_build_takes_the_corpus_before_or_after_the_action(small_corpus: P
     assert manifest["source"] == str(small_corpus.resolve())
     assert main(["index", "info", "--index", str(index_dir), "--corpus", str(small_corpus), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["stale"] is None
+
+
+def test_index_build_tells_its_progress_when_stderr_is_not_a_terminal(small_corpus: Path, tmp_path: Path, caplog):
+    caplog.set_level(logging.INFO, logger="index.builder")  # pytest's stderr is no terminal either
+    assert main(["index", "build", "--index", str(tmp_path / "index"), "--corpus", str(small_corpus)]) == 0
+    told = [r.getMessage() for r in caplog.records if r.name == "index.builder" and r.levelno == logging.INFO]
+    chunks = json.loads((tmp_path / "index" / "manifest.json").read_text())["n_chunks"]
+    assert any(f"embedded {chunks} of {chunks} chunks" in line for line in told)
+    caplog.clear()
+    assert main(["index", "build", "--index", str(tmp_path / "index2"), "--corpus", str(small_corpus),
+                 "--no-progress"]) == 0
+    assert not any("embedded" in r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
