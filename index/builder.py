@@ -253,6 +253,7 @@ class _Progress:
         self.level = logging.INFO if enabled else logging.DEBUG
         self.documents = len(documents)
         self.count: Counter[str] = Counter()
+        self.told = -1  # texts embedded when the last line was logged
         self.started = self.last = time.perf_counter()
         if documents:
             characters = sum(len(d.text) for d in documents)
@@ -274,6 +275,9 @@ class _Progress:
 
     def tell(self) -> None:
         c = self.count
+        if self.told == c["chunks embedded"] + c["sentences embedded"]:
+            return  # the last line said this already
+        self.told = c["chunks embedded"] + c["sentences embedded"]
         seconds = time.perf_counter() - self.started
         rate = (c["chunks embedded"] + c["sentences embedded"]) / seconds if seconds > 0 else 0.0
         logger.log(self.level, "%d documents: embedded %s of %s chunks and %s of %s sentences, %.0f texts/s",
