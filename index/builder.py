@@ -45,6 +45,7 @@ from .integrity import (
     IndexNotUsable,
     file_checksums,
     manifest_checksum,
+    mistyped_fields,
     read_manifest,
     read_records,
     verify_checksums,
@@ -151,10 +152,7 @@ def build_from_documents(
     """Index ``documents`` into ``index_dir``, re-embedding only documents whose fingerprint changed."""
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    repeated = sorted(doc_id for doc_id, n in Counter(d.doc_id for d in documents).items() if n > 1)
-    if repeated:
-        raise ValueError("document ids must be unique; duplicates: " + ", ".join(repeated))
-    fingerprints = {d.doc_id: document_fingerprint(d) for d in documents}
+    fingerprints = _fingerprints(documents)
     settings = {"max_tokens": chunk_tokens, "overlap_sentences": overlap_sentences, "title_tokens": TITLE_TOKENS}
     with _lock(index_dir):
         _clean_up_interrupted(index_dir)
@@ -194,6 +192,24 @@ def build_from_documents(
         ", repaired" if damage else "", report.seconds,
     )
     return report
+
+
+def _fingerprints(documents: Sequence[Document]) -> dict[str, str]:
+    """Each document's fingerprint, once every document is known to be one that can be indexed."""
+    for doc in documents:
+        if wrong := mistyped_fields(doc):
+            raise TypeError(f"document {doc.doc_id!r}: {', '.join(wrong)} must be of the types Document declares")
+    repeated = sorted(doc_id for doc_id, n in Counter(d.doc_id for d in documents).items() if n > 1)
+    if repeated:
+        raise ValueError("document ids must be unique; duplicates: " + ", ".join(repeated))
+    fingerprints = {}
+    for doc in documents:
+        try:
+            fingerprints[doc.doc_id] = document_fingerprint(doc)
+        except UnicodeEncodeError as exc:  # lone surrogates, e.g. from a JSON "\ud800" escape
+            raise ValueError(f"document {doc.doc_id!r} holds text that is not valid Unicode ({exc.reason}); "
+                             "fix it where it comes from") from None
+    return fingerprints
 
 
 def _embed_documents(

@@ -218,6 +218,12 @@ def _record(cls: type, row: object, index_dir: Path, where: str, manifest: dict)
     return cls(**row)
 
 
+def mistyped_fields(record: object) -> list[str]:
+    """The fields of a dataclass record whose values are not of their declared types (``[]`` when all are)."""
+    hints = _field_types(type(record))
+    return [f.name for f in dataclasses.fields(record) if not _is_a(getattr(record, f.name), hints[f.name])]
+
+
 @cache
 def _field_types(cls: type) -> dict[str, object]:
     return typing.get_type_hints(cls)

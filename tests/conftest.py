@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -15,6 +18,13 @@ os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
+
+# Property tests: the same examples on every run (a CI failure can be replayed), no example database written
+# into the work tree, no deadline (2 shared cores make timings noisy). `pytest --hypothesis-profile=explore`
+# draws new examples on each run.
+settings.register_profile("regbot", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("explore", database=None, deadline=None, print_blob=True)
+settings.load_profile("regbot")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -90,3 +100,12 @@ def small_index_copy(small_index: Path, tmp_path: Path) -> Path:
     target = tmp_path / "index"
     shutil.copytree(small_index, target)
     return target
+
+
+def run_repair_command(error: Exception, corpus: Path) -> int:
+    """Run the command that an index-damage error names, as a user would paste it (DIR being their corpus)."""
+    from bot.cli import main
+
+    command = shlex.split(re.search(r"`([^`]*)`", str(error)).group(1))
+    assert command[0] == "regbot", command
+    return main([str(corpus) if word == "DIR" else word for word in command[1:]])

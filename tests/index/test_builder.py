@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
-import shlex
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +10,7 @@ import pytest
 
 from index.builder import build_index
 from index.retriever import IndexNotUsable, Retriever
+from tests.conftest import run_repair_command
 
 
 def test_manifest_describes_model_chunker_and_corpus(seeds_index_dir: Path):
@@ -103,15 +102,6 @@ DAMAGES = {
     "bm25 file truncated": lambda d: (d / "bm25" / "vocab.index.json").write_text("{"),
     "stray file": lambda d: (d / "notes.txt").write_text("not part of an index"),
 }
-
-
-def run_repair_command(error: IndexNotUsable, corpus: Path) -> int:
-    """Run the command that the error names, as a user would paste it (DIR being their corpus folder)."""
-    from bot.cli import main
-
-    command = shlex.split(re.search(r"`([^`]*)`", str(error)).group(1))
-    assert command[0] == "regbot"
-    return main([str(corpus) if word == "DIR" else word for word in command[1:]])
 
 
 def top_chunks(index_dir: Path) -> list[str]:
