@@ -219,7 +219,7 @@ def _record(cls: type, row: object, index_dir: Path, where: str, manifest: dict)
 def mistyped_fields(record: object) -> list[str]:
     """The fields of a dataclass record whose values are not of their declared types (``[]`` when all are)."""
     _, accepted = _schema(type(record))
-    return [f.name for f in dataclasses.fields(record) if not _fits(getattr(record, f.name), accepted[f.name])]
+    return [name for name, types_ in accepted.items() if not _fits(getattr(record, name), types_)]
 
 
 @cache
