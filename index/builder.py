@@ -2,7 +2,8 @@
 
 An index is a directory::
 
-    manifest.json         model, dimensions, metric, chunker settings, per-document fingerprints, counts
+    manifest.json         model, dimensions, metric, chunker settings, per-document fingerprints, counts,
+                          record layout, a sha256 of every other file and of itself (see integrity.py)
     vectors.faiss         the FAISS index over chunk vectors (row i = chunk i)
     embeddings.npy        the same chunk vectors as float32 (kept so an update re-embeds only what changed)
     chunks.jsonl          one Chunk per line, in row order
@@ -14,7 +15,8 @@ An index is a directory::
     report = build_index(Path("seeds"), Path("~/.local/share/regbot/indexes/seeds").expanduser())
     print(report.added, report.changed, report.removed, report.chunks_per_second)
 
-A rebuild writes a fresh directory beside the old one and swaps it in, so a failed build loses nothing.
+A rebuild writes a fresh directory beside the old one and swaps it in, so a failed build loses nothing. An
+index that fails the loader's checks is never up to date: the next build repairs it (``report.repaired``).
 """
 
 from __future__ import annotations
