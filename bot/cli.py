@@ -36,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose > 1 else logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:  # an index build says how it is going (see `regbot index build --no-progress`)
+        logging.getLogger("index.builder").setLevel(logging.INFO)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if not hasattr(args, "handler"):
@@ -63,10 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     index = sub.add_parser("index", help="build or inspect the index").add_subparsers(metavar="ACTION")
     build = index.add_parser("build", help="build or update the index of a corpus folder")
     build.add_argument("--index", type=Path, help="index folder (default: under the data directory)")
-    build.add_argument("--no-progress", action="store_true", help="no progress bars")
+    _corpus_option(build)
+    build.add_argument("--no-progress", action="store_true", help="no progress lines")
     build.set_defaults(handler=_index_build)
     info = index.add_parser("info", help="what the index holds and whether it is up to date")
     info.add_argument("--index", type=Path, help="index folder (default: under the data directory)")
+    _corpus_option(info)
     info.add_argument("--json", action="store_true", help="print the manifest summary as JSON")
     info.set_defaults(handler=_index_info)
 
@@ -112,17 +116,24 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _corpus_option(parser: argparse.ArgumentParser) -> None:
+    """``--corpus`` after the action too (``regbot index build --corpus DIR``); SUPPRESS keeps one given before
+    the command (``regbot --corpus DIR index build``) when it is absent here."""
+    parser.add_argument("--corpus", type=Path, default=argparse.SUPPRESS, help="the corpus folder (as regbot --corpus)")
+
+
 def _index_build(args: argparse.Namespace, settings: Settings) -> int:
     from index.builder import build_index
     from index.default import build_options
 
     index_dir = args.index or settings.index_dir
-    progress = not args.no_progress and sys.stderr.isatty()
+    progress = not args.no_progress  # lines on stderr, a terminal or not
     report = build_index(settings.corpus_dir, index_dir, progress=progress, **build_options(settings))
     for skipped in report.skipped:
         print(f"skipped {skipped.path}: {skipped.reason}", file=sys.stderr)
     state = "up to date" if report.up_to_date else (
         f"{len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed"
+        + (", repaired" if report.repaired else "")
     )
     print(
         f"{index_dir}: {report.documents} documents, {report.chunks} chunks, {report.sentences} sentences "

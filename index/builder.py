@@ -2,7 +2,8 @@
 
 An index is a directory::
 
-    manifest.json         model, dimensions, metric, chunker settings, per-document fingerprints, counts
+    manifest.json         model, dimensions, metric, chunker settings, per-document fingerprints, counts,
+                          record layout, a sha256 of every other file and of itself (see integrity.py)
     vectors.faiss         the FAISS index over chunk vectors (row i = chunk i)
     embeddings.npy        the same chunk vectors as float32 (kept so an update re-embeds only what changed)
     chunks.jsonl          one Chunk per line, in row order
@@ -15,21 +16,25 @@ An index is a directory::
     report = build_index(Path("seeds"), Path("~/.local/share/regbot/indexes/seeds").expanduser())
     print(report.added, report.changed, report.removed, report.chunks_per_second)
 
-A rebuild writes a fresh directory beside the old one and swaps it in, so a failed build loses nothing.
+A rebuild writes a fresh directory beside the old one and swaps it in, so a failed build loses nothing. An
+index that fails the loader's checks is never up to date: the next build repairs it (``report.repaired``).
 """
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
+import glob
 import json
 import logging
 import os
 import shutil
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +53,17 @@ from .embedding import (
     index_encoder,
     load_embedder,
 )
+from .integrity import (
+    RECORDS_ID,
+    REUSABLE,
+    IndexNotUsable,
+    file_checksums,
+    manifest_checksum,
+    mistyped_fields,
+    read_manifest,
+    read_records,
+    verify_checksums,
+)
 from .keyword import TOKENIZER_ID, KeywordIndex
 from .laws import article_spans
 from .onnx_encoder import file_digest
@@ -59,6 +75,8 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 TITLE_TOKENS = 32  # at most this much of a title is prepended to a chunk's embedding input
 ENCODER_FILE = "encoder.onnx"
+PROGRESS_SECONDS = 5.0  # a progress line at most this often: a log read later still shows the build advancing
+ENCODE_BATCH = 64  # texts per embedding call, the embedder's own batch size: progress is told between calls
 
 
 @dataclass(frozen=True)
@@ -76,10 +94,11 @@ class BuildReport:
     seconds: float
     store_kind: str
     skipped: tuple[Skipped, ...] = field(default=())
+    repaired: bool = False  # the index was damaged and has been rewritten (its intact vectors reused)
 
     @property
     def up_to_date(self) -> bool:
-        return not (self.added or self.changed or self.removed)
+        return not (self.added or self.changed or self.removed or self.repaired)
 
     @property
     def chunks_per_second(self) -> float:
@@ -177,15 +196,16 @@ def build_from_documents(
     """
     started = time.perf_counter()
     index_dir = Path(index_dir)
-    repeated = sorted(doc_id for doc_id, n in Counter(d.doc_id for d in documents).items() if n > 1)
-    if repeated:
-        raise ValueError("document ids must be unique; duplicates: " + ", ".join(repeated))
     model = resolve_model(model, documents)
-    fingerprints = {d.doc_id: document_fingerprint(d) for d in documents}
+    fingerprints = _fingerprints(documents)
     settings = {"max_tokens": chunk_tokens, "overlap_sentences": overlap_sentences, "title_tokens": TITLE_TOKENS}
     encoder = index_encoder(model, encoder)
     with _lock(index_dir):
-        unchanged = _unchanged_manifest(index_dir, model, settings, fingerprints, ann_threshold, encoder)
+        _clean_up_interrupted(index_dir)
+        damage = _damage(index_dir)
+        unchanged = None if damage else _unchanged_manifest(
+            index_dir, model, settings, fingerprints, ann_threshold, encoder
+        )
         if unchanged is not None:  # nothing to do: do not even load the model
             return BuildReport(index_dir, len(documents), unchanged["n_chunks"], unchanged["n_sentences"],
                                (), (), (), 0, time.perf_counter() - started, unchanged["store"])
@@ -218,12 +238,32 @@ def build_from_documents(
         embedded_chunks=sum(len(parts[d.doc_id].chunks) for d in fresh),
         seconds=time.perf_counter() - started,
         store_kind=store_kind,
+        repaired=bool(damage),
     )
     logger.info(
-        "index %s: %d documents, %d chunks (%d added, %d changed, %d removed) in %.1fs",
-        index_dir, report.documents, report.chunks, len(added), len(changed), len(removed), report.seconds,
+        "index %s: %d documents, %d chunks (%d added, %d changed, %d removed%s) in %.1fs",
+        index_dir, report.documents, report.chunks, len(added), len(changed), len(removed),
+        ", repaired" if damage else "", report.seconds,
     )
     return report
+
+
+def _fingerprints(documents: Sequence[Document]) -> dict[str, str]:
+    """Each document's fingerprint, once every document is known to be one that can be indexed."""
+    for doc in documents:
+        if wrong := mistyped_fields(doc):
+            raise TypeError(f"document {doc.doc_id!r}: {', '.join(wrong)} must be of the types Document declares")
+    repeated = sorted(doc_id for doc_id, n in Counter(d.doc_id for d in documents).items() if n > 1)
+    if repeated:
+        raise ValueError("document ids must be unique; duplicates: " + ", ".join(repeated))
+    fingerprints = {}
+    for doc in documents:
+        try:
+            fingerprints[doc.doc_id] = document_fingerprint(doc)
+        except UnicodeEncodeError as exc:  # lone surrogates, e.g. from a JSON "\ud800" escape
+            raise ValueError(f"document {doc.doc_id!r} holds text that is not valid Unicode ({exc.reason}); "
+                             "fix it where it comes from") from None
+    return fingerprints
 
 
 def _embed_documents(
@@ -231,6 +271,7 @@ def _embed_documents(
 ) -> dict[str, _DocPart]:
     budget = int(settings["max_tokens"]) - embedder.special_tokens
     chunked: list[tuple[Document, list[Chunk], list[Sentence]]] = []
+    report = _Progress(progress, documents)
     for doc in documents:
         # Room for the context `embedding_input` puts before the text: the longest a chapter heading makes.
         context = max((_context(Chunk("", "", doc.title, "", 0, 0, heading=h), embedder) for h in _headings(doc)),
@@ -241,15 +282,16 @@ def _embed_documents(
             overlap_sentences=int(settings["overlap_sentences"]),
         )
         chunked.append((doc, chunks, sentences))
+        report.chunked(len(chunks), len(sentences))
     all_chunks = [c for _, cs, _ in chunked for c in cs]
     all_sentences = [s for _, _, ss in chunked for s in ss]
-    if progress and all_chunks:
-        logger.info("embedding %d chunks and %d sentences", len(all_chunks), len(all_sentences))
     # One pass over chunks and sentences together: batches of similar length mix both, and a text met twice
     # is embedded once.
     texts = [embedding_input(c, embedder) for c in all_chunks] + [s.text for s in all_sentences]
-    vectors = encode_unique(embedder, texts, progress=progress)
+    vectors = encode_unique(embedder, texts, report.embedded)
     chunk_vectors, sentence_vectors = vectors[: len(all_chunks)], vectors[len(all_chunks) :]
+    if documents:
+        report.tell()
     parts: dict[str, _DocPart] = {}
     c0 = s0 = 0
     for doc, chunks, sentences in chunked:
@@ -263,11 +305,11 @@ def _headings(doc: Document) -> list[str]:
     return list(dict.fromkeys(a.heading for a in article_spans(doc.text))) or [""] if doc.kind == "law" else [""]
 
 
-def encode_unique(embedder: Embedder, texts: list[str], *, progress: bool = False) -> np.ndarray:
-    """``embedder.encode_documents(texts)``, each distinct text embedded once (a sentence shared by two
-    overlapping chunks, a boilerplate line repeated across documents)."""
+def encode_unique(embedder: Embedder, texts: list[str], advance: Callable[[int], None]) -> np.ndarray:
+    """The vectors of ``texts``, each distinct text embedded once (a sentence shared by two overlapping chunks,
+    a boilerplate line repeated across documents); ``advance(n)`` is told after each batch."""
     unique = list(dict.fromkeys(texts))
-    vectors = embedder.encode_documents(unique, progress=progress)
+    vectors = _encode(embedder, unique, advance)
     if len(unique) == len(texts):
         return vectors
     row = {text: i for i, text in enumerate(unique)}
@@ -305,6 +347,70 @@ def _manifest_encoder(index_dir: Path) -> dict:
     return record if isinstance(record, dict) else {}
 
 
+def _encode(embedder: Embedder, texts: list[str], advance: Callable[[int], None]) -> np.ndarray:
+    """Embed ``texts`` a batch at a time, so that progress can be told between batches.
+
+    Longest first, as sentence-transformers orders one call's texts itself: the batches (and so their padding)
+    stay those of a single call.
+    """
+    order = np.argsort([-len(t) for t in texts], kind="stable")
+    pieces = [np.zeros((0, embedder.dim), dtype=np.float32)]
+    for at in range(0, len(texts), ENCODE_BATCH):
+        pieces.append(embedder.encode_documents([texts[i] for i in order[at : at + ENCODE_BATCH]]))
+        advance(len(pieces[-1]))
+    vectors = np.empty((len(texts), embedder.dim), dtype=np.float32)
+    vectors[order] = np.concatenate(pieces)
+    return vectors
+
+
+class _Progress:
+    """Progress lines while a build works, at most every PROGRESS_SECONDS: documents chunked, texts embedded, rate.
+
+    Logged, so they reach stderr whether or not it is a terminal; at INFO when asked for, else at DEBUG.
+    """
+
+    def __init__(self, enabled: bool, documents: Sequence[Document]) -> None:
+        self.level = logging.INFO if enabled else logging.DEBUG
+        self.documents = len(documents)
+        self.count: Counter[str] = Counter()
+        self.told = -1  # texts embedded when the last line was logged
+        self.started = self.last = time.perf_counter()
+        if documents:
+            characters = sum(len(d.text) for d in documents)
+            logger.log(self.level, "indexing %d documents (%s characters)", self.documents, f"{characters:,}")
+
+    def chunked(self, chunks: int, sentences: int) -> None:
+        self.count.update(documents=1, chunks=chunks, sentences=sentences)
+        if self.count["documents"] == self.documents:
+            self.started = time.perf_counter()  # the rate is of embedding alone
+            logger.log(self.level, "chunked %d documents: embedding %s chunks and %s sentences", self.documents,
+                       f"{self.count['chunks']:,}", f"{self.count['sentences']:,}")
+        elif self._due():
+            logger.log(self.level, "chunked %d of %d documents", self.count["documents"], self.documents)
+
+    def embedded(self, n: int) -> None:
+        self.count["embedded"] += n
+        if self._due():
+            self.tell()
+
+    def tell(self) -> None:
+        c = self.count
+        if self.told == c["embedded"]:
+            return  # the last line said this already
+        self.told = c["embedded"]
+        seconds = time.perf_counter() - self.started
+        rate = c["embedded"] / seconds if seconds > 0 else 0.0
+        logger.log(self.level, "%d documents: embedded %s distinct texts of %s chunks and %s sentences, %.0f texts/s",
+                   self.documents, f"{c['embedded']:,}", f"{c['chunks']:,}", f"{c['sentences']:,}", rate)
+
+    def _due(self) -> bool:
+        now = time.perf_counter()
+        if now - self.last < PROGRESS_SECONDS:
+            return False
+        self.last = now
+        return True
+
+
 def _write(
     index_dir: Path,
     documents: Sequence[Document],
@@ -327,50 +433,98 @@ def _write(
         np.concatenate([p.sentence_vectors for p in parts]) if sentences else np.zeros((0, dim), np.float32)
     )
     store = VectorStore.build(vectors, ann_threshold=ann_threshold) if chunks else None
-    staging = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    np.save(staging / "embeddings.npy", vectors)
-    np.save(staging / "sentences.npy", sentence_rows.reshape(-1, 3))
-    np.save(staging / "sentence_vectors.npy", sentence_vectors)
-    _write_jsonl(staging / "chunks.jsonl", (asdict(c) for c in chunks))
-    _write_jsonl(staging / "documents.jsonl", (asdict(d) for d in documents))
-    if store is not None:
-        store.save(staging / "vectors.faiss")
-        KeywordIndex.build([keyword_input(c) for c in chunks]).save(staging / "bm25")
-    if lexicon is not None:
-        lexicon.save(staging)
-    if encoder[1] is not None:
-        shutil.copyfile(encoder[1], staging / ENCODER_FILE)  # a copy: damage to one never spreads
-    manifest = {
-        "format": FORMAT_VERSION,
-        "model": embedder.name,
-        "encoder": encoder[0],
-        "dim": dim,
-        "metric": "inner_product",
-        "normalized": True,
-        "chunker": settings,
-        "keyword_tokenizer": TOKENIZER_ID,
-        "store": store.kind if store else "empty",
-        "documents": fingerprints,
-        "n_documents": len(documents),
-        "n_chunks": len(chunks),
-        "n_sentences": len(sentences),
-        "lexicon": {lang: len(words) for lang, words in lexicon.words.items()} if lexicon else None,
-        "source": source,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    with _staging(index_dir) as staging:
+        np.save(staging / "embeddings.npy", vectors)
+        np.save(staging / "sentences.npy", sentence_rows.reshape(-1, 3))
+        np.save(staging / "sentence_vectors.npy", sentence_vectors)
+        _write_jsonl(staging / "chunks.jsonl", (asdict(c) for c in chunks))
+        _write_jsonl(staging / "documents.jsonl", (asdict(d) for d in documents))
+        if store is not None:
+            store.save(staging / "vectors.faiss")
+            KeywordIndex.build([keyword_input(c) for c in chunks]).save(staging / "bm25")
+        if lexicon is not None:
+            lexicon.save(staging)
+        if encoder[1] is not None:
+            shutil.copyfile(encoder[1], staging / ENCODER_FILE)  # a copy: damage to one never spreads
+        manifest = {
+            "format": FORMAT_VERSION,
+            "model": embedder.name,
+            "encoder": encoder[0],
+            "dim": dim,
+            "metric": "inner_product",
+            "normalized": True,
+            "chunker": settings,
+            "keyword_tokenizer": TOKENIZER_ID,
+            "store": store.kind if store else "empty",
+            "documents": fingerprints,
+            "n_documents": len(documents),
+            "n_chunks": len(chunks),
+            "n_sentences": len(sentences),
+            "lexicon": {lang: len(words) for lang, words in lexicon.words.items()} if lexicon else None,
+            "source": source,
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "records": RECORDS_ID,
+            "files": file_checksums(staging),
+        }
+        manifest["checksum"] = manifest_checksum(manifest)
+        (staging / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False))
     _swap(staging, index_dir)
     return manifest["store"]
 
 
+@contextmanager
+def _staging(index_dir: Path) -> Iterator[Path]:
+    """A fresh folder beside the index to write the new one into. If writing fails (a full disk, Ctrl-C) it is
+    removed, and the index in place stays as it was."""
+    staging = index_dir.with_name(f"{index_dir.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _clean_up_interrupted(index_dir: Path) -> None:
+    """What a build killed before it finished left beside the index: its staging folder, and the previous index
+    if it died between moving that aside and moving the new one in (`_swap`), which is then put back."""
+    pattern = glob.escape(index_dir.name)
+    for old in sorted(index_dir.parent.glob(f"{pattern}.old-*")):
+        if index_dir.exists():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            logger.warning("a build of %s died while swapping it in: restoring the previous index", index_dir)
+            old.rename(index_dir)
+    for staging in index_dir.parent.glob(f"{pattern}.tmp-*"):
+        shutil.rmtree(staging, ignore_errors=True)
+
+
 def _swap(staging: Path, index_dir: Path) -> None:
+    """Put the staged index in place. Exchanged in one step where the system can, so that no reader ever finds
+    the folder missing; else moved in two, and a build killed between them is undone by the next one."""
+    if index_dir.exists() and _exchange(staging, index_dir):
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the previous index
+        return
     old = index_dir.with_name(f"{index_dir.name}.old-{os.getpid()}")
     if index_dir.exists():
         index_dir.rename(old)
     staging.rename(index_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2 with RENAME_EXCHANGE); False where that is not available."""
+    renameat2 = getattr(_libc(), "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_cwd, rename_exchange = -100, 2
+    return renameat2(at_cwd, os.fsencode(a.absolute()), at_cwd, os.fsencode(b.absolute()), rename_exchange) == 0
+
+
+@cache
+def _libc() -> ctypes.CDLL:
+    return ctypes.CDLL(None, use_errno=True)
 
 
 def _write_jsonl(path: Path, rows: Iterator[dict]) -> None:
@@ -379,51 +533,38 @@ def _write_jsonl(path: Path, rows: Iterator[dict]) -> None:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+def _damage(index_dir: Path) -> str:
+    """What is wrong with the index at ``index_dir`` ("" when it is intact, or there is none).
+
+    The checks are those of `Retriever.load`, so an index that would not load is never taken as up to date.
+    """
+    if not index_dir.exists():
+        return ""
+    try:
+        manifest = read_manifest(index_dir)
+        verify_checksums(index_dir, manifest)
+        read_records(index_dir, manifest)
+    except IndexNotUsable as exc:
+        logger.warning("index %s is damaged (%s): rebuilding it", index_dir, exc.detail)
+        return exc.detail
+    return ""
 
 
 def _unchanged_manifest(
     index_dir: Path, model: str, settings: dict[str, object], fingerprints: dict[str, str], ann_threshold: int,
     encoder: str,
 ) -> dict | None:
-    """The manifest when the index already holds exactly these documents with these settings, else None."""
-    try:
-        manifest = json.loads((index_dir / "manifest.json").read_text())
-    except (OSError, ValueError):
+    """The manifest of an intact index when it already holds exactly these documents with these settings."""
+    if not (index_dir / "manifest.json").exists():
         return None
+    manifest = read_manifest(index_dir)
     same = (
-        manifest.get("format"), manifest.get("model"), manifest.get("chunker"), manifest.get("keyword_tokenizer"),
-        manifest.get("documents"), _manifest_encoder(index_dir).get("name"),
-    ) == (FORMAT_VERSION, model, settings, TOKENIZER_ID, fingerprints, encoder)
-    n_chunks = manifest.get("n_chunks", 0)
+        manifest["format"], manifest["model"], manifest["chunker"], manifest["keyword_tokenizer"],
+        manifest.get("records"), manifest["documents"], _manifest_encoder(index_dir).get("name"),
+    ) == (FORMAT_VERSION, model, settings, TOKENIZER_ID, RECORDS_ID, fingerprints, encoder)
+    n_chunks = manifest["n_chunks"]
     expected_store = "empty" if not fingerprints else ("hnsw" if n_chunks > ann_threshold else "flat")
-    if not same or manifest.get("store") != expected_store:
-        return None
-    return manifest if _files_agree(index_dir, manifest) else None
-
-
-def _files_agree(index_dir: Path, manifest: dict) -> bool:
-    """Cheap integrity check of an index that looks current: every file present, every row count equal."""
-    try:
-        n, n_sentences = manifest["n_chunks"], manifest["n_sentences"]
-        with (index_dir / "chunks.jsonl").open("rb") as f:
-            lines = sum(1 for _ in f)
-        shapes = [np.load(index_dir / f"{name}.npy", mmap_mode="r").shape[0]
-                  for name in ("embeddings", "sentences", "sentence_vectors")]
-        if n and VectorStore.load(index_dir / "vectors.faiss").size != n:
-            return False
-        if n and not (index_dir / "bm25" / "params.index.json").exists():
-            return False
-        if manifest.get("lexicon") and not (index_dir / "lexicon.json").exists():
-            return False
-        encoder = manifest.get("encoder", {})
-        if "sha256" in encoder and file_digest(index_dir / ENCODER_FILE) != encoder["sha256"]:
-            return False
-        return lines == n and shapes == [n, n_sentences, n_sentences] and (index_dir / "documents.jsonl").exists()
-    except (OSError, ValueError, KeyError, RuntimeError):
-        return False
+    return manifest if same and manifest["store"] == expected_store else None
 
 
 def _previous_lexicon(index_dir: Path) -> Lexicon | None:
@@ -437,37 +578,37 @@ def _previous_lexicon(index_dir: Path) -> Lexicon | None:
 def _previous_parts(
     index_dir: Path, model: str, settings: dict[str, object], encoder: dict[str, str]
 ) -> tuple[dict[str, str], dict[str, _DocPart]] | None:
-    """The reusable state of an existing index, or None when it must be rebuilt from scratch."""
-    manifest_path = index_dir / "manifest.json"
-    if not manifest_path.exists():
+    """The reusable state of an existing index, or None when it must be rebuilt from scratch.
+
+    Only the records and vectors need to be intact and made the same way: the FAISS and BM25 files and the
+    manifest are written anew, so damage there costs no embedding.
+    """
+    if not (index_dir / "manifest.json").exists():
         return None
     try:
-        manifest = json.loads(manifest_path.read_text())
-        if (manifest.get("format"), manifest.get("model"), manifest.get("chunker"), _manifest_encoder(index_dir)) != (
-            FORMAT_VERSION, model, settings, encoder,
-        ):
+        manifest = read_manifest(index_dir)
+        made_as = (manifest["format"], manifest["model"], manifest["chunker"], manifest.get("records", RECORDS_ID),
+                   _manifest_encoder(index_dir))
+        if made_as != (FORMAT_VERSION, model, settings, RECORDS_ID, encoder):
             logger.info("index %s was built with other settings: rebuilding it whole", index_dir)
             return None
-        chunks = [Chunk(**row) for row in read_jsonl(index_dir / "chunks.jsonl")]
-        vectors = np.load(index_dir / "embeddings.npy")
-        sentence_rows = np.load(index_dir / "sentences.npy")
-        sentence_vectors = np.load(index_dir / "sentence_vectors.npy")
-        if not (len(chunks) == len(vectors) and len(sentence_rows) == len(sentence_vectors)):
-            raise ValueError("row counts disagree")
-    except (OSError, ValueError, TypeError, KeyError) as exc:
-        logger.warning("index %s is unreadable (%s): rebuilding it whole", index_dir, exc)
+        if "files" in manifest:  # an index from before checksums is trusted as far as its records check out
+            verify_checksums(index_dir, manifest, only=REUSABLE)
+        chunks, documents, arrays = read_records(index_dir, manifest)
+    except IndexNotUsable as exc:
+        logger.warning("index %s cannot lend its vectors (%s): embedding everything again", index_dir, exc.detail)
         return None
-    documents = {row["doc_id"]: row["text"] for row in read_jsonl(index_dir / "documents.jsonl")}
-    chunk_rows: dict[str, list[int]] = {}
+    vectors, sentence_rows, sentence_vectors = arrays["embeddings"], arrays["sentences"], arrays["sentence_vectors"]
+    chunk_rows: dict[str, list[int]] = {doc_id: [] for doc_id in documents}  # a document may have no chunks
     for row, chunk in enumerate(chunks):
-        chunk_rows.setdefault(chunk.doc_id, []).append(row)
+        chunk_rows[chunk.doc_id].append(row)
     sentence_index: dict[str, list[int]] = {}
     for i, row in enumerate(sentence_rows[:, 0].tolist()):
         sentence_index.setdefault(chunks[row].doc_id, []).append(i)
     parts: dict[str, _DocPart] = {}
     for doc_id, rows in chunk_rows.items():
         s_rows = sentence_index.get(doc_id, [])
-        text = documents[doc_id]
+        text = documents[doc_id].text
         sentences = [
             Sentence(chunks[r].id, s, e, text[s:e]) for r, s, e in sentence_rows[s_rows].tolist()
         ]

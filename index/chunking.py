@@ -24,9 +24,12 @@ _ABBREVIATIONS = frozenset(
     "aug sep sept oct nov dec gov gen rep sen approx fig est dept".split()
 )
 # A sentence ends at terminal punctuation (plus closing quotes/brackets) followed by whitespace, or right
-# after CJK terminal punctuation, which is not followed by a space.
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|[。！？；]+[”’」』）]*")
+# after CJK terminal punctuation, which is not followed by a space. A match starts only at the first mark of
+# a run ("...."), so a long run is scanned once rather than once from each of its marks.
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*(?=\s)|[。！？；]+[”’」』）]*")
 _NEXT_STARTS_SENTENCE = re.compile(r"\s*[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff•\-–]")
+_LINE = re.compile(r"[^\n]+")
+_SINGLE_LETTER = re.compile(r"[a-z]")
 
 
 @dataclass(frozen=True)
@@ -36,27 +39,40 @@ class Span:
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Sentence spans of ``text``, trimmed of surrounding whitespace; a line break always ends a sentence."""
+    """Sentence spans of ``text``, trimmed of surrounding whitespace; a line break always ends a sentence.
+
+    Linear in ``len(text)``: every search is bounded by the current line, and no prefix of the text is copied.
+    """
     spans: list[Span] = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
         start = line.start()
-        for m in _BOUNDARY.finditer(line.group()):
-            end = line.start() + m.end()
-            if _is_sentence_end(text, line.start() + m.start(), end):
-                spans.extend(_trimmed(text, start, end))
-                start = end
+        # endpos makes the line's end the end of the string, as for a copy of the line, without the copy.
+        for m in _BOUNDARY.finditer(text, line.start(), line.end()):
+            if _is_sentence_end(text, line.start(), m.start(), m.end()):
+                spans.extend(_trimmed(text, start, m.end()))
+                start = m.end()
         spans.extend(_trimmed(text, start, line.end()))
     return spans
 
 
-def _is_sentence_end(text: str, punct_at: int, end: int) -> bool:
+def _is_sentence_end(text: str, line_start: int, punct_at: int, end: int) -> bool:
     if text[punct_at] in "。！？；":
         return True
-    word = re.search(r"(\S+)$", text[:punct_at])
-    token = word.group(1).lower().lstrip("(\"'“") if word else ""
-    if text[punct_at] == "." and (token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
-        return False
+    if text[punct_at] == ".":
+        token = _word_before(text, line_start, punct_at).lower().lstrip("(\"'“")
+        if token in _ABBREVIATIONS or _SINGLE_LETTER.fullmatch(token):
+            return False
     return bool(_NEXT_STARTS_SENTENCE.match(text, end))
+
+
+def _word_before(text: str, line_start: int, at: int) -> str:
+    """The run of non-space characters that ends at ``at``. Walking back costs only that word's length,
+    and the words before two boundaries never overlap (a boundary is followed by whitespace), so all the
+    walks of a document add up to at most its length."""
+    begin = at
+    while begin > line_start and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:at]
 
 
 def _trimmed(text: str, start: int, end: int) -> list[Span]:
@@ -73,23 +89,46 @@ def split_long(text: str, span: Span, count_tokens: TokenCounter, budget: int) -
     pieces: list[Span] = []
     start = span.start
     while start < span.end:
-        if count_tokens(text[start : span.end]) <= budget:
+        # The longest prefix that fits, found by counting windows about one piece long (never the whole rest of
+        # the span, which would make a long span quadratic).
+        longest = _first_failing(
+            lambda end, start=start: count_tokens(text[start:end]) <= budget, start + 1, span.end + 1,
+            first_step=budget,
+        ) - 1
+        if longest == span.end:
             pieces.append(Span(start, span.end))
             break
-        lo, hi = start + 1, span.end  # binary search for the longest prefix that fits
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if count_tokens(text[start:mid]) <= budget:
-                lo = mid
-            else:
-                hi = mid - 1
-        cut = text.rfind(" ", start + 1, lo + 1)
-        cut = cut if cut > start else lo
+        longest = max(longest, start + 1)
+        cut = text.rfind(" ", start + 1, longest + 1)
+        cut = cut if cut > start else longest
         pieces.append(Span(start, cut))
         start = cut
         while start < span.end and text[start].isspace():
             start += 1
     return [p for p in pieces if p.end > p.start]
+
+
+def _first_failing(fits: Callable[[int], bool], lo: int, hi: int, *, first_step: int = 1) -> int:
+    """The smallest ``j`` in ``[lo, hi)`` for which ``fits(j)`` is false (``hi`` if none), when ``fits`` holds up
+    to some point and fails after it (a longer span never has fewer tokens).
+
+    Steps double from ``lo`` until one fails, then bisect: about ``2 log2(d)`` calls for an answer ``d`` past
+    ``lo``, each on a span at most twice the answer's, where a scan would make ``d`` calls.
+    """
+    ok, bad, step = lo - 1, hi, first_step
+    while ok + 1 < bad:
+        probe = min(ok + step, bad - 1)
+        if not fits(probe):
+            bad = probe
+            break
+        ok, step = probe, step * 2
+    while ok + 1 < bad:
+        mid = (ok + bad) // 2
+        if fits(mid):
+            ok = mid
+        else:
+            bad = mid
+    return bad
 
 
 def chunk_document(
@@ -198,10 +237,10 @@ def _pack(
     groups: list[list[Span]] = []
     i = 0
     while i < len(units):
-        j = i + 1
-        # Token counts of joined text are not additive (whitespace, merges), so re-count the whole span.
-        while j < len(units) and count_tokens(text[units[i].start : units[j].end]) <= budget:
-            j += 1
+        # Token counts of joined text are not additive (whitespace, merges), so count the whole span; a search
+        # rather than a scan keeps that from being quadratic in the sentences per chunk.
+        start = units[i].start
+        j = _first_failing(lambda j, start=start: count_tokens(text[start : units[j].end]) <= budget, i + 1, len(units))
         groups.append(units[i:j])
         if j >= len(units):
             break

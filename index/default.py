@@ -12,7 +12,7 @@ from typing import Any
 
 from .builder import build_index
 from .config import Settings
-from .retriever import RetrievalParams, Retriever
+from .retriever import IndexNotUsable, RetrievalParams, Retriever
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +60,17 @@ def default_retriever(settings: Settings | None = None) -> Retriever:
         cached = _cache.get(settings)
         stamp = _manifest_stamp(settings)
         if cached is None:
-            retriever = open_index(settings)
+            retriever = open_index(settings, progress=True)  # a first build can take minutes: say how it goes
             _cache[settings] = (_manifest_stamp(settings), retriever)
             return retriever
         if cached[0] != stamp:
             logger.info("index %s changed on disk: reloading it", settings.index_dir)
-            retriever = Retriever.load(settings.index_dir, params=retrieval_params(settings))
+            try:
+                retriever = Retriever.load(settings.index_dir, params=retrieval_params(settings))
+            except IndexNotUsable as exc:
+                # What is on disk now is damaged: keep answering from the index already in memory.
+                logger.error("could not reload the index, still using the one loaded before: %s", exc)
+                retriever = cached[1]
             _cache[settings] = (stamp, retriever)
             return retriever
         return cached[1]

@@ -12,7 +12,6 @@ fusion of the two) and "weighted" (the blend without the re-score).
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
@@ -22,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .acronyms import expand_acronyms
-from .builder import ENCODER_FILE, FORMAT_VERSION, read_jsonl
+from .builder import ENCODER_FILE, FORMAT_VERSION
 from .crosslingual import Lexicon
 from .embedding import (
     CROSS_LINGUAL_OFFSET,
@@ -33,6 +32,7 @@ from .embedding import (
     load_embedder,
 )
 from .fusion import rrf_scores, weighted_scores
+from .integrity import IndexNotUsable, damaged, read_manifest, read_records, verify_checksums
 from .keyword import KeywordIndex, top_positive
 from .language import CJK, detect_language
 from .onnx_encoder import file_digest
@@ -55,10 +55,6 @@ def validate_request(query: object, k: object) -> None:
         raise TypeError(f"k must be an int, not {type(k).__name__}")
     if k <= 0:
         raise ValueError(f"k={k} must be a positive number of results")
-
-
-class IndexNotUsable(RuntimeError):
-    """The index directory is missing, corrupt, or was built for another model; the message names the fix."""
 
 
 @dataclass(frozen=True)
@@ -120,30 +116,35 @@ class Retriever:
 
     @classmethod
     def load(cls, index_dir: Path, *, params: RetrievalParams | None = None) -> Retriever:
-        """Open an index directory, checking that its files agree with the manifest and with each other."""
+        """Open an index directory, checking that its files are the ones its build wrote, and every record.
+
+        Raises `IndexNotUsable`, naming the command that rebuilds the index, for anything missing or damaged.
+        """
         index_dir = Path(index_dir)
         manifest = _read_manifest(index_dir)
+        verify_checksums(index_dir, manifest)
+        chunks, documents, arrays = read_records(index_dir, manifest)
         try:
-            chunks = [Chunk(**row) for row in read_jsonl(index_dir / "chunks.jsonl")]
-            documents = {row["doc_id"]: Document(**row) for row in read_jsonl(index_dir / "documents.jsonl")}
-            arrays = {
-                name: np.load(index_dir / f"{name}.npy") for name in ("embeddings", "sentences", "sentence_vectors")
-            }
             store = VectorStore.load(index_dir / "vectors.faiss") if chunks else None
             keyword = KeywordIndex.load(index_dir / "bm25", len(chunks)) if chunks else None
             lexicon = Lexicon.load(index_dir)
         except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
-            raise IndexNotUsable(f"index {index_dir} is corrupt ({exc}); {_fix(index_dir)}") from exc
+            raise damaged(index_dir, f"its FAISS or BM25 files are unreadable ({exc})", manifest) from exc
         _check_consistency(index_dir, manifest, chunks, arrays, store)
         embedder = _load_encoder(index_dir, manifest)
         if embedder.dim != manifest["dim"]:
-            raise IndexNotUsable(f"index {index_dir} has {manifest['dim']}-d vectors; {_fix(index_dir)}")
+            raise damaged(index_dir, f"it has {manifest['dim']}-d vectors, {manifest['model']} makes {embedder.dim}",
+                          manifest)
         params = params or RetrievalParams()
         return cls(index_dir, manifest, chunks, documents, embedder, arrays, store, keyword, params, lexicon)
 
     @property
     def size(self) -> int:
         return len(self.chunks)
+
+    def damaged(self, detail: str) -> IndexNotUsable:
+        """The error for index data found wrong in use (a quote that is not its document's text), naming the fix."""
+        return damaged(self.index_dir, detail, self.manifest)
 
     def check_query(self, query: object) -> str:
         """The query as it will be searched (acronyms expanded, cut to the model's limit).
@@ -339,23 +340,10 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text.lower().replace("’", "'"))
 
 
-def _fix(index_dir: Path) -> str:
-    return f"rebuild it with `regbot index build --index {index_dir} --corpus DIR` (or delete the folder)"
-
-
 def _read_manifest(index_dir: Path) -> dict:
-    path = index_dir / "manifest.json"
-    if not path.exists():
-        raise IndexNotUsable(f"no index at {index_dir} (manifest.json missing); build one with `regbot index build`")
-    try:
-        manifest = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise IndexNotUsable(f"index {index_dir} has an unreadable manifest ({exc}); {_fix(index_dir)}") from exc
-    if manifest.get("format") != FORMAT_VERSION:
-        raise IndexNotUsable(
-            f"index {index_dir} has format {manifest.get('format')}, this regbot reads {FORMAT_VERSION}; "
-            + _fix(index_dir)
-        )
+    manifest = read_manifest(index_dir)
+    if manifest["format"] != FORMAT_VERSION:
+        raise damaged(index_dir, f"it has format {manifest['format']}, this regbot reads {FORMAT_VERSION}", manifest)
     return manifest
 
 
@@ -370,7 +358,7 @@ def _load_encoder(index_dir: Path, manifest: dict) -> Embedder:
     except OSError:
         intact = False
     if not intact:  # checked on every load: the loaded model is cached by path and digest, the file may change
-        raise IndexNotUsable(f"index {index_dir} has a missing or damaged {ENCODER_FILE}; {_fix(index_dir)}")
+        raise damaged(index_dir, f"its {ENCODER_FILE} is missing or damaged", manifest)
     return load_embedder(manifest["model"], encoder=record["name"], onnx_file=path, sha256=record.get("sha256", ""))
 
 
@@ -391,4 +379,4 @@ def _check_consistency(
     for group in (counts, sentence_counts):
         if len(set(group.values())) != 1:
             detail = ", ".join(f"{k}={v}" for k, v in group.items())
-            raise IndexNotUsable(f"index {index_dir} is inconsistent ({detail}); {_fix(index_dir)}")
+            raise damaged(index_dir, f"its files disagree ({detail})", manifest)

@@ -1,9 +1,10 @@
 """Benchmark the index: build speed, `retrieve()` latency, peak memory, and HNSW against exact search at 100k.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_index.py                 # everything, ~5-10 min on 2 cores
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_index.py                 # everything, ~30-60 min on 2 cores
     HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_index.py --skip-squad --skip-synthetic --queries 50
     HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_index.py --skip-synthetic --encoders torch \
         --peer /tmp/peer-venv/bin/python          # SQuAD builds per encoder and the Haystack peer, one run
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_index.py --sections split,big --big-sizes 1000000 -v
 
 Prints a Markdown report to stdout, one section at a time as it finishes (so a cut-off run still says
 something); progress and warnings go to stderr. It asserts nothing: issue 2 asks for numbers, and the goal
@@ -24,6 +25,12 @@ Sections:
 3. A synthetic 100k-vector point: random unit vectors (dim 384, seeded) in a `VectorStore` with HNSW and an
    exact one; build time, single-query latency and recall@10 of HNSW against exact, for queries near stored
    vectors (noisy copies, like real questions near their passages) and for pure random queries.
+4. Sentence splitting and chunking of one long document (the first N characters of the SciFact abstracts, one
+   abstract per paragraph; and the same text as one line without a sentence end, where long spans are cut by
+   tokens): seconds for `split_sentences` and for `chunk_document` with the model's tokenizer, median of 3.
+5. Big documents: `build_from_documents` of one document of ``--big-sizes`` characters (SciFact abstracts
+   again) into a fresh folder: seconds, chunks and sentences, texts embedded per second, peak RSS so far. Run
+   this section alone (``--sections big``) for a peak that is the build's own.
 
 Peak memory is ``ru_maxrss`` of this process, which only grows: each row shows the peak so far.
 """
@@ -55,6 +62,7 @@ from eval.datasets import BENCHMARKS_DIR, load_devset, load_squad  # noqa: E402
 from eval.metrics import percentile  # noqa: E402
 from index.builder import BuildReport, build_from_documents, build_index  # noqa: E402
 from index.config import REPO_ROOT, Settings  # noqa: E402
+from index.default import build_options  # noqa: E402
 from index.documents import read_corpus  # noqa: E402
 from index.records import Document  # noqa: E402
 
@@ -66,6 +74,7 @@ SYNTHETIC_DIM = 384  # all-MiniLM-L6-v2's dimension
 # question has with the passage that answers it (MiniLM scores of 0.5-0.8).
 QUERY_NOISE = 1.0
 EF_SEARCH_SWEEP = (32, 64, 128, 256)
+SECTIONS = ("builds", "retrieve", "synthetic", "split", "big")
 CHANGED_SUFFIX = "\n\nThis paragraph was added by the benchmark so that the document counts as changed."
 
 
@@ -376,6 +385,95 @@ def bench_synthetic(n: int, n_queries: int, seed: int) -> None:
     say()
 
 
+# --- 4. splitting and chunking a long document ---------------------------------------------------------------
+
+
+def scifact_text(n_chars: int, scifact: Path) -> str:
+    """The first ``n_chars`` characters of the SciFact abstracts, one per paragraph, cut at a paragraph end
+    (repeated when the corpus is shorter)."""
+    with scifact.open(encoding="utf-8") as f:
+        abstracts = [json.loads(line)["text"] for line in f]
+    text = ""
+    while len(text) < n_chars:
+        for abstract in abstracts:
+            text += abstract + "\n\n"
+            if len(text) >= n_chars:
+                break
+    return text.strip()
+
+
+def median_seconds(call: Callable[[], object], runs: int = 3) -> float:
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        seconds.append(time.perf_counter() - started)
+    return float(np.median(seconds))
+
+
+def bench_split(settings: Settings, sizes: Sequence[int], scifact: Path) -> None:
+    from index.chunking import chunk_document, split_sentences
+    from index.embedding import load_embedder
+
+    embedder = load_embedder(settings.model)
+    budget = settings.chunk_tokens - embedder.special_tokens
+    say("## 4. Splitting and chunking one long document")
+    say()
+    say(f"The first N characters of {scifact.name} (SciFact abstracts, one per paragraph), and the same text as one "
+        f"line with every '.' made ',' (no sentence ends: `split_long` cuts it by tokens). `chunk_document` with "
+        f"{settings.model}'s tokenizer, {budget} tokens per chunk. Median of 3 runs, seconds.")
+    say()
+    say("| characters | split_sentences | chunk_document | sentences | chunks | one line: split | one line: chunk "
+        "| one line: chunks |\n|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n in sizes:
+        text = scifact_text(n, scifact)
+        line = text.replace("\n", " ").replace(".", ",")
+        cells = []
+        for body in (text, line):
+            doc = Document("long", "T", body)
+            chunks, sentences = chunk_document(doc, count_tokens=embedder.count_tokens, max_tokens=budget)
+            split = median_seconds(lambda body=body: split_sentences(body))
+            chunk = median_seconds(
+                lambda doc=doc: chunk_document(doc, count_tokens=embedder.count_tokens, max_tokens=budget))
+            cells.append((split, chunk, len(sentences), len(chunks)))
+        (split, chunk, n_sentences, n_chunks), (line_split, line_chunk, _, line_chunks) = cells
+        say(f"| {len(text):,} | {split:.2f} | {chunk:.2f} | {n_sentences:,} | {n_chunks:,} | {line_split:.2f} "
+            f"| {line_chunk:.2f} | {line_chunks:,} |")
+    say()
+
+
+# --- 5. big documents ---------------------------------------------------------------------------------------
+
+
+def bench_big(settings: Settings, bench_root: Path, sizes: Sequence[int], scifact: Path, *, keep: bool) -> None:
+    from index.embedding import load_embedder
+
+    load_embedder(settings.model)
+    say("## 5. Indexing one big document")
+    say()
+    say(f"One document of the first N characters of {scifact.name}, built into a fresh folder with "
+        "`build_from_documents` (chunking, embedding every chunk and sentence, FAISS, BM25, checksums). The "
+        "model is loaded before; peak RSS is the process's so far.")
+    say()
+    say("| characters | chunks | sentences | seconds | texts/s | store | memory |\n|---:|---:|---:|---:|---:|---|---|")
+    for n in sizes:
+        doc = Document("big", "A big document", scifact_text(n, scifact))
+        work = Path(tempfile.mkdtemp(prefix="big-", dir=bench_root))
+        try:
+            report = build_from_documents([doc], work / "index", progress=True, **build_options(settings))
+        finally:
+            if not keep:
+                shutil.rmtree(work, ignore_errors=True)
+        rate = (report.chunks + report.sentences) / report.seconds
+        say(f"| {len(doc.text):,} | {report.chunks:,} | {report.sentences:,} | {report.seconds:.0f} | {rate:.1f} "
+            f"| {report.store_kind} | {memory_note()} |")
+    say()
+
+
+def sizes_argument(value: str) -> list[int]:
+    return [int(part) for part in value.split(",") if part.strip()]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--skip-squad", action="store_true", help="do not build the SQuAD paragraph index")
@@ -388,7 +486,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--encoders", default="", help="extra encoders for a fresh SQuAD build each, e.g. torch")
     parser.add_argument("--peer", help="python of a venv with haystack-ai: run the peer pipeline on SQuAD too")
     parser.add_argument("-v", "--verbose", action="store_true", help="log at INFO (builds, progress)")
+    parser.add_argument("--sections", default=",".join(SECTIONS), help=f"comma-separated, of {', '.join(SECTIONS)}")
+    parser.add_argument("--split-sizes", type=sizes_argument, default=[100_000, 200_000, 400_000, 1_000_000,
+                                                                        5_000_000], help="characters, for section 4")
+    parser.add_argument("--big-sizes", type=sizes_argument, default=[1_000_000, 5_000_000],
+                        help="characters, for section 5")
+    parser.add_argument("--scifact", type=Path, default=BENCHMARKS_DIR / "scifact" / "corpus.jsonl",
+                        help="the SciFact corpus.jsonl whose abstracts make the long documents")
     args = parser.parse_args(argv)
+    sections = set(args.sections.split(","))
+    if sections - set(SECTIONS):
+        parser.error(f"--sections {args.sections}: known sections are {', '.join(SECTIONS)}")
+    if sections & {"split", "big"} and not args.scifact.is_file():
+        parser.error(f"--scifact {args.scifact} does not exist (or leave out the split and big sections)")
     if args.queries < 1:
         parser.error(f"--queries {args.queries} must be >= 1")
     if not args.skip_squad and not args.squad.is_file():
@@ -403,14 +513,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     started = time.perf_counter()
     header(settings)
     squad = None if args.skip_squad else args.squad
-    ours = bench_builds(settings, bench_root, squad=squad, keep=args.keep)
-    if squad is not None and args.encoders:
-        bench_squad_encoders(settings, bench_root, squad, [e for e in args.encoders.split(",") if e])
-    if squad is not None and args.peer:
-        bench_peer(args.peer, squad, ours)
-    bench_retrieve(settings, args.queries)
-    if not args.skip_synthetic:
+    if "builds" in sections:
+        ours = bench_builds(settings, bench_root, squad=squad, keep=args.keep)
+        if squad is not None and args.encoders:
+            bench_squad_encoders(settings, bench_root, squad, [e for e in args.encoders.split(",") if e])
+        if squad is not None and args.peer:
+            bench_peer(args.peer, squad, ours)
+    if "retrieve" in sections:
+        bench_retrieve(settings, args.queries)
+    if "synthetic" in sections and not args.skip_synthetic:
         bench_synthetic(args.synthetic_size, args.queries, args.seed)
+    if "split" in sections:
+        bench_split(settings, args.split_sizes, args.scifact)
+    if "big" in sections:
+        bench_big(settings, bench_root, args.big_sizes, args.scifact, keep=args.keep)
     say(f"Total run time {time.perf_counter() - started:.0f} s; load average at end "
         f"{'/'.join(f'{x:.2f}' for x in os.getloadavg())}; final {memory_note()}.")
 

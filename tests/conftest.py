@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -18,6 +21,13 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(Path(tempfile.gettempd
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
+
+# Property tests: the same examples on every run (a CI failure can be replayed), no example database written
+# into the work tree, no deadline (2 shared cores make timings noisy). `pytest --hypothesis-profile=explore`
+# draws new examples on each run.
+settings.register_profile("regbot", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("explore", database=None, deadline=None, print_blob=True)
+settings.load_profile("regbot")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -77,3 +87,48 @@ def corpus_copy(tmp_path: Path, news_dir: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(news_dir, target)
     return target
+
+
+SMALL_CORPUS = {
+    "didi.txt": "Didi fined\n\nDidi was fined 8.026 billion yuan for violating data security rules. "
+                "The regulator said the breaches were serious.\n",
+    "pipl.txt": "PIPL takes effect\n\nThe Personal Information Protection Law took effect on November 1, 2021. "
+                "It governs how companies collect personal data.\n",
+    "export.md": "# Data export\n\nMoving core data abroad without approval is punished with fines of up to "
+                 "10 million yuan. 第三十一条 关键信息基础设施的运营者在境内收集的重要数据应当在境内存储。\n",
+}
+
+
+@pytest.fixture(scope="session")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = tmp_path_factory.mktemp("small") / "corpus"
+    corpus.mkdir()
+    for name, text in SMALL_CORPUS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return corpus
+
+
+@pytest.fixture(scope="session")
+def small_index(small_corpus: Path, tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    from index.builder import build_index
+
+    index_dir = tmp_path_factory.mktemp("small-index") / "index"
+    build_index(small_corpus, index_dir)
+    return index_dir
+
+
+@pytest.fixture
+def small_index_copy(small_index: Path, tmp_path: Path) -> Path:
+    """A writable copy of the small index (its manifest still names the small corpus)."""
+    target = tmp_path / "index"
+    shutil.copytree(small_index, target)
+    return target
+
+
+def run_repair_command(error: Exception, corpus: Path) -> int:
+    """Run the command that an index-damage error names, as a user would paste it (DIR being their corpus)."""
+    from bot.cli import main
+
+    command = shlex.split(re.search(r"`([^`]*)`", str(error)).group(1))
+    assert command[0] == "regbot", command
+    return main([str(corpus) if word == "DIR" else word for word in command[1:]])

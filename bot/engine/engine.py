@@ -194,14 +194,18 @@ class AnswerEngine:
         return tuple(notices)
 
     def _verified(self, text: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
-        """Every quote must be the exact span it claims to be; markers must be 1..N with none dangling."""
+        """Every quote must be the exact span it claims to be; markers must be 1..N with none dangling.
+
+        A quote comes from the index's sentence offsets into its documents, so one that does not match means the
+        index is damaged: `IndexNotUsable` names the command that rebuilds it.
+        """
         for citation in citations:
-            document = self.retriever.documents[citation.doc_id]
+            document = self.retriever.documents.get(citation.doc_id)
             chunk = citation.chunk
-            exact = document.text[citation.start : citation.end] == citation.quote
+            exact = document is not None and document.text[citation.start : citation.end] == citation.quote
             inside = chunk.start <= citation.start < citation.end <= chunk.end
             if not (exact and inside):
-                raise AssertionError(f"citation [{citation.n}] is not an exact span of {chunk.id}: a bug")
+                raise self.retriever.damaged(f"citation [{citation.n}] is not an exact span of {chunk.id}")
         markers = sorted({int(m) for m in re.findall(r"\[(\d+)\]", text)})
         if markers != list(range(1, len(citations) + 1)):
             raise AssertionError(f"markers {markers} do not match {len(citations)} citations: a bug")

@@ -1,12 +1,16 @@
-"""The regbot command: bad input is rejected before any index or model is touched."""
+"""The `regbot` command line, run in-process on real files; bad input is rejected before anything loads."""
 
 from __future__ import annotations
 
+import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from bot.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,3 +24,35 @@ def test_cli_rejects_bad_input_before_building_or_loading_anything(argv: list[st
     assert proc.returncode == 2
     assert proc.stderr.startswith("regbot: error:") and "Traceback" not in proc.stderr
     assert not (tmp_path / "data").exists()  # no index was built, so no model was loaded
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["index", "build", "--index", "{index}", "--corpus", "{corpus}"],
+        ["--corpus", "{corpus}", "index", "build", "--index", "{index}"],
+        ["--corpus", "/does/not/exist", "index", "build", "--corpus", "{corpus}", "--index", "{index}"],
+    ],
+    ids=["after the action", "before the command", "after wins"],
+)
+def test_index_build_takes_the_corpus_before_or_after_the_action(small_corpus: Path, tmp_path: Path, argv, capsys):
+    index_dir = tmp_path / "index"
+    words = [w.format(index=index_dir, corpus=small_corpus) for w in argv]
+    assert main(words) == 0
+    capsys.readouterr()
+    manifest = json.loads((index_dir / "manifest.json").read_text())
+    assert manifest["source"] == str(small_corpus.resolve())
+    assert main(["index", "info", "--index", str(index_dir), "--corpus", str(small_corpus), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stale"] is None
+
+
+def test_index_build_tells_its_progress_when_stderr_is_not_a_terminal(small_corpus: Path, tmp_path: Path, caplog):
+    caplog.set_level(logging.INFO, logger="index.builder")  # pytest's stderr is no terminal either
+    assert main(["index", "build", "--index", str(tmp_path / "index"), "--corpus", str(small_corpus)]) == 0
+    told = [r.getMessage() for r in caplog.records if r.name == "index.builder" and r.levelno == logging.INFO]
+    chunks = json.loads((tmp_path / "index" / "manifest.json").read_text())["n_chunks"]
+    assert any(f"embedded {chunks} of {chunks} chunks" in line for line in told)
+    caplog.clear()
+    assert main(["index", "build", "--index", str(tmp_path / "index2"), "--corpus", str(small_corpus),
+                 "--no-progress"]) == 0
+    assert not any("embedded" in r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)

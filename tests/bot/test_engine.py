@@ -165,3 +165,16 @@ def test_regbot_ask_json_abstains_on_what_the_sources_do_not_cover(kb, capsys):
     assert main(["ask", "What did Ireland's data protection commission fine Meta under the GDPR?", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["abstained"] and payload["citations"] == [] and payload["closest"]
+
+
+def test_a_quote_that_is_not_its_documents_text_is_index_damage_not_a_crash(small_index_copy):
+    from dataclasses import replace
+
+    from index.retriever import IndexNotUsable, Retriever
+
+    retriever = Retriever.load(small_index_copy)
+    # What a damaged index would hand the engine: a document whose text no longer holds its sentences.
+    for doc_id, doc in list(retriever.documents.items()):
+        retriever.documents[doc_id] = replace(doc, text="X" * 40 + doc.text)
+    with pytest.raises(IndexNotUsable, match="regbot index build"):
+        AnswerEngine(retriever).answer("How much was Didi fined?")

@@ -10,6 +10,7 @@ import pytest
 
 from index.builder import build_index
 from index.retriever import IndexNotUsable, Retriever
+from tests.conftest import run_repair_command
 
 
 def test_manifest_describes_model_chunker_and_corpus(seeds_index_dir: Path):
@@ -71,25 +72,76 @@ def test_bad_files_are_reported_and_the_build_goes_on(corpus_copy: Path, tmp_pat
     assert report.documents == 5
 
 
-@pytest.mark.parametrize(
-    "damage, message",
-    [
-        (lambda d: (d / "manifest.json").unlink(), "manifest.json missing"),
-        (lambda d: (d / "manifest.json").write_text("{not json"), "unreadable manifest"),
-        (lambda d: (d / "chunks.jsonl").write_text((d / "chunks.jsonl").read_text().split("\n", 1)[1]), "inconsistent"),
-        (lambda d: (d / "vectors.faiss").write_bytes(b"garbage"), "corrupt"),
-        (lambda d: (d / "embeddings.npy").unlink(), "corrupt"),
-    ],
-)
-def test_a_damaged_index_names_the_fix_and_a_build_repairs_it(corpus_copy: Path, tmp_path: Path, damage, message):
-    index_dir = tmp_path / "index"
-    build_index(corpus_copy, index_dir)
-    damage(index_dir)
-    with pytest.raises(IndexNotUsable, match=message) as error:
-        Retriever.load(index_dir)
-    assert "regbot index build" in str(error.value)
-    build_index(corpus_copy, index_dir)
-    assert Retriever.load(index_dir).search("Didi fine", k=1)
+def _replace_line(path: Path, n: int, line: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[n] = line
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _edit_rows(path: Path, edit) -> None:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    edit(rows)
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+
+
+DAMAGES = {
+    "manifest missing": lambda d: (d / "manifest.json").unlink(),
+    "manifest not JSON": lambda d: (d / "manifest.json").write_text("{not json"),
+    "manifest a list": lambda d: (d / "manifest.json").write_text("[1, 2]"),
+    "manifest edited": lambda d: (d / "manifest.json").write_text(
+        (d / "manifest.json").read_text().replace('"n_chunks": ', '"n_chunks": 1')),
+    "chunk line removed": lambda d: (d / "chunks.jsonl").write_text(
+        (d / "chunks.jsonl").read_text().split("\n", 1)[1]),
+    "garbage chunk line": lambda d: _replace_line(d / "chunks.jsonl", 1, "garbage {"),
+    "garbage document line": lambda d: _replace_line(d / "documents.jsonl", 1, "garbage {"),
+    "chunk of the wrong type": lambda d: _edit_rows(d / "chunks.jsonl", lambda rows: rows[1].update(start="0")),
+    "document text changed": lambda d: _edit_rows(
+        d / "documents.jsonl", lambda rows: [r.update(text="X" * 50 + r["text"]) for r in rows]),
+    "faiss garbage": lambda d: (d / "vectors.faiss").write_bytes(b"garbage"),
+    "embeddings missing": lambda d: (d / "embeddings.npy").unlink(),
+    "bm25 file truncated": lambda d: (d / "bm25" / "vocab.index.json").write_text("{"),
+    "stray file": lambda d: (d / "notes.txt").write_text("not part of an index"),
+}
+
+
+def top_chunks(index_dir: Path) -> list[str]:
+    return [h.chunk_id for h in Retriever.load(index_dir).search("Didi fine", k=3)]
+
+
+@pytest.mark.parametrize("damage", DAMAGES.values(), ids=DAMAGES.keys())
+def test_a_damaged_index_names_a_command_that_repairs_it(small_corpus, small_index, small_index_copy, damage):
+    damage(small_index_copy)
+    with pytest.raises(IndexNotUsable) as error:
+        Retriever.load(small_index_copy)
+    assert run_repair_command(error.value, small_corpus) == 0
+    assert top_chunks(small_index_copy) == top_chunks(small_index)
+
+
+@pytest.mark.parametrize("damage", [DAMAGES["garbage chunk line"], DAMAGES["manifest edited"]])
+def test_a_build_over_a_damaged_index_is_not_up_to_date_and_repairs_it(small_corpus, small_index_copy, damage):
+    damage(small_index_copy)
+    report = build_index(small_corpus, small_index_copy)
+    assert report.repaired and not report.up_to_date
+    assert Retriever.load(small_index_copy).size == report.chunks
+    assert build_index(small_corpus, small_index_copy).up_to_date
+
+
+def test_damage_to_derived_files_is_repaired_without_embedding(small_corpus, small_index_copy):
+    (small_index_copy / "vectors.faiss").write_bytes(b"garbage")
+    (small_index_copy / "bm25" / "vocab.index.json").write_text("{")
+    report = build_index(small_corpus, small_index_copy)
+    assert report.repaired and report.embedded_chunks == 0
+    assert Retriever.load(small_index_copy).search("Didi fine", k=1)
+
+
+def test_a_build_killed_while_swapping_in_is_undone_by_the_next(small_corpus, small_index_copy, tmp_path):
+    # What a build killed between moving the old index aside and moving the new one in leaves behind.
+    small_index_copy.rename(tmp_path / "index.old-4242")
+    (tmp_path / "index.tmp-4242").mkdir()
+    report = build_index(small_corpus, small_index_copy)
+    assert report.up_to_date and report.embedded_chunks == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("index")) == ["index"]
+    assert Retriever.load(small_index_copy).search("Didi fine", k=1)
 
 
 def test_empty_corpus_gives_an_empty_index(tmp_path: Path):

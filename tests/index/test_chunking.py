@@ -75,3 +75,51 @@ def test_bad_settings_are_rejected(embedder):
         chunk_document(doc, count_tokens=embedder.count_tokens, max_tokens=2)
     with pytest.raises(ValueError, match="overlap_sentences=-1"):
         chunk_document(doc, count_tokens=embedder.count_tokens, overlap_sentences=-1)
+
+
+def scan_pack(text, units, count_tokens, budget, overlap):
+    """The packing rule by brute force: grow each chunk one sentence at a time while it fits."""
+    groups, i = [], 0
+    while i < len(units):
+        j = i + 1
+        while j < len(units) and count_tokens(text[units[i].start : units[j].end]) <= budget:
+            j += 1
+        groups.append(units[i:j])
+        if j >= len(units):
+            break
+        i = max(j - overlap, i + 1)
+    return groups
+
+
+@pytest.mark.parametrize("budget", [40, 214])
+def test_packing_finds_the_chunks_a_sentence_by_sentence_scan_finds(embedder, budget):
+    from index.chunking import _pack
+
+    documents, _ = read_corpus(SEEDS)
+    tiny_lines = Document("lines", "T", "\n".join(f"Item {i}." for i in range(300)))
+    for doc in [*documents, tiny_lines]:
+        units = [s for s in split_sentences(doc.text) if embedder.count_tokens(doc.text[s.start : s.end]) <= budget]
+        expected = scan_pack(doc.text, units, embedder.count_tokens, budget, 1)
+        assert _pack(doc.text, units, embedder.count_tokens, budget, 1) == expected, doc.doc_id
+
+
+def test_a_long_sentence_is_cut_where_the_longest_fitting_prefix_ends(embedder):
+    from index.chunking import Span, split_long
+
+    text = " ".join(f"word{i}" for i in range(120))
+    pieces = split_long(text, Span(0, len(text)), embedder.count_tokens, 30)
+    for piece in pieces[:-1]:
+        longest = max(end for end in range(piece.start + 1, len(text) + 1)
+                      if embedder.count_tokens(text[piece.start : end]) <= 30)
+        # Cut at the last space within the longest prefix that fits (or there, when it ends a word).
+        assert piece.end == (longest if longest == len(text) or text[longest] == " " else
+                             text.rfind(" ", piece.start + 1, longest + 1))
+
+
+def test_runs_of_dots_and_lines_starting_with_a_dot_split_cleanly():
+    text = "Contents " + "." * 5000 + " 5\n. Next one. And " + "!?" * 3000 + " then"
+    spans = split_sentences(text)
+    assert all(text[s.start : s.end] == text[s.start : s.end].strip() != "" for s in spans)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
+    assert sum(len("".join(text[s.start : s.end].split())) for s in spans) == len("".join(text.split()))
+    assert sentences_of(text)[-2:] == ["Next one.", "And " + "!?" * 3000 + " then"]
