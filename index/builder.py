@@ -305,7 +305,9 @@ def _headings(doc: Document) -> list[str]:
     return list(dict.fromkeys(a.heading for a in article_spans(doc.text))) or [""] if doc.kind == "law" else [""]
 
 
-def encode_unique(embedder: Embedder, texts: list[str], advance: Callable[[int], None]) -> np.ndarray:
+def encode_unique(
+    embedder: Embedder, texts: list[str], advance: Callable[[int], None] = lambda n: None
+) -> np.ndarray:
     """The vectors of ``texts``, each distinct text embedded once (a sentence shared by two overlapping chunks,
     a boilerplate line repeated across documents); ``advance(n)`` is told after each batch."""
     unique = list(dict.fromkeys(texts))

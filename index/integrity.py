@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import Settings
+from .embedding import ENGLISH_DEFAULT, MULTILINGUAL_DEFAULT
 from .records import Chunk, Document
 
 MANIFEST = "manifest.json"
@@ -38,6 +38,7 @@ MANIFEST_FIELDS: dict[str, type] = {
     "n_sentences": int, "source": str, "built_at": str,
 }
 STORES = ("flat", "hnsw", "empty")
+AUTO_CHOICES = (ENGLISH_DEFAULT, MULTILINGUAL_DEFAULT)
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 # Changes whenever a record gains, loses or retypes a field: records written before are then not reused.
 RECORDS_ID = hashlib.sha256(
@@ -57,7 +58,8 @@ def repair_command(index_dir: Path, manifest: object = None) -> str:
     source = known.get("source")
     corpus = source if isinstance(source, str) and source and Path(source).is_dir() else "DIR"
     model = known.get("model")
-    env = f"REGBOT_MODEL={shlex.quote(model)} " if isinstance(model, str) and model != Settings.model else ""
+    # The model "auto" would pick for the corpus needs no mention; another one does.
+    env = f"REGBOT_MODEL={shlex.quote(model)} " if isinstance(model, str) and model not in AUTO_CHOICES else ""
     return f"{env}regbot index build --index {shlex.quote(str(index_dir))} --corpus {shlex.quote(corpus)}"
 
 
