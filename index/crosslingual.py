@@ -24,6 +24,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +89,15 @@ def _pinyin_windows(question: str) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class Translation:
+    """A question's words in the other language, and the share of its terms that found one (a question about
+    the weather finds few: its translation alone would make any passage look on topic)."""
+
+    text: str
+    coverage: float
+
+
 class Lexicon:
     """The words of each language of a corpus and their vectors (queries' side of the model)."""
 
@@ -119,19 +129,21 @@ class Lexicon:
     def vector_of(self) -> dict[str, np.ndarray]:
         return {w: v for lang in LANGUAGES for w, v in zip(self.words[lang], self.vectors[lang], strict=True)}
 
-    def translate(self, question: str, language: str, embedder, *, min_similarity: float) -> str:
+    def translate(self, question: str, language: str, embedder, *, min_similarity: float) -> Translation:
         """The other language's nearest word for each term of ``question`` that has one at least
-        ``min_similarity`` away (cosine), space-separated; "" when none does."""
+        ``min_similarity`` away (cosine), space-separated, and the share of its terms that found one."""
         other = "zh" if language == "en" else "en"
         candidates = query_terms(question, language)
         if not candidates or not len(self.words.get(other, ())):
-            return ""
+            return Translation("", 0.0)
         similarity = embedder.encode_queries(candidates) @ self.vectors[other].T
         best = similarity.argmax(axis=1)
         found = [self.words[other][j] for i, j in enumerate(best) if similarity[i, j] >= min_similarity]
+        matched = len(found)
         if language == "zh":
-            found += [self._by_romanisation[r] for r in _pinyin_windows(question) if r in self._by_romanisation]
-        return " ".join(dict.fromkeys(found))
+            names = [self._by_romanisation[r] for r in _pinyin_windows(question) if r in self._by_romanisation]
+            found, matched = found + names, matched + len(set(names))
+        return Translation(" ".join(dict.fromkeys(found)), min(1.0, matched / len(candidates)))
 
     def save(self, directory: Path) -> None:
         (directory / "lexicon.json").write_text(json.dumps(self.words, ensure_ascii=False))

@@ -22,7 +22,7 @@ import numpy as np
 
 from .acronyms import expand_acronyms
 from .builder import ENCODER_FILE, FORMAT_VERSION
-from .crosslingual import Lexicon
+from .crosslingual import Lexicon, Translation
 from .embedding import (
     CROSS_LINGUAL_OFFSET,
     DUPLICATE_COSINE,
@@ -106,7 +106,7 @@ class Retriever:
         self._keyword = keyword
         self._row_of = {c.id: i for i, c in enumerate(chunks)}
         self._lexicon = lexicon
-        self._translations: dict[str, str] = {}
+        self._translations: dict[str, Translation] = {}
         self.row_languages = np.array([documents[c.doc_id].language for c in chunks], dtype=object)
         # A passage in the other language than the question's scores lower for the same relevance.
         self.cross_lingual_offset = CROSS_LINGUAL_OFFSET.get(embedder.name, 0.0)
@@ -236,11 +236,11 @@ class Retriever:
             )
         return pool.rows, fused
 
-    def translation(self, query: str) -> str:
-        """``query``'s content words in the index's other language ("" without a lexicon or a match):
-        ``translation("Do minors need consent?") == "未成年人 同意"`` (see `index.crosslingual`)."""
+    def translation(self, query: str) -> Translation:
+        """``query``'s content words in the index's other language (empty without a lexicon or a match), and
+        the share of them that found one: ``translation("Do minors need consent?").text == "未成年人 同意"``."""
         if self._lexicon is None:
-            return ""
+            return Translation("", 0.0)
         found = self._translations.get(query)
         if found is None:
             found = self._lexicon.translate(
@@ -259,7 +259,7 @@ class Retriever:
         other = self.row_languages != detect_language(query)
         if self._lexicon is None or not other.any():
             return scores
-        translated = self.translation(query)
+        translated = self.translation(query).text
         if not translated:
             return np.where(other, 0.0, scores).astype(np.float32)
         return np.where(other, self._keyword.scores(translated), scores).astype(np.float32)

@@ -116,9 +116,11 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
     """The `FEATURES` of the best candidate sentence (``scored`` is sorted best first and not empty)."""
     best = scored[0]
     passage = set(tokenize(best.chunk.text))
-    groups = list(question.terms)
+    groups, scale = list(question.terms), 1.0
     if best.cross:  # across languages only the question's translated words can meet the passage's
-        groups = [frozenset([t]) for t in dict.fromkeys(tokenize(retriever.translation(question.text)))]
+        translation = retriever.translation(question.text)
+        groups = [frozenset([t]) for t in dict.fromkeys(tokenize(translation.text))]
+        scale = translation.coverage
     weights = [max((retriever.idf(t) for alt in g for t in alt.split() if retriever.knows(t)), default=0.0)
                for g in groups]
     total = sum(weights)
@@ -135,7 +137,7 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
         "similarity": best.similarity,
         "overlap": best.overlap,
         "score": best.score,
-        "passage_overlap": covered / total if total > 0 else 0.0,
+        "passage_overlap": scale * covered / total if total > 0 else 0.0,
         "passage_score": best.passage_score,
         "margin": best.score - (other.score if other else 0.0),
         "kind_asked": float(question.kind in FACT_KINDS),

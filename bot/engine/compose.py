@@ -74,7 +74,11 @@ def score_sentences(
     other language, from the question's translation.
     """
     own = list(question.terms)
-    translated = [frozenset([t]) for t in dict.fromkeys(tokenize(retriever.translation(question.text)))]
+    translation = retriever.translation(question.text)
+    translated = [frozenset([t]) for t in dict.fromkeys(tokenize(translation.text))]
+    # Across languages only the translated words can match, and they are the words the corpus has: scaled by
+    # the share of the question that translated at all, overlap means the same in either case.
+    scale = {False: 1.0, True: translation.coverage}
     weights = {False: term_weights(own, retriever), True: term_weights(translated, retriever)}
     groups = {False: own, True: translated}
     names = [set(tokenize(n)) for n in question.names]
@@ -95,7 +99,7 @@ def score_sentences(
             seen.add(key)
             tokens = set(tokenize(sentence.text))
             matched = sum(w for g, w in zip(groups[cross], weights[cross], strict=True) if _matched(g, tokens))
-            overlap = matched / total if total > 0 else 0.0
+            overlap = scale[cross] * matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
             score += PASSAGE_WEIGHT * hit.score
             typed = states(sentence.text, question.kind)

@@ -107,10 +107,12 @@ def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
 @pytest.mark.parametrize(
     "question",
     [
+        # A law or body the sources never mention, in either language: another law's answer would be wrong.
         "What did Ireland's data protection commission fine Meta under the GDPR?",
+        "What does the CCPA say about selling personal information?",
+        "GDPR规定数据泄露后多少小时内必须报告？",
+        # Off topic, with nothing in the sources close to it.
         "What's the weather like in Beijing today?",
-        "今天北京天气怎么样？",
-        "How do I reset my laptop password?",
     ],
 )
 def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, question):
