@@ -68,6 +68,8 @@ def query_terms(question: str, language: str) -> list[str]:
     return list(dict.fromkeys([*found, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]))
 
 
+# Query terms whose vectors are kept (a few MB), so a word asked about before costs no model call.
+TERM_CACHE = 20_000
 # A romanisation shorter than this matches too many English words by chance ("fan", "ban").
 MIN_ROMANISED = 4
 
@@ -104,6 +106,7 @@ class Lexicon:
     def __init__(self, words: dict[str, list[str]], vectors: dict[str, np.ndarray]) -> None:
         self.words = words
         self.vectors = vectors
+        self._cache: dict[str, np.ndarray] = {}
         self._by_romanisation = {
             key: term for term in words.get("en", ()) if len(key := romanised(term)) >= MIN_ROMANISED
         }
@@ -126,6 +129,15 @@ class Lexicon:
                    for lang in LANGUAGES}
         return cls(words, vectors)
 
+    def _term_vectors(self, terms: list[str], embedder) -> np.ndarray:
+        """The query-side vectors of ``terms``, each embedded once per process (questions share most words)."""
+        fresh = [t for t in dict.fromkeys(terms) if t not in self._cache]
+        if fresh:
+            if len(self._cache) > TERM_CACHE:
+                self._cache.clear()
+            self._cache.update(zip(fresh, embedder.encode_queries(fresh), strict=True))
+        return np.stack([self._cache[t] for t in terms])
+
     def vector_of(self) -> dict[str, np.ndarray]:
         return {w: v for lang in LANGUAGES for w, v in zip(self.words[lang], self.vectors[lang], strict=True)}
 
@@ -136,7 +148,7 @@ class Lexicon:
         candidates = query_terms(question, language)
         if not candidates or not len(self.words.get(other, ())):
             return Translation("", 0.0)
-        similarity = embedder.encode_queries(candidates) @ self.vectors[other].T
+        similarity = self._term_vectors(candidates, embedder) @ self.vectors[other].T
         best = similarity.argmax(axis=1)
         found = [self.words[other][j] for i, j in enumerate(best) if similarity[i, j] >= min_similarity]
         matched = len(found)
