@@ -164,12 +164,19 @@ def with_one_changed(documents: Sequence[Document]) -> list[Document]:
     return changed
 
 
+def english_model(settings: Settings) -> str:
+    """The model an English corpus is built with: the setting, or what "auto" picks for one (MiniLM)."""
+    from index.embedding import AUTO_MODEL, ENGLISH_DEFAULT
+
+    return ENGLISH_DEFAULT if settings.model == AUTO_MODEL else settings.model
+
+
 def prepare_encoder(settings: Settings, encoder: str) -> None:
     """Export (if not cached) and load ``encoder`` before the clock starts, then say how long that took."""
     from index.builder import open_encoder
 
     started = time.perf_counter()
-    open_encoder(settings.data_dir / "bench" / "none", settings.model, encoder, settings.data_dir / "models")
+    open_encoder(settings.data_dir / "bench" / "none", english_model(settings), encoder, settings.data_dir / "models")
     say(f"Encoder {encoder} prepared (exported if not cached, loaded; once per process, not included below): "
         f"{time.perf_counter() - started:.2f} s; {memory_note()}.")
     say()
@@ -415,13 +422,13 @@ def bench_split(settings: Settings, sizes: Sequence[int], scifact: Path) -> None
     from index.chunking import chunk_document, split_sentences
     from index.embedding import load_embedder
 
-    embedder = load_embedder(settings.model)
+    embedder = load_embedder(english_model(settings))
     budget = settings.chunk_tokens - embedder.special_tokens
     say("## 4. Splitting and chunking one long document")
     say()
     say(f"The first N characters of {scifact.name} (SciFact abstracts, one per paragraph), and the same text as one "
         f"line with every '.' made ',' (no sentence ends: `split_long` cuts it by tokens). `chunk_document` with "
-        f"{settings.model}'s tokenizer, {budget} tokens per chunk. Median of 3 runs, seconds.")
+        f"{english_model(settings)}'s tokenizer, {budget} tokens per chunk. Median of 3 runs, seconds.")
     say()
     say("| characters | split_sentences | chunk_document | sentences | chunks | one line: split | one line: chunk "
         "| one line: chunks |\n|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -448,7 +455,7 @@ def bench_split(settings: Settings, sizes: Sequence[int], scifact: Path) -> None
 def bench_big(settings: Settings, bench_root: Path, sizes: Sequence[int], scifact: Path, *, keep: bool) -> None:
     from index.embedding import load_embedder
 
-    load_embedder(settings.model)
+    load_embedder(english_model(settings))
     say("## 5. Indexing one big document")
     say()
     say(f"One document of the first N characters of {scifact.name}, built into a fresh folder with "
