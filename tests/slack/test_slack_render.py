@@ -257,3 +257,19 @@ def test_cap_question(text: str, limit: int, expected: tuple[str, bool]) -> None
 def test_cap_question_rejects_a_non_positive_limit() -> None:
     with pytest.raises(ValueError, match="max_chars"):
         cap_question("x", 0)
+
+
+def test_a_law_citation_shows_its_label_and_the_notices_within_the_limits() -> None:
+    article = "第六十六条 " + "违反本法规定处理个人信息的，" * 200  # longer than Slack's section limit
+    law = Chunk(id="PIPL:66", doc_id="PIPL", title="中华人民共和国个人信息保护法", text=article, start=0,
+                end=len(article), publisher="NPC Standing Committee", article=66, label="PIPL Art. 66")
+    notes = ("CSL: this is the 2016 text <!here> & it was amended.", "Quoted in the original Chinese.")
+    result = Answer(question="q", text="五千万元以下 [1]\nPIPL Art. 66: … [1]",
+                    citations=(Citation(1, law, article, 0, len(article), label="PIPL Art. 66"),),
+                    abstained=False, notices=notes)
+    msg = render_answer(result, answer_id="a1")
+    shown = texts(msg.blocks)
+    assert any(t.startswith("*[1]* *PIPL Art. 66*") for t in shown)
+    assert sum(escape(note) in t for note in notes for t in shown) == 2  # both notices, escaped
+    assert all(len(t) <= MAX_SECTION_CHARS for t in shown) and len(msg.blocks) <= MAX_BLOCKS
+    assert "<!here>" not in json.dumps(msg.as_kwargs())
