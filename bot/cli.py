@@ -263,7 +263,7 @@ def _print_answer(result: object) -> None:
         print("\nClosest sources (they do not answer the question):")
         for i, hit in enumerate(result.closest, 1):
             excerpt = " ".join(hit.text.split())[:220]
-            print(f"  {i}. {_source(hit.label, hit.title, hit.chunk.publisher)}\n     {excerpt}…")
+            print(f"  {i}. {_source(hit.label, hit.title, hit.publisher)}\n     {excerpt}…")
         return
     for notice in result.notices:
         print(f"\nNote: {notice}")

@@ -76,12 +76,10 @@ class Sentence:
     text: str
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A retrieved chunk and its score (higher is better; scale depends on the pipeline)."""
+class OfChunk:
+    """Read-through fields for a record that carries a `Chunk` (a `Hit`, a citation)."""
 
     chunk: Chunk
-    score: float
 
     @property
     def doc_id(self) -> str:
@@ -96,12 +94,24 @@ class Hit:
         return self.chunk.title
 
     @property
-    def text(self) -> str:
-        return self.chunk.text
+    def publisher(self) -> str:
+        return self.chunk.publisher
 
     @property
     def article(self) -> int | None:
         return self.chunk.article
+
+
+@dataclass(frozen=True)
+class Hit(OfChunk):
+    """A retrieved chunk and its score (higher is better; scale depends on the pipeline)."""
+
+    chunk: Chunk
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.chunk.text
 
     @property
     def label(self) -> str:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from index.records import Chunk, Hit, Sentence
+from index.records import Chunk, Hit, OfChunk, Sentence
 
 if TYPE_CHECKING:
     import numpy as np
 
 
 @dataclass(frozen=True)
-class Citation:
+class Citation(OfChunk):
     """Marker ``[n]`` in an answer points here. ``quote`` is ``document.text[start:end]`` and lies inside ``chunk``."""
 
     n: int
@@ -21,26 +21,6 @@ class Citation:
     start: int
     end: int
     label: str = ""  # a law's article in the asker's language: "PIPL Art. 38", "个人信息保护法 第三十八条"
-
-    @property
-    def doc_id(self) -> str:
-        return self.chunk.doc_id
-
-    @property
-    def article(self) -> int | None:
-        return self.chunk.article
-
-    @property
-    def chunk_id(self) -> str:
-        return self.chunk.id
-
-    @property
-    def title(self) -> str:
-        return self.chunk.title
-
-    @property
-    def publisher(self) -> str:
-        return self.chunk.publisher
 
 
 @dataclass(frozen=True)
@@ -111,7 +91,7 @@ def answer_as_dict(answer: Answer) -> dict:
         ],
         "closest": [
             {"doc_id": h.doc_id, "chunk_id": h.chunk_id, "article": h.article, "label": h.label, "title": h.title,
-             "publisher": h.chunk.publisher, "score": round(h.score, 4), "text": h.text}
+             "publisher": h.publisher, "score": round(h.score, 4), "text": h.text}
             for h in (answer.closest if answer.abstained else ())
         ],
         "timings_ms": {stage: round(seconds * 1000, 1) for stage, seconds in answer.timings.items()},

@@ -124,7 +124,7 @@ def _citation_block(c: Citation) -> dict[str, Any]:
 
 def _closest_block(i: int, hit: Hit) -> dict[str, Any]:
     snippet = truncate_escaped(escape(" ".join(hit.text.split())), CLOSEST_SNIPPET_CHARS)
-    return _section(f"{i}. {_source_line(hit.title, hit.chunk.publisher, hit.label)}\n{_blockquote(snippet)}")
+    return _section(f"{i}. {_source_line(hit.title, hit.publisher, hit.label)}\n{_blockquote(snippet)}")
 
 
 def _button(text: str, action_id: str, value: str, *, style: str | None = None) -> dict[str, Any]:
