@@ -35,6 +35,7 @@ from index.acronyms import ACRONYMS
 from index.keyword import tokenize
 
 from .answer_types import FACT_KINDS
+from .compose import matches, matching_terms, term_weights
 from .question import Question
 
 if TYPE_CHECKING:
@@ -116,15 +117,10 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
     """The `FEATURES` of the best candidate sentence (``scored`` is sorted best first and not empty)."""
     best = scored[0]
     passage = set(tokenize(best.chunk.text))
-    groups, scale = list(question.terms), 1.0
-    if best.cross:  # across languages only the question's translated words can meet the passage's
-        translation = retriever.translation(question.text)
-        groups = [frozenset([t]) for t in dict.fromkeys(tokenize(translation.text))]
-        scale = translation.coverage
-    weights = [max((retriever.idf(t) for alt in g for t in alt.split() if retriever.knows(t)), default=0.0)
-               for g in groups]
+    groups, scale = matching_terms(question, retriever, cross=best.cross)
+    weights = term_weights(groups, retriever)
     total = sum(weights)
-    present = [any(set(a.split()) <= passage for a in g) for g in groups]
+    present = [matches(g, passage) for g in groups]
     covered = sum(w for w, here in zip(weights, present, strict=True) if here)
     missing_rare = max((w for w, here in zip(weights, present, strict=True) if not here), default=0.0)
     missing_rare /= retriever.max_idf

@@ -55,7 +55,8 @@ ARTICLE_QUOTE_CHARS = 400
 LEAD_KINDS = ("amount", "percent", "date", "duration", "article", "official", "person")
 
 
-def _matched(group: frozenset[str], tokens: set[str]) -> bool:
+def matches(group: frozenset[str], tokens: set[str]) -> bool:
+    """Whether ``tokens`` hold one alternative of a term group (an acronym, or every token of its expansion)."""
     return any(all(part in tokens for part in alternative.split()) for alternative in group)
 
 
@@ -63,6 +64,16 @@ def term_weights(groups: Sequence[frozenset[str]], retriever: Retriever) -> list
     """Each group's rarity in the corpus; terms the corpus lacks weigh 0 (they cannot tell sentences apart)."""
     return [max((retriever.idf(t) for alt in g for t in alt.split() if retriever.knows(t)), default=0.0)
             for g in groups]
+
+
+def matching_terms(question: Question, retriever: Retriever, *, cross: bool) -> tuple[list[frozenset[str]], float]:
+    """The term groups a sentence is matched against, and the scale of the share it holds: the question's own
+    words, or across languages its translated ones, scaled by the share of the question that translated at
+    all (the translation holds only words the corpus has, so unscaled every passage would look on topic)."""
+    if not cross:
+        return list(question.terms), 1.0
+    translation = retriever.translation(question.text)
+    return [frozenset([t]) for t in dict.fromkeys(tokenize(translation.text))], translation.coverage
 
 
 def score_sentences(
@@ -73,14 +84,10 @@ def score_sentences(
     Key terms come from the question's own words (not the acronym-expanded query); for a sentence in the
     other language, from the question's translation.
     """
-    own = list(question.terms)
-    translation = retriever.translation(question.text)
-    translated = [frozenset([t]) for t in dict.fromkeys(tokenize(translation.text))]
-    # Across languages only the translated words can match, and they are the words the corpus has: scaled by
-    # the share of the question that translated at all, overlap means the same in either case.
-    scale = {False: 1.0, True: translation.coverage}
-    weights = {False: term_weights(own, retriever), True: term_weights(translated, retriever)}
-    groups = {False: own, True: translated}
+    groups, scale = {}, {}
+    for cross in (False, True):
+        groups[cross], scale[cross] = matching_terms(question, retriever, cross=cross)
+    weights = {cross: term_weights(terms, retriever) for cross, terms in groups.items()}
     names = [set(tokenize(n)) for n in question.names]
     names = [n for n in names if n]
     offset = retriever.cross_lingual_offset
@@ -98,7 +105,7 @@ def score_sentences(
                 continue
             seen.add(key)
             tokens = set(tokenize(sentence.text))
-            matched = sum(w for g, w in zip(groups[cross], weights[cross], strict=True) if _matched(g, tokens))
+            matched = sum(w for g, w in zip(groups[cross], weights[cross], strict=True) if matches(g, tokens))
             overlap = scale[cross] * matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
             score += PASSAGE_WEIGHT * hit.score
