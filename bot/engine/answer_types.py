@@ -32,7 +32,7 @@ _STATES = {
     "amount": _MONEY + r"|\b\d[\d,.]*\s?(?:%|percent|billion|million|thousand|bn|m)\b",
     "duration": (
         rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:hours?|days?|weeks?|months?|years?|decades?)\b"
-        rf"|\bsince\b|\buntil\b|(?:\d+|{_ZH_NUMERAL}+)\s?(?:个)?(?:小时|日|天|周|星期|个月|月|年)(?:内|以上|以下)?"
+        rf"|\bsince\b|\buntil\b|(?:\d+|{_ZH_NUMERAL}+)\s?(?:个)?(?:工作日|小时|日|天|周|星期|个月|月|年)(?:内|以上|以下)?"
     ),
     "date": (
         rf"\b(?:19|20)\d\d\b|\b(?:{_EN_MONTH})[a-z]*\.?\s*\d|"
@@ -97,8 +97,9 @@ _ASKS: dict[str, dict[str, str]] = {
         "zh": r"多少钱|罚(?:款)?多少|多少罚款|罚款(?:金额|数额|上限|是多少)|(?:最高|最多)(?:可以)?(?:罚|处)|金额",
     },
     "duration": {
-        "en": r"\bhow long\b|\bhow soon\b|\bhow many (?:hours|days|weeks|months|years|decades)\b|\bwithin how\b",
-        "zh": r"多久|多长时间|多少(?:个)?(?:小时|天|日|周|个月|年)|几(?:个)?(?:小时|天|日|周|个月|年)|期限是",
+        "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
+              r"\bhow many (?:(?:working |business )?days|hours|weeks|months|years|decades)\b",
+        "zh": r"多久|多长时间|(?:多少|几)(?:个)?(?:工作日|小时|天|日|周|星期|个月|月|年)|期限是",
     },
     "number": {
         "en": r"\bhow many\b|\bwhat number\b",
@@ -120,6 +121,35 @@ _ASKS: dict[str, dict[str, str]] = {
         "zh": r"谁|哪位",
     },
 }
+# The unit a duration is asked in ("how many hours", "多少个工作日"): the answer must state one in that unit,
+# since a time limit in days does not answer a question about hours. unit: (asked as, stated as), in either
+# language; a count of days may be given in working days.
+_COUNT = rf"(?<![\d月年])(?:\d{{1,3}}(?:[.,]\d+)?|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}+)"  # not a year: "2021年"
+_UNITS: dict[str, tuple[str, str]] = {
+    "hour": (r"hours?|小时", r"hours?|小时"),
+    "working day": (r"(?:working|business) days?|工作日", r"(?:working|business) days?|工作日"),
+    "day": (r"days?|天|日", r"(?:working |business )?days?|工作日|天|日"),
+    "week": (r"weeks?|周|星期", r"weeks?|周|星期"),
+    "month": (r"months?|个月|月", r"months?|个月|月"),
+    "year": (r"years?|年", r"years?|年"),
+}
+_UNIT_ASKED = re.compile(
+    r"(?:\bhow many|\bwithin how many|多少|几)\s*(?:个)?\s*(" + "|".join(a for a, _ in _UNITS.values()) + ")", re.I
+)
+_UNIT_STATED = {
+    unit: re.compile(rf"{_COUNT}\s?(?:个)?[\s-]?(?:{stated})", re.I) for unit, (_, stated) in _UNITS.items()
+}
+
+
+def asked_unit(question: str, kind: str | None) -> str | None:
+    """The unit a duration question asks in ("hour" for "within how many hours?"), or None."""
+    match = _UNIT_ASKED.search(question) if kind == "duration" else None
+    if match is None:
+        return None
+    word = match.group(1)
+    return next(unit for unit, (asked, _) in _UNITS.items() if re.fullmatch(asked, word, re.I))
+
+
 KINDS = tuple(_ASKS)
 _ASK_PATTERNS = {kind: {lang: re.compile(p, re.I) for lang, p in by_lang.items()} for kind, by_lang in _ASKS.items()}
 _STATE_PATTERNS = {kind: re.compile(p, re.I | re.M) for kind, p in _STATES.items()}
@@ -139,10 +169,13 @@ def asked_kind(question: str, language: str) -> str | None:
     return None
 
 
-def states(text: str, kind: str | None) -> bool:
-    """Whether ``text`` states a fact of ``kind`` (always true for None: the question asks for no kind)."""
+def states(text: str, kind: str | None, unit: str | None = None) -> bool:
+    """Whether ``text`` states a fact of ``kind`` (always true for None: the question asks for no kind), in
+    ``unit`` when the question asks in one (see `asked_unit`)."""
     if kind is None:
         return True
+    if unit is not None:
+        return bool(_UNIT_STATED[unit].search(text))
     if kind == "number":
         without = _STATE_PATTERNS["date"].sub(" ", _EXTRACT_PATTERNS["amount"].sub(" ", text))
         return bool(_NUMBER_PATTERN.search(without))

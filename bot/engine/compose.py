@@ -30,7 +30,7 @@ from index.keyword import tokenize
 from index.records import Hit
 from index.retriever import Retriever
 
-from .answer_types import stated, states
+from .answer_types import stated
 from .question import Question
 from .records import Citation, ScoredSentence
 
@@ -109,7 +109,7 @@ def score_sentences(
             overlap = scale[cross] * matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
             score += PASSAGE_WEIGHT * hit.score
-            typed = states(sentence.text, question.kind)
+            typed = question.stated_in(sentence.text)
             if question.kind and typed:
                 score += ANSWER_TYPE_BONUS
             if names and all(n <= tokens for n in names):

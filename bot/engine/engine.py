@@ -23,7 +23,7 @@ from index.config import Settings
 from index.records import Hit
 from index.retriever import Retriever
 
-from .answer_types import FACT_KINDS, states
+from .answer_types import FACT_KINDS
 from .answerability import decide
 from .compose import cite, score_sentences, select_sentences
 from .generate import GenerationFailed, Generator, OpenAICompatibleGenerator
@@ -151,7 +151,7 @@ class AnswerEngine:
         found = {h.chunk_id for h in hits}
         floor = min(h.score for h in hits)
         return [Hit(c, floor) for c in self.retriever.chunks
-                if c.doc_id in named and c.id not in found and states(c.text, asked.kind)]
+                if c.doc_id in named and c.id not in found and asked.stated_in(c.text)]
 
     @staticmethod
     def _typed_first(asked: Question, hits: list[Hit]) -> list[Hit]:
@@ -159,7 +159,7 @@ class AnswerEngine:
         on fines for "the maximum fine under PIPL", its final article for "when did PIPL take effect"."""
         if asked.kind not in FACT_KINDS:
             return hits
-        promoted = [Hit(h.chunk, h.score + TYPED_PASSAGE_BONUS * states(h.text, asked.kind)) for h in hits]
+        promoted = [Hit(h.chunk, h.score + TYPED_PASSAGE_BONUS * asked.stated_in(h.text)) for h in hits]
         return sorted(promoted, key=lambda h: -h.score)
 
     def _focus(self, asked: Question, query: str, vector: np.ndarray) -> np.ndarray:

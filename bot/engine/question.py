@@ -22,7 +22,7 @@ from index.keyword import tokenize
 from index.language import detect_language
 from index.laws import parse_chinese_number
 
-from .answer_types import asked_kind
+from .answer_types import asked_kind, asked_unit, states
 
 # Follow-ups are short and lean on what came before ("and the fine?", "what about Didi?", "那罚款呢？").
 _FOLLOW_UP = re.compile(
@@ -48,13 +48,15 @@ class Question:
 
     ``terms`` are the keyword tokens of the question's own words, one group per term (an acronym and the
     tokens of its expansion form one group). ``names`` are the proper names and acronyms it uses (in a
-    Chinese question, its Latin-script words). ``kind`` is the kind of fact it asks for, or None.
+    Chinese question, its Latin-script words). ``kind`` is the kind of fact it asks for, or None, and ``unit``
+    the unit a duration is asked in ("hour" for "within how many hours?"), or None.
     """
 
     text: str
     language: str
     search_text: str
     kind: str | None
+    unit: str | None
     names: tuple[str, ...]
     terms: tuple[frozenset[str], ...]
     article: int | None
@@ -63,16 +65,22 @@ class Question:
     def is_follow_up(self) -> bool:
         return self.search_text != self.text
 
+    def stated_in(self, text: str) -> bool:
+        """Whether ``text`` states the kind of fact asked for, in the unit asked in (true when none is asked)."""
+        return states(text, self.kind, self.unit)
+
 
 def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
     """Read ``text`` (TypeError if not a string, `BadQuestion` if empty); ``context`` = earlier questions."""
     cleaned = clean_question(text)
     language = detect_language(cleaned)
+    kind = asked_kind(cleaned, language)
     return Question(
         text=cleaned,
         language=language,
         search_text=with_context(cleaned, context),
-        kind=asked_kind(cleaned, language),
+        kind=kind,
+        unit=asked_unit(cleaned, kind),
         names=tuple(question_names(cleaned, language)),
         terms=tuple(key_terms(cleaned)),
         article=_named_article(cleaned),

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bot.engine.answer_types import asked_kind, stated, states
+from bot.engine.answer_types import asked_kind, asked_unit, stated, states
 from bot.engine.answerability import FEATURES, WEIGHTS_PATH, load_model
 from bot.engine.question import BadQuestion, analyse
 
@@ -55,6 +55,41 @@ def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
 def test_facts_are_recognised_in_both_languages(text, kind, facts):
     assert states(text, kind)
     assert stated(text, kind) == facts
+
+
+@pytest.mark.parametrize(
+    "question, language, unit",
+    [
+        ("Within how many hours must we report the incident?", "en", "hour"),
+        ("How many working days does the review take?", "en", "working day"),
+        ("how many days do we have to reply?", "en", "day"),
+        ("How long must logs be kept?", "en", None),
+        ("要在多少小时内报告？", "zh", "hour"),
+        ("评估多少个工作日内出结果？", "zh", "working day"),
+        ("个人信息要保存几年？", "zh", "year"),
+        ("网络日志要保存多久？", "zh", None),
+    ],
+)
+def test_a_duration_question_may_ask_in_a_unit(question, language, unit):
+    assert asked_kind(question, language) == "duration"
+    assert asked_unit(question, "duration") == unit == analyse(question).unit
+
+
+@pytest.mark.parametrize(
+    "text, units",
+    [
+        ("还应当在24小时内向有关主管部门报告", {"hour"}),
+        ("The regulator must decide within 72 hours.", {"hour"}),
+        ("自受理之日起十五个工作日内", {"working day", "day"}),
+        ("comments are due in 30 days", {"day"}),
+        ("留存相关的网络日志不少于六个月", {"month"}),
+        # A date is not a duration, in either language; nor are "months of tightening".
+        ("本法自2021年11月1日起施行。", set()),
+        ("It follows months of tightening enforcement, as of June 1, 2021.", set()),
+    ],
+)
+def test_a_duration_is_stated_in_its_unit_and_a_date_is_none(text, units):
+    assert {u for u in ("hour", "working day", "day", "month", "year") if states(text, "duration", u)} == units
 
 
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():

@@ -13,6 +13,7 @@ from bot.engine.records import Answer, answer_as_dict
 from eval.datasets import load_jsonl
 
 PIPL, DSL, CSL = "PIPL_2021-08-20_zh", "DSL_2021-06-10_zh", "CSL_2016-11-07_zh"
+NDSMR = "NDSMR_2024-09-24_zh"
 DIDI_FINE = "002_e82dffa06f5920f7"
 
 
@@ -120,6 +121,30 @@ def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, qu
     assert answer.abstained
     assert answer.citations == () and answer.notices == ()
     assert 1 <= len(answer.closest) <= 3
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Asked in a unit the source states, in either language: answered from the article that states it.
+        ("Under the NDSMR, if a flaw in our product endangers national security, within how many hours must "
+         "we report it?", (NDSMR, 10)),
+        ("网络数据处理者发现产品漏洞危害国家安全的，要在多少小时内向主管部门报告？", (NDSMR, 10)),
+        # Asked in a unit no source states a limit in (the laws give none in working days; the news give no
+        # comment period): abstain rather than quote another time limit.
+        ("How many days do we have to answer a data subject access request under PIPL?", None),
+        ("个人信息出境标准合同要在生效后多少个工作日内去网信部门备案？", None),
+        ("How many days did the public get to comment on the CAC's draft rules?", None),
+        ("网信办给了公众多少天时间对征求意见稿提意见？", None),
+    ],
+)
+def test_a_time_limit_asked_in_a_unit_is_answered_only_in_that_unit(engine, question, source):
+    answer = engine.answer(question)
+    if source is None:
+        assert answer.abstained, answer.text
+    else:
+        assert not answer.abstained, answer.reason
+        assert source in cited(answer)
 
 
 def test_a_follow_up_uses_the_question_it_follows(engine):
