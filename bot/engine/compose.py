@@ -10,7 +10,8 @@ verbatim sentences, each followed by the marker of the passage it comes from::
 A sentence's score blends its cosine similarity to the question with the share of the question's key
 terms (stemmed, stop words removed, weighted by rarity in the corpus) that it contains. Both are needed:
 similarity alone rewards sentences on the right topic that do not say the asked-for fact, overlap alone
-rewards keyword salad. A sentence in the other language than the question's is matched against the
+rewards keyword salad. Learned corrections (`ranking`) weigh what the blend cannot: the sentence's language
+and kind of source. A sentence in the other language than the question's is matched against the
 question's translated words and its similarity gets the model's cross-lingual offset, so that the law's
 Chinese text and an English article compete fairly for an English question.
 
@@ -32,6 +33,7 @@ from index.retriever import Retriever
 
 from .answer_types import stated
 from .question import Question
+from .ranking import load_ranker
 from .records import Citation, ScoredSentence
 
 SIMILARITY_WEIGHT = 0.6
@@ -91,12 +93,16 @@ def score_sentences(
     names = [set(tokenize(n)) for n in question.names]
     names = [n for n in names if n]
     offset = retriever.cross_lingual_offset
+    ranker = load_ranker(retriever.embedder.name)
+    named = retriever.named_documents(question.search_text)
     seen: set[tuple[str, int]] = set()
     scored: list[ScoredSentence] = []
     for rank, hit in enumerate(hits):
-        language = retriever.documents[hit.doc_id].language
+        document = retriever.documents[hit.doc_id]
+        language = document.language
         cross = language != question.language
         total = sum(weights[cross])
+        correction = ranker.correction(cross=cross, is_law=document.kind == "law", from_named_law=hit.doc_id in named)
         sentences, vectors = retriever.sentences(hit.chunk_id)
         similarities = (vectors @ query_vector if len(vectors) else np.zeros(0)) + (offset if cross else 0.0)
         for sentence, vector, similarity in zip(sentences, vectors, similarities, strict=True):
@@ -108,7 +114,7 @@ def score_sentences(
             matched = sum(w for g, w in zip(groups[cross], weights[cross], strict=True) if matches(g, tokens))
             overlap = scale[cross] * matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
-            score += PASSAGE_WEIGHT * hit.score
+            score += PASSAGE_WEIGHT * hit.score + correction
             typed = question.stated_in(sentence.text)
             if question.kind and typed:
                 score += ANSWER_TYPE_BONUS

@@ -142,3 +142,19 @@ def test_the_model_prefers_a_sentence_that_covers_the_question_and_states_the_fa
     near_miss = {**good, "overlap": 0.3, "passage_overlap": 0.3, "kind_missing": 1.0, "missing_rare": 0.8}
     p_good, p_miss = (model.probability([row[n] for n in FEATURES]) for row in (good, near_miss))
     assert p_good > p_miss
+
+
+def test_the_sentence_ranker_corrects_only_the_multilingual_model_and_refuses_a_stale_file(tmp_path):
+    from bot.engine.ranking import RANKING_FEATURES, Ranker, load_ranker
+
+    assert load_ranker("all-MiniLM-L6-v2") == Ranker()  # one language, one kind of source: nothing to correct
+    e5 = load_ranker("multilingual-e5-small")
+    # The law a question names is its primary source: its sentences gain over a news report's.
+    assert e5.correction(cross=False, is_law=True, from_named_law=True) > e5.correction(
+        cross=False, is_law=False, from_named_law=False
+    )
+    stale = tmp_path / "ranking.json"
+    stale.write_text(json.dumps({"models": {"m": {"features": ["cross"], "weights": [0.1]}}}))
+    with pytest.raises(RuntimeError, match="train_sentence_ranker"):
+        load_ranker("m", stale)
+    assert len(RANKING_FEATURES) == len(e5.weights)

@@ -88,6 +88,22 @@ def test_a_question_naming_a_law_is_never_answered_from_another_law(engine):
         assert laws <= {CSL}, (question, laws)
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        ("Does the Data Security Law apply to data processing outside China?", (DSL, 2)),
+        ("数据安全法适用于境外的数据处理活动吗？", (DSL, 2)),
+        ("个保法是哪天开始施行的？", (PIPL, 74)),
+    ],
+)
+def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engine, question, source):
+    # The news reports on these laws too ("Under China's new Data Security Law, ..."): the law is the primary
+    # source, and its article comes first.
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert (answer.citations[0].doc_id, answer.citations[0].article) == source
+
+
 def test_a_citation_of_the_amended_cybersecurity_law_carries_its_status(engine):
     answer = engine.answer("网络日志要保存多久？")
     assert CSL in {c.doc_id for c in answer.citations}

@@ -1,0 +1,52 @@
+"""Learned corrections to a candidate sentence's score: which language, which kind of source.
+
+    ranker = load_ranker("multilingual-e5-small")
+    score += ranker.correction(cross=True, is_law=True, from_named_law=True)
+
+`compose.score_sentences` blends similarity, term overlap and the passage's retrieval score by hand. Two things
+that blend cannot weigh are learned instead, from our development questions (which sentence states the answer):
+a sentence in the other language than the question scores lower than it should (its terms are matched through
+a translation, its similarity is cross-lingual), and when a question names a law, that law's own text is the
+source to quote, not a news report about it. ``scripts/train_sentence_ranker.py`` fits a pairwise logistic
+regression (the sentence that states the answer against the others for the same question) and writes each
+feature's weight in units of the hand-blended score to ``ranking.json``, one set per embedding model; a model
+with no entry (MiniLM, which serves English corpora of one kind of source) gets no correction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+RANKER_PATH = Path(__file__).with_name("ranking.json")
+# What a candidate sentence is, besides its score: in the other language; from a law; from the law the question
+# names (a question naming a law is never answered from another law, see `engine`).
+RANKING_FEATURES = ("cross", "is_law", "from_named_law")
+
+
+@dataclass(frozen=True)
+class Ranker:
+    """Score corrections per feature (0/1 each), in units of the hand-blended sentence score."""
+
+    weights: tuple[float, ...] = (0.0,) * len(RANKING_FEATURES)
+
+    def correction(self, *, cross: bool, is_law: bool, from_named_law: bool) -> float:
+        values = (cross, is_law, from_named_law)
+        return sum(w for w, on in zip(self.weights, values, strict=True) if on)
+
+
+@lru_cache(maxsize=4)
+def load_ranker(embedding_model: str, path: Path = RANKER_PATH) -> Ranker:
+    """The corrections fitted for ``embedding_model``; none (all zero) when the file has no entry for it."""
+    try:
+        entries = json.loads(Path(path).read_text(encoding="utf-8"))["models"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise RuntimeError(f"{path} is unreadable ({exc}); refit it with scripts/train_sentence_ranker.py") from exc
+    entry = entries.get(embedding_model)
+    if entry is None:
+        return Ranker()
+    if tuple(entry["features"]) != RANKING_FEATURES:
+        raise RuntimeError(f"{path} was fitted on other features; refit it with scripts/train_sentence_ranker.py")
+    return Ranker(tuple(float(w) for w in entry["weights"]))
