@@ -9,9 +9,12 @@ the other language's passages with those words::
 
     lexicon = Lexicon.build(documents, embedder)
     lexicon.translate("Do minors need their parents' consent?", "en")     # '未成年人 父母 同意'
-    lexicon.translate("滴滴被罚了多少钱？", "zh")                           # 'fined much'
 
-A wrong neighbour costs little: it only adds a keyword to a search whose other signals still count.
+A wrong neighbour costs little: it only adds a keyword to a search whose other signals still count. Some
+words, though, are near everything ("hubs": 社会, 一般), and plain nearest neighbours would map many question
+words to them; so the neighbour is chosen by cross-domain similarity local scaling (CSLS, Conneau et al.,
+2018, "Word translation without parallel data"): the cosine, less how close each of the two words is on
+average to its ``HUB_NEIGHBOURS`` nearest words of the other language.
 
 Chinese names of people and firms are romanised in English text by pinyin (刘烈宏 → "Liu Liehong", 滴滴 →
 "Didi"), which the model knows only vaguely; so a Chinese question's runs of two to four characters are also
@@ -72,6 +75,22 @@ def query_terms(question: str, language: str) -> list[str]:
 TERM_CACHE = 20_000
 # A romanisation shorter than this matches too many English words by chance ("fan", "ban").
 MIN_ROMANISED = 4
+# CSLS's neighbourhood size (the paper's).
+HUB_NEIGHBOURS = 10
+
+
+def hubness(similarity: np.ndarray) -> np.ndarray:
+    """Per row, the mean cosine to its ``HUB_NEIGHBOURS`` nearest columns."""
+    k = min(HUB_NEIGHBOURS, similarity.shape[1])
+    if k == 0:
+        return np.zeros(similarity.shape[0], dtype=np.float32)
+    return np.partition(similarity, -k, axis=1)[:, -k:].mean(axis=1)
+
+
+def nearest_by_csls(similarity: np.ndarray, column_hubness: np.ndarray) -> np.ndarray:
+    """Per row (a query word), the column (a word of the other language) with the best CSLS score
+    ``2 cos - hubness(row) - hubness(column)``; the row's own hubness does not change its choice."""
+    return (2 * similarity - column_hubness[None, :]).argmax(axis=1)
 
 
 def romanised(term: str) -> str:
@@ -110,6 +129,15 @@ class Lexicon:
         self._by_romanisation = {
             key: term for term in words.get("en", ()) if len(key := romanised(term)) >= MIN_ROMANISED
         }
+        self._hubs: dict[str, np.ndarray] | None = None
+
+    def hubness(self, language: str) -> np.ndarray:
+        """How close each word of ``language`` is on average to its nearest words of the other language."""
+        if self._hubs is None:
+            en, zh = (self.vectors.get(lang, np.zeros((0, 0), dtype=np.float32)) for lang in LANGUAGES)
+            across = en @ zh.T if len(en) and len(zh) else np.zeros((len(en), len(zh)), dtype=np.float32)
+            self._hubs = {"en": hubness(across), "zh": hubness(across.T)}
+        return self._hubs[language]
 
     @classmethod
     def build(cls, documents: Iterable[Document], embedder, *, previous: Lexicon | None = None) -> Lexicon:
@@ -142,14 +170,14 @@ class Lexicon:
         return {w: v for lang in LANGUAGES for w, v in zip(self.words[lang], self.vectors[lang], strict=True)}
 
     def translate(self, question: str, language: str, embedder, *, min_similarity: float) -> Translation:
-        """The other language's nearest word for each term of ``question`` that has one at least
-        ``min_similarity`` away (cosine), space-separated, and the share of its terms that found one."""
+        """The other language's nearest word (by CSLS) for each term of ``question`` whose cosine to it is at
+        least ``min_similarity``, space-separated, and the share of its terms that found one."""
         other = "zh" if language == "en" else "en"
         candidates = query_terms(question, language)
         if not candidates or not len(self.words.get(other, ())):
             return Translation("", 0.0)
         similarity = self._term_vectors(candidates, embedder) @ self.vectors[other].T
-        best = similarity.argmax(axis=1)
+        best = nearest_by_csls(similarity, self.hubness(other))
         found = [self.words[other][j] for i, j in enumerate(best) if similarity[i, j] >= min_similarity]
         matched = len(found)
         if language == "zh":

@@ -1,0 +1,28 @@
+"""The lexicon that carries a question's words into the corpus's other language."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from index.crosslingual import HUB_NEIGHBOURS, hubness, nearest_by_csls
+
+
+def test_a_word_close_to_everything_does_not_take_every_translation():
+    # Column 0 is a hub: about as close to every query word as their true translations are (columns 1..n),
+    # which plain nearest neighbours would then lose to it. CSLS discounts it by its closeness to all.
+    n = HUB_NEIGHBOURS + 2
+    similarity = np.full((n, n + 1), 0.70)
+    similarity[:, 0] = 0.90
+    similarity[np.arange(n), np.arange(1, n + 1)] = 0.88
+    column_hubness = hubness(similarity.T)
+    assert (similarity.argmax(axis=1) == 0).all()
+    assert (nearest_by_csls(similarity, column_hubness) == np.arange(1, n + 1)).all()
+
+
+def test_a_specific_word_keeps_its_nearest_neighbour():
+    similarity = np.array([[0.95, 0.70, 0.60], [0.60, 0.72, 0.91]])
+    assert nearest_by_csls(similarity, hubness(similarity.T)).tolist() == [0, 2]
+
+
+def test_hubness_of_an_empty_vocabulary_is_zero():
+    assert hubness(np.zeros((3, 0))).tolist() == [0.0, 0.0, 0.0]
