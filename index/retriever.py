@@ -162,15 +162,17 @@ class Retriever:
         return cut.strip()
 
     def named_documents(self, query: str) -> frozenset[str]:
-        """The documents ``query`` names ("PIPL", "个保法", "the Data Security Law"): their passages are
-        preferred, since a question about one law must not be answered from another."""
+        """The documents ``query`` names: a law by any of its names ("PIPL", "个保法", "the Data Security
+        Law"), another source by its publisher ("per the SCMP piece", "据WallStreetPR的文章"). Their passages
+        are preferred: a question about one law must not be answered from another, and one about what a
+        report says is answered from that report."""
         return frozenset(doc_id for doc_id, pattern in self._names() if pattern.search(query))
 
     def _names(self) -> list[tuple[str, re.Pattern[str]]]:
         if self._name_patterns is None:
-            self._name_patterns = [
-                (doc.doc_id, _name_pattern(doc.names)) for doc in self.documents.values() if doc.kind == "law"
-            ]
+            names = {doc.doc_id: doc.names if doc.kind == "law" else (doc.publisher, *doc.aliases)
+                     for doc in self.documents.values()}
+            self._name_patterns = [(doc_id, _name_pattern(n)) for doc_id, n in names.items() if any(n)]
         return self._name_patterns
 
     def knows(self, term: str) -> bool:
@@ -331,8 +333,10 @@ def combine(
 
 
 def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of ``names`` as whole words (case ignored); a Chinese name also inside a Chinese sentence."""
-    alternatives = [re.escape(n) if CJK.search(n) else rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in names]
+    """Any of ``names`` as whole words (case ignored); a Chinese name also inside a Chinese sentence, and a Latin
+    one next to Chinese characters ("据WallStreetPR的文章", "PIPL第几条")."""
+    latin = r"[A-Za-z0-9_-]"
+    alternatives = [re.escape(n) if CJK.search(n) else rf"(?<!{latin}){re.escape(n)}(?!{latin})" for n in names if n]
     return re.compile("|".join(sorted(alternatives, key=len, reverse=True)), re.IGNORECASE)
 
 

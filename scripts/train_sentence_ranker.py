@@ -49,7 +49,7 @@ def candidates(engine: AnswerEngine, example: QAExample) -> tuple[str, np.ndarra
     rows, labels = [], []
     for s in scored[:CANDIDATES]:
         is_law = retriever.documents[s.chunk.doc_id].kind == "law"
-        values = {"cross": s.cross, "is_law": is_law, "from_named_law": s.chunk.doc_id in named}
+        values = {"cross": s.cross, "is_law": is_law, "from_named_source": s.chunk.doc_id in named}
         rows.append([s.score, *(float(values[name]) for name in RANKING_FEATURES)])
         gold_articles = [n for d, n in example.articles if d == s.chunk.doc_id]
         if is_law:

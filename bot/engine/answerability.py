@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 WEIGHTS_PATH = Path(__file__).with_name("answerability.json")
 FEATURES = (
     "similarity", "overlap", "score", "passage_overlap", "passage_score", "margin", "kind_asked", "kind_missing",
-    "names_missing", "names_unknown", "cross", "rank", "terms", "missing_rare", "unknown_terms", "from_named_law",
+    "names_missing", "names_unknown", "cross", "rank", "terms", "missing_rare", "unknown_terms", "from_named_source",
 )
 # Named laws and bodies: a question about one of them must not be answered from another one.
 _BODY = re.compile(
@@ -148,7 +148,7 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
         "missing_rare": missing_rare,
         # Terms the corpus never uses at all ("Singapore", "GDPR").
         "unknown_terms": sum(w == 0 for w in weights) / len(weights) if weights else 0.0,
-        "from_named_law": float(best.chunk.doc_id in named) if named else 0.5,
+        "from_named_source": float(best.chunk.doc_id in named) if named else 0.5,
     }
 
 

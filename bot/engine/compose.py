@@ -102,7 +102,8 @@ def score_sentences(
         language = document.language
         cross = language != question.language
         total = sum(weights[cross])
-        correction = ranker.correction(cross=cross, is_law=document.kind == "law", from_named_law=hit.doc_id in named)
+        is_law, from_named = document.kind == "law", hit.doc_id in named
+        correction = ranker.correction(cross=cross, is_law=is_law, from_named_source=from_named)
         sentences, vectors = retriever.sentences(hit.chunk_id)
         similarities = (vectors @ query_vector if len(vectors) else np.zeros(0)) + (offset if cross else 0.0)
         for sentence, vector, similarity in zip(sentences, vectors, similarities, strict=True):

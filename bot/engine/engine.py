@@ -145,7 +145,7 @@ class AnswerEngine:
         """Every passage of a law the question names that states the asked-for kind of fact, scored as the
         last hit: "When did PIPL take effect?" must reach PIPL's final article even when the words of the
         question and of "本法自2021年11月1日起施行" do not meet."""
-        named = self.retriever.named_documents(asked.search_text)
+        named = self._named_laws(asked)
         if not named or asked.kind not in FACT_KINDS or not hits:
             return []
         found = {h.chunk_id for h in hits}
@@ -175,11 +175,15 @@ class AnswerEngine:
         """A question that names laws is answered from those laws or from other kinds of source (news about
         the law), never from another law: a Cybersecurity Law question must not get a Data Security Law
         article."""
-        named = self.retriever.named_documents(asked.search_text)
+        named = self._named_laws(asked)
         if not named:
             return scored
         documents = self.retriever.documents
         return [s for s in scored if documents[s.chunk.doc_id].kind != "law" or s.chunk.doc_id in named]
+
+    def _named_laws(self, asked: Question) -> frozenset[str]:
+        documents = self.retriever.documents
+        return frozenset(d for d in self.retriever.named_documents(asked.search_text) if documents[d].kind == "law")
 
     def _notices(self, asked: Question, citations: Sequence[Citation]) -> tuple[str, ...]:
         """A law amended since the text quoted; quotes not in the language asked in."""

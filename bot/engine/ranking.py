@@ -1,16 +1,17 @@
 """Learned corrections to a candidate sentence's score: which language, which kind of source.
 
     ranker = load_ranker("multilingual-e5-small")
-    score += ranker.correction(cross=True, is_law=True, from_named_law=True)
+    score += ranker.correction(cross=True, is_law=True, from_named_source=True)
 
 `compose.score_sentences` blends similarity, term overlap and the passage's retrieval score by hand. Two things
 that blend cannot weigh are learned instead, from our development questions (which sentence states the answer):
 a sentence in the other language than the question scores lower than it should (its terms are matched through
-a translation, its similarity is cross-lingual), and when a question names a law, that law's own text is the
-source to quote, not a news report about it. ``scripts/train_sentence_ranker.py`` fits a pairwise logistic
-regression (the sentence that states the answer against the others for the same question) and writes each
-feature's weight in units of the hand-blended score to ``ranking.json``, one set per embedding model; a model
-with no entry (MiniLM, which serves English corpora of one kind of source) gets no correction.
+a translation, its similarity is cross-lingual), and when a question names a source (a law, a report's
+publisher), that source is the one to quote: a law's own text, not a news report about it.
+``scripts/train_sentence_ranker.py`` fits a pairwise logistic regression (the sentence that states the answer
+against the others for the same question) and writes each feature's weight in units of the hand-blended score
+to ``ranking.json``, one set per embedding model; a model with no entry (MiniLM, which serves English corpora
+of one kind of source) gets no correction.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from functools import lru_cache
 from pathlib import Path
 
 RANKER_PATH = Path(__file__).with_name("ranking.json")
-# What a candidate sentence is, besides its score: in the other language; from a law; from the law the question
-# names (a question naming a law is never answered from another law, see `engine`).
-RANKING_FEATURES = ("cross", "is_law", "from_named_law")
+# What a candidate sentence is, besides its score: in the other language; from a law; from a source the question
+# names (a law by name, a report by its publisher; a question naming a law is never answered from another law).
+RANKING_FEATURES = ("cross", "is_law", "from_named_source")
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,8 @@ class Ranker:
 
     weights: tuple[float, ...] = (0.0,) * len(RANKING_FEATURES)
 
-    def correction(self, *, cross: bool, is_law: bool, from_named_law: bool) -> float:
-        values = (cross, is_law, from_named_law)
+    def correction(self, *, cross: bool, is_law: bool, from_named_source: bool) -> float:
+        values = (cross, is_law, from_named_source)
         return sum(w for w, on in zip(self.weights, values, strict=True) if on)
 
 

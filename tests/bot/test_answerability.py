@@ -150,8 +150,8 @@ def test_the_sentence_ranker_corrects_only_the_multilingual_model_and_refuses_a_
     assert load_ranker("all-MiniLM-L6-v2") == Ranker()  # one language, one kind of source: nothing to correct
     e5 = load_ranker("multilingual-e5-small")
     # The law a question names is its primary source: its sentences gain over a news report's.
-    assert e5.correction(cross=False, is_law=True, from_named_law=True) > e5.correction(
-        cross=False, is_law=False, from_named_law=False
+    assert e5.correction(cross=False, is_law=True, from_named_source=True) > e5.correction(
+        cross=False, is_law=False, from_named_source=False
     )
     stale = tmp_path / "ranking.json"
     stale.write_text(json.dumps({"models": {"m": {"features": ["cross"], "weights": [0.1]}}}))

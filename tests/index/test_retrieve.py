@@ -54,6 +54,30 @@ def test_a_named_law_is_preferred(kb):
         assert kb.search(question, k=1)[0].doc_id == "DSL_2021-06-10_zh"
 
 
+@pytest.mark.parametrize(
+    "question, named",
+    [
+        ("What does the DSL say about data classification?", {"DSL_2021-06-10_zh"}),
+        ("PIPL第几条规定罚款？", {"PIPL_2021-08-20_zh"}),  # a Latin name against Chinese characters
+        # A report is named by its publisher, or by an alias from the metadata ("Wire China").
+        ("per the SCMP piece, when was PIPL due?", {"001_7516783149c43d0d", "PIPL_2021-08-20_zh"}),
+        ("据WallStreetPR的文章，数据安全法是何时通过的？", {"000_203273770a4fecc1", "DSL_2021-06-10_zh"}),
+        ("Wire China那篇文章里，国家数据局局长是谁？", {"004_b0dfca530d535ebd"}),
+        # A document without a publisher is named by nothing; a question naming nothing names nothing.
+        ("How much was Didi fined?", set()),
+    ],
+)
+def test_a_question_names_laws_by_their_names_and_reports_by_their_publisher(kb, question, named):
+    assert kb.named_documents(kb.check_query(question)) == named
+
+
+def test_a_named_report_is_preferred(kb):
+    for question in ("What does the Wire China piece say about Liu Liehong?",
+                     "据WallStreetPR的文章，网信办去年7月对哪些公司启动了网络安全审查？"):
+        named = kb.named_documents(kb.check_query(question))
+        assert named & {h.doc_id for h in kb.search(question, k=3)}, question
+
+
 def test_every_method_returns_typed_hits(retriever):
     for method in METHODS:
         hits = retriever.search("Didi cybersecurity review", k=3, method=method)
