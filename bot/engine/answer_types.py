@@ -51,15 +51,22 @@ _ROLE = (
     r"Commissioner|Mr|Ms|Mrs|Dr|Prof|Professor|professor|CEO|founder|spokes(?:person|man|woman)|analyst|lawyer|"
     r"director|chief|head|official)\.?"
 )
-_STATES["person"] = (
-    rf"\b{_ROLE} [A-Z][a-z]+\b|"
+_INTRODUCED = (  # a name before a role: "Sun Weimin, head of ...", "Opper, a professor"
     r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?(?=, (?:(?:a|an|the|now|who) )?(?:\w+ )?(?:head|director|professor|"
     r"minister|chief|official|spokes\w+|founder|chairman|analyst|lawyer|partner|researcher|fellow|CEO)\b)|"
-    rf"\b{_NAME_WORDS}(?= (?:said|says|told|wrote|added|argued|noted|warned)\b)|"
-    rf"\b(?:said|says|told|according to) {_NAME_WORDS}\b|"
-    rf", {_NAME_WORDS}\.?$"
+)
+_SPEAKS = rf"\b{_NAME_WORDS}(?= (?:said|says|told|wrote|added|argued|noted|warned)\b)|"
+_STATES["person"] = (
+    rf"\b{_ROLE} [A-Z][a-z]+\b|" + _INTRODUCED + _SPEAKS
+    + rf"\b(?:[Ss]aid|[Ss]ays|[Tt]old|[Aa]ccording to) {_NAME_WORDS}\b|, {_NAME_WORDS}\.?$"
 )
 _STATES["official"] = _STATES["person"]
+# The name alone, for the line that leads an answer ("Sun Weimin", not "according to Sun Weimin").
+_PERSON_NAME = (
+    rf"\b{_ROLE} [A-Z][a-z]+\b|" + _INTRODUCED + _SPEAKS
+    + rf"(?:(?<=[Ss]aid )|(?<=[Ss]ays )|(?<=[Tt]old )|(?<=[Aa]ccording to )){_NAME_WORDS}\b"
+    + rf"|(?<=, ){_NAME_WORDS}(?=\.?$)"
+)
 # The whole expression of a fact, for the line that leads an answer ("$1.2 billion", "五千万元", "百分之五");
 # the `_STATES` pattern serves where it already matches whole expressions.
 _EXTRACT = {
@@ -69,6 +76,8 @@ _EXTRACT = {
         rf"(?:\d[\d,.]*|{_ZH_NUMERAL}+)\s?(?:万|亿)?元(?:以上|以下)?"
     ),
     "percent": rf"\b\d[\d.]*\s?(?:%|percent\b|per cent\b)|百分之{_ZH_NUMERAL}+(?:以上|以下)?",
+    "person": _PERSON_NAME,
+    "official": _PERSON_NAME,
     "date": (
         r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)"
         r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?\b|"
@@ -152,8 +161,12 @@ def asked_unit(question: str, kind: str | None) -> str | None:
 
 KINDS = tuple(_ASKS)
 _ASK_PATTERNS = {kind: {lang: re.compile(p, re.I) for lang, p in by_lang.items()} for kind, by_lang in _ASKS.items()}
-_STATE_PATTERNS = {kind: re.compile(p, re.I | re.M) for kind, p in _STATES.items()}
-_EXTRACT_PATTERNS = {kind: re.compile(_EXTRACT.get(kind, p), re.I | re.M) for kind, p in _STATES.items()}
+# A name is told by its capitals ("according to Sun Weimin", not "according to the proposed rules").
+_CASED = ("person", "official")
+_STATE_PATTERNS = {kind: re.compile(p, re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()}
+_EXTRACT_PATTERNS = {
+    kind: re.compile(_EXTRACT.get(kind, p), re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()
+}
 _NUMBER_PATTERN = re.compile(_NUMBER, re.I)
 # Kinds whose absence from the answering sentence means the question is not answered (a "who" question may
 # be answered by a firm or a regulator, which names no person).

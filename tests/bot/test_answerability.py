@@ -107,10 +107,17 @@ def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
         ("“It cannot go unnoticed,” said Opper, a professor at Bocconi University in Italy.", True),
         ("The ministry summoned Alibaba Group Holding and Tencent Holdings on Wednesday.", False),
         ("Under China's new Data Security Law, companies that transfer core data face fines.", False),
+        # A name is told by its capitals, even after a word that introduces one.
+        ("According to the proposed regulations, organisations must check the data first.", False),
     ],
 )
 def test_a_person_is_recognised_by_how_news_text_introduces_one(sentence, is_person):
     assert states(sentence, "person") is is_person
+
+
+def test_an_answer_leads_with_the_name_alone():
+    assert stated("According to Sun Weimin, the review is over.", "person") == ["Sun Weimin"]
+    assert stated("Sun Weimin, head of the regulator's bureau, said so.", "official") == ["Sun Weimin"]
 
 
 def test_question_analysis_reads_names_articles_and_follow_ups():
