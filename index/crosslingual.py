@@ -170,15 +170,16 @@ class Lexicon:
         return {w: v for lang in LANGUAGES for w, v in zip(self.words[lang], self.vectors[lang], strict=True)}
 
     def translate(self, question: str, language: str, embedder, *, min_similarity: float) -> Translation:
-        """The other language's nearest word (by CSLS) for each term of ``question`` whose cosine to it is at
-        least ``min_similarity``, space-separated, and the share of its terms that found one."""
+        """The other language's nearest word (by CSLS) for each term of ``question`` that has one at least
+        ``min_similarity`` away (cosine), space-separated, and the share of its terms that found one."""
         other = "zh" if language == "en" else "en"
         candidates = query_terms(question, language)
         if not candidates or not len(self.words.get(other, ())):
             return Translation("", 0.0)
         similarity = self._term_vectors(candidates, embedder) @ self.vectors[other].T
+        # Whether a word has a counterpart at all is the cosine's call; which one, CSLS's.
         best = nearest_by_csls(similarity, self.hubness(other))
-        found = [self.words[other][j] for i, j in enumerate(best) if similarity[i, j] >= min_similarity]
+        found = [self.words[other][j] for i, j in enumerate(best) if similarity[i].max() >= min_similarity]
         matched = len(found)
         if language == "zh":
             names = [self._by_romanisation[r] for r in _pinyin_windows(question) if r in self._by_romanisation]
