@@ -5,9 +5,10 @@
     result = engine.answer("How much was Didi fined?")
     result.text, [(c.n, c.doc_id, c.quote) for c in result.citations]
 
-Modules, one stage each: `records` (what crosses stage boundaries), `compose` (choosing and quoting
-sentences), `answerability` (deciding that the sources do not answer), `generate` (the optional LLM), and
-`engine` (the flow). Names load lazily, so importing the records never pulls in FAISS or a model.
+Modules, one stage each: `records` (what crosses stage boundaries), `question` and `answer_types` (reading
+the question), `compose` (choosing and quoting sentences) with `ranking` (its learned corrections),
+`answerability` (deciding that the sources do not answer), `fitted` (reading their weight files), `generate`
+(the optional LLM), and `engine` (the flow). Names load lazily, so importing the records never pulls in FAISS or a model.
 """
 
 from __future__ import annotations

@@ -22,7 +22,6 @@ Singapore") need not sink a question the laws answer.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from index.keyword import tokenize
 
 from .answer_types import FACT_KINDS
 from .compose import matches, matching_terms, term_weights
+from .fitted import fitted_entry
 from .question import Question
 
 if TYPE_CHECKING:
@@ -98,15 +98,9 @@ class AnswerabilityModel:
 @lru_cache(maxsize=4)
 def load_model(embedding_model: str, path: Path = WEIGHTS_PATH) -> AnswerabilityModel | None:
     """The weights fitted for ``embedding_model``, or None when the file has none for it."""
-    try:
-        entries = json.loads(Path(path).read_text(encoding="utf-8"))["models"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise RuntimeError(f"{path} is unreadable ({exc}); retrain it with scripts/train_answerability.py") from exc
-    entry = entries.get(embedding_model)
+    entry = fitted_entry(path, embedding_model, FEATURES, "scripts/train_answerability.py")
     if entry is None:
         return None
-    if tuple(entry["features"]) != FEATURES:
-        raise RuntimeError(f"{path} was fitted on other features; retrain it with scripts/train_answerability.py")
     return AnswerabilityModel(
         embedding_model, tuple(entry["mean"]), tuple(entry["scale"]), tuple(entry["coef"]),
         float(entry["intercept"]), float(entry["threshold"]), tuple(entry.get("calibration", (1.0, 0.0))),

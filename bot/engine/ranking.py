@@ -16,10 +16,11 @@ of one kind of source) gets no correction.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .fitted import fitted_entry
 
 RANKER_PATH = Path(__file__).with_name("ranking.json")
 # What a candidate sentence is, besides its score: in the other language; from a law; from a source the question
@@ -41,13 +42,7 @@ class Ranker:
 @lru_cache(maxsize=4)
 def load_ranker(embedding_model: str, path: Path = RANKER_PATH) -> Ranker:
     """The corrections fitted for ``embedding_model``; none (all zero) when the file has no entry for it."""
-    try:
-        entries = json.loads(Path(path).read_text(encoding="utf-8"))["models"]
-    except (OSError, ValueError, KeyError) as exc:
-        raise RuntimeError(f"{path} is unreadable ({exc}); refit it with scripts/train_sentence_ranker.py") from exc
-    entry = entries.get(embedding_model)
+    entry = fitted_entry(path, embedding_model, RANKING_FEATURES, "scripts/train_sentence_ranker.py")
     if entry is None:
         return Ranker()
-    if tuple(entry["features"]) != RANKING_FEATURES:
-        raise RuntimeError(f"{path} was fitted on other features; refit it with scripts/train_sentence_ranker.py")
     return Ranker(tuple(float(w) for w in entry["weights"]))
