@@ -8,7 +8,8 @@
 Modules, one stage each: `records` (what crosses stage boundaries), `question` and `answer_types` (reading
 the question), `compose` (choosing and quoting sentences) with `ranking` (its learned corrections),
 `answerability` (deciding that the sources do not answer), `fitted` (reading their weight files), `generate`
-(the optional LLM), and `engine` (the flow). Names load lazily, so importing the records never pulls in FAISS or a model.
+(the optional LLM), and `engine` (the flow). Names load lazily, so importing the records never pulls in FAISS
+or a model.
 """
 
 from __future__ import annotations
