@@ -108,15 +108,17 @@ _ASKS: dict[str, dict[str, str]] = {
     "duration": {
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
               r"\bhow many (?:(?:working |business )?days|hours|weeks|months|years|decades)\b",
-        "zh": r"多久|多长时间|(?:多少|几)(?:个)?(?:工作日|小时|天|日|周|星期|个月|月|年)|期限是",
+        # "几个月" is how many months, "几月几日" which day of which month.
+        "zh": r"多久|多长时间|(?<!月)(?:多少|几)(?:个)?(?:工作日|小时|天|日|周|星期|个月|年)|多少月|期限是",
     },
     "number": {
         "en": r"\bhow many\b|\bwhat number\b",
         "zh": r"多少(?:个|家|人|条|名|次|项|种)|几(?:个|家|条|名|次|项|种)",
     },
     "date": {
-        "en": r"^\s*when\b|\bwhat (?:year|date|day|month)\b|\bsince when\b|\bwhen (?:did|does|do|will|was|is)\b",
-        "zh": r"什么时候|何时|哪天|哪一天|几月几日|哪一年|哪年|什么日期|生效日期|施行日期|哪个月",
+        "en": r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b|\bwhen (?:did|does|do|will|was|is)\b|"
+              r"\b(?:exact|calendar|specific|effective) date\b",
+        "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|生效日期|施行日期|哪个月",
     },
     # "Who heads the bureau?" asks for a person; "who is responsible for checking?" may be answered by a firm.
     "official": {
@@ -150,8 +152,38 @@ _UNIT_STATED = {
 }
 
 
+# How precisely a date is asked for: "on what date", "几月几日" want the day of the month, not only the month
+# or year; "what day", "哪一天" are also answered by a weekday ("on Friday"); "which year" wants a year.
+# grain: (asked as, stated as), in either language; the first grain whose question pattern matches counts.
+_DAY_OF_MONTH = rf"(?:\b(?:{_EN_MONTH})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH})|" \
+    rf"\b(?:19|20)\d\d-\d\d-\d\d\b|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)[日号])"
+_WEEKDAY = r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|(?:星期|周|礼拜)[一二三四五六日天]"
+_DATE_GRAINS: dict[str, tuple[str, str]] = {
+    "day of month": (
+        r"\b(?:what|which|exact|specific|effective|calendar) (?:calendar )?date\b|\bwhen exactly\b|\bexactly when\b|"
+        r"几月几[日号]|几号|什么日期|具体日期|具体(?:是)?什么时候",
+        _DAY_OF_MONTH,
+    ),
+    "day": (r"\b(?:what|which) day\b|哪一?天|哪一?日", rf"{_DAY_OF_MONTH}|{_WEEKDAY}"),
+    "month": (
+        r"\b(?:what|which) month\b|哪个月|几月(?!几)",
+        rf"{_DAY_OF_MONTH}|\b(?:january|february|march|april|june|july|august|september|october|november|december)\b|"
+        rf"\b(?-i:May)\b|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月",  # not the modal "may"
+    ),
+    "calendar year": (
+        r"\b(?:what|which) year\b|哪一?年|几几年|什么年份|哪个年份",
+        r"\b(?:19|20)\d\d\b|\b(?:last|this|next) year\b|\d{4}年|去年|今年|明年",
+    ),
+}
+_GRAIN_ASKED = {grain: re.compile(asked, re.I) for grain, (asked, _) in _DATE_GRAINS.items()}
+_GRAIN_STATED = {grain: re.compile(stated, re.I) for grain, (_, stated) in _DATE_GRAINS.items()}
+
+
 def asked_unit(question: str, kind: str | None) -> str | None:
-    """The unit a duration question asks in ("hour" for "within how many hours?"), or None."""
+    """The unit a duration question asks in ("hour" for "within how many hours?"), or the grain a date question
+    asks at ("day of month" for "on what date?"), or None."""
+    if kind == "date":
+        return next((grain for grain, pattern in _GRAIN_ASKED.items() if pattern.search(question)), None)
     match = _UNIT_ASKED.search(question) if kind == "duration" else None
     if match is None:
         return None
@@ -188,7 +220,7 @@ def states(text: str, kind: str | None, unit: str | None = None) -> bool:
     if kind is None:
         return True
     if unit is not None:
-        return bool(_UNIT_STATED[unit].search(text))
+        return bool((_GRAIN_STATED if kind == "date" else _UNIT_STATED)[unit].search(text))
     if kind == "number":
         without = _STATE_PATTERNS["date"].sub(" ", _EXTRACT_PATTERNS["amount"].sub(" ", text))
         return bool(_NUMBER_PATTERN.search(without))

@@ -92,6 +92,44 @@ def test_a_duration_is_stated_in_its_unit_and_a_date_is_none(text, units):
     assert {u for u in ("hour", "working day", "day", "month", "year") if states(text, "duration", u)} == units
 
 
+@pytest.mark.parametrize(
+    "question, language, grain",
+    [
+        ("On what date did PIPL come into force?", "en", "day of month"),
+        ("When exactly did the apps return?", "en", "day of month"),
+        ("What day did the ministry meet the firms?", "en", "day"),
+        ("Which month did the listing rules take effect?", "en", "month"),
+        ("In what year was the Data Security Law adopted?", "en", "calendar year"),
+        ("When did PIPL take effect?", "en", None),
+        ("网数条例是几月几日开始施行的？", "zh", "day of month"),
+        ("约谈是哪一天？", "zh", "day"),
+        ("新规是哪个月生效的？", "zh", "month"),
+        ("数据安全法是哪一年通过的？", "zh", "calendar year"),
+        ("网络数据安全管理条例啥时候开始施行？", "zh", None),
+    ],
+)
+def test_a_date_question_may_ask_for_a_day_a_month_or_a_year(question, language, grain):
+    assert asked_kind(question, language) == "date"
+    assert asked_unit(question, "date") == grain == analyse(question).unit
+
+
+@pytest.mark.parametrize(
+    "text, grains",
+    [
+        ("本法自2021年11月1日起施行。", {"day of month", "day", "month", "calendar year"}),
+        ("The rules took effect on Sept. 1, 2021.", {"day of month", "day", "month", "calendar year"}),
+        ("The ministry met the firms on Friday.", {"day"}),
+        ("约谈于周五进行。", {"day"}),
+        ("new rules that came into effect in February", {"month"}),
+        ("Didi was fined last year.", {"calendar year"}),
+        # The modal verb is no month.
+        ("The CAC may fine the company.", set()),
+    ],
+)
+def test_a_date_is_stated_at_a_grain(text, grains):
+    assert {g for g in ("day of month", "day", "month", "calendar year") if states(text, "date", g)} == grains
+
+
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
     assert not states("Didi was fined $1.2 billion in 2022.", "number")
     assert states("The ministry summoned 12 companies.", "number")

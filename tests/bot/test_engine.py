@@ -15,6 +15,7 @@ from eval.datasets import load_jsonl
 PIPL, DSL, CSL = "PIPL_2021-08-20_zh", "DSL_2021-06-10_zh", "CSL_2016-11-07_zh"
 NDSMR = "NDSMR_2024-09-24_zh"
 DIDI_FINE = "002_e82dffa06f5920f7"
+LISTING_RULES = DIDI_FINE  # the same report tells of the overseas-listing review rules
 
 
 @pytest.fixture(scope="module")
@@ -155,6 +156,27 @@ def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, qu
     ],
 )
 def test_a_time_limit_asked_in_a_unit_is_answered_only_in_that_unit(engine, question, source):
+    answer = engine.answer(question)
+    if source is None:
+        assert answer.abstained, answer.text
+    else:
+        assert not answer.abstained, answer.reason
+        assert source in cited(answer)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # A date asked at a grain the source states: answered from it.
+        ("个人信息保护法是哪一天开始施行的？", (PIPL, 74)),
+        ("In which month did the rule requiring a security review before an overseas listing come into effect?",
+         (LISTING_RULES, None)),
+        ("掌握超过100万用户数据的企业赴海外上市前要做安全审查，这个新规是哪个月生效的？", (LISTING_RULES, None)),
+        # Asked for the day when the source gives only the month: abstain rather than answer "in February".
+        ("On what date did the rule requiring a security review before an overseas listing come into effect?", None),
+    ],
+)
+def test_a_date_asked_for_a_day_is_not_answered_by_a_month(engine, question, source):
     answer = engine.answer(question)
     if source is None:
         assert answer.abstained, answer.text
