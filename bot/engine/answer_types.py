@@ -116,9 +116,10 @@ _ASKS: dict[str, dict[str, str]] = {
         "zh": r"多少(?:个|家|人|条|名|次|项|种)|几(?:个|家|条|名|次|项|种)",
     },
     "date": {
-        "en": r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b|\bwhen (?:did|does|do|will|was|is)\b|"
-              r"\b(?:exact|calendar|specific|effective) date\b",
-        "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|生效日期|施行日期|哪个月",
+        "en": r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b|"
+              r"\bwhen (?:did|does|do|will|was|is)\b|\b(?:exact|calendar|specific|effective) date\b",
+        "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|"
+              r"生效日期|施行日期|哪个月",
     },
     # "Who heads the bureau?" asks for a person; "who is responsible for checking?" may be answered by a firm.
     "official": {
@@ -155,8 +156,10 @@ _UNIT_STATED = {
 # How precisely a date is asked for: "on what date", "几月几日" want the day of the month, not only the month
 # or year; "what day", "哪一天" are also answered by a weekday ("on Friday"); "which year" wants a year.
 # grain: (asked as, stated as), in either language; the first grain whose question pattern matches counts.
-_DAY_OF_MONTH = rf"(?:\b(?:{_EN_MONTH})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH})|" \
+_DAY_OF_MONTH = (
+    rf"(?:\b(?:{_EN_MONTH})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH})|"
     rf"\b(?:19|20)\d\d-\d\d-\d\d\b|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)[日号])"
+)
 _WEEKDAY = r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|(?:星期|周|礼拜)[一二三四五六日天]"
 _DATE_GRAINS: dict[str, tuple[str, str]] = {
     "day of month": (
