@@ -93,20 +93,28 @@ def nearest_by_csls(similarity: np.ndarray, column_hubness: np.ndarray) -> np.nd
     return (2 * similarity - column_hubness[None, :]).argmax(axis=1)
 
 
+def counterparts(similarity: np.ndarray, column_hubness: np.ndarray, min_similarity: float) -> list[int | None]:
+    """Per row (a query word), the column CSLS chooses (`nearest_by_csls`) if that column is itself at least
+    ``min_similarity`` close by cosine, else None: a word far from everything of the other language has no
+    counterpart, and CSLS, which discounts hubs, can prefer a farther, rarer word to a close hub."""
+    best = nearest_by_csls(similarity, column_hubness)
+    return [int(j) if similarity[i, j] >= min_similarity else None for i, j in enumerate(best.tolist())]
+
+
 def romanised(term: str) -> str:
     """An English term as pinyin would spell it: lower case, letters only ("Liu Liehong" → "liuliehong")."""
     return re.sub(r"[^a-z]", "", term.lower())
 
 
-def _pinyin_windows(question: str) -> list[str]:
-    """The romanisations of every run of two to four Chinese characters of ``question``."""
+def _pinyin_windows(question: str) -> list[tuple[str, str]]:
+    """Every run of two to four Chinese characters of ``question``, with its romanisation."""
     from pypinyin import lazy_pinyin
 
     found = []
     for run in re.findall(r"[\u4e00-\u9fff]{2,}", question):
         syllables = lazy_pinyin(run)
         for size in (2, 3, 4):
-            found += ["".join(syllables[i : i + size]) for i in range(len(syllables) - size + 1)]
+            found += [(run[i : i + size], "".join(syllables[i : i + size])) for i in range(len(syllables) - size + 1)]
     return found
 
 
@@ -177,14 +185,18 @@ class Lexicon:
         if not candidates or not len(self.words.get(other, ())):
             return Translation("", 0.0)
         similarity = self._term_vectors(candidates, embedder) @ self.vectors[other].T
-        # Whether a word has a counterpart at all is the cosine's call; which one, CSLS's.
-        best = nearest_by_csls(similarity, self.hubness(other))
-        found = [self.words[other][j] for i, j in enumerate(best) if similarity[i].max() >= min_similarity]
+        chosen = counterparts(similarity, self.hubness(other), min_similarity)
+        found = [self.words[other][j] for j in chosen if j is not None]
         matched = len(found)
         if language == "zh":
-            names = [self._by_romanisation[r] for r in _pinyin_windows(question) if r in self._by_romanisation]
+            names = [name for _, name in self.romanised_names(question)]
             found, matched = found + names, matched + len(set(names))
         return Translation(" ".join(dict.fromkeys(found)), min(1.0, matched / len(candidates)))
+
+    def romanised_names(self, question: str) -> list[tuple[str, str]]:
+        """The corpus's English names that runs of the Chinese ``question`` spell in pinyin, with those runs:
+        ``[("阿里巴巴", "Alibaba")]``."""
+        return [(run, self._by_romanisation[r]) for run, r in _pinyin_windows(question) if r in self._by_romanisation]
 
     def save(self, directory: Path) -> None:
         (directory / "lexicon.json").write_text(json.dumps(self.words, ensure_ascii=False))

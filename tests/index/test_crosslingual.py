@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.crosslingual import HUB_NEIGHBOURS, hubness, nearest_by_csls
+from index.crosslingual import HUB_NEIGHBOURS, counterparts, hubness, nearest_by_csls
 
 
 def test_a_word_close_to_everything_does_not_take_every_translation():
@@ -26,3 +26,13 @@ def test_a_specific_word_keeps_its_nearest_neighbour():
 
 def test_hubness_of_an_empty_vocabulary_is_zero():
     assert hubness(np.zeros((3, 0))).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_counterpart_must_itself_be_close_not_only_the_best_by_csls():
+    # Row 0: CSLS prefers column 1 (column 0 is a hub), and column 1 is close enough: it is the counterpart.
+    # Row 1: CSLS prefers column 2 over the hub, but column 2 is far by cosine: no counterpart, although the
+    # hub itself is close; row 2 is close to nothing.
+    similarity = np.array([[0.93, 0.90, 0.50], [0.92, 0.40, 0.80], [0.50, 0.40, 0.30]])
+    column_hubness = np.array([0.90, 0.40, 0.30])
+    assert nearest_by_csls(similarity, column_hubness).tolist() == [1, 2, 1]
+    assert counterparts(similarity, column_hubness, min_similarity=0.86) == [1, None, None]
