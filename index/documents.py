@@ -29,7 +29,7 @@ SUFFIXES = frozenset({".txt", ".md", ".html", ".htm"})
 METADATA_FILE = "metadata.json"
 METADATA_FIELDS = (
     "title", "publisher", "author", "date", "url", "kind", "language", "short_name", "name_en", "in_force",
-    "status", "status_note", "aliases",
+    "status", "status_note", "amended_from", "aliases",
 )
 KINDS = ("news", "law", "document")
 LANGUAGES = ("en", "zh")

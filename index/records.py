@@ -17,7 +17,8 @@ class Document:
     ``kind`` is "law" for a statute (split by article, see `index.laws`), "news" for a news article, or
     "document". ``language`` is "en" or "zh". A law also has a ``short_name`` ("PIPL"), an English name, the
     date it took effect and its ``status`` today; ``status_note`` is shown with every citation of it (e.g.
-    that the text predates an amendment). ``aliases`` are other names a question may call it by.
+    that the text predates an amendment), and ``amended_from`` is the date an amendment this text predates
+    took effect. ``aliases`` are other names a question may call it by.
     """
 
     doc_id: str
@@ -35,6 +36,7 @@ class Document:
     in_force: str = ""
     status: str = ""
     status_note: str = ""
+    amended_from: str = ""
     aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

@@ -12,6 +12,7 @@ fusion of the two) and "weighted" (the blend without the re-score).
 
 from __future__ import annotations
 
+import collections
 import logging
 import math
 import re
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .acronyms import expand_acronyms
+from .acronyms import ACRONYMS, expand_acronyms
 from .builder import ENCODER_FILE, FORMAT_VERSION
 from .crosslingual import Lexicon, Translation
 from .embedding import (
@@ -33,7 +34,7 @@ from .embedding import (
 )
 from .fusion import rrf_scores, weighted_scores
 from .integrity import IndexNotUsable, damaged, read_manifest, read_records, verify_checksums
-from .keyword import KeywordIndex, top_positive
+from .keyword import KeywordIndex, tokenize, top_positive
 from .language import CJK, detect_language
 from .onnx_encoder import file_digest
 from .records import Chunk, Document, Hit, Sentence
@@ -113,6 +114,7 @@ class Retriever:
         self.duplicate_cosine = DUPLICATE_COSINE.get(embedder.name, 0.9)
         self._corpus_text: str | None = None  # built on first `mentions`
         self._name_patterns: list[tuple[str, re.Pattern[str]]] | None = None  # built on first `named_documents`
+        self._proper_names: frozenset[str] | None = None  # built on first `proper_names`
 
     @classmethod
     def load(cls, index_dir: Path, *, params: RetrievalParams | None = None) -> Retriever:
@@ -170,10 +172,51 @@ class Retriever:
 
     def _names(self) -> list[tuple[str, re.Pattern[str]]]:
         if self._name_patterns is None:
-            names = {doc.doc_id: doc.names if doc.kind == "law" else (doc.publisher, *doc.aliases)
-                     for doc in self.documents.values()}
-            self._name_patterns = [(doc_id, _name_pattern(n)) for doc_id, n in names.items() if any(n)]
+            self._name_patterns = [(doc_id, _name_pattern(n)) for doc_id, n in self._source_names() if any(n)]
         return self._name_patterns
+
+    def _source_names(self) -> list[tuple[str, tuple[str, ...]]]:
+        """What a question calls each source by: a law by its names, a report by its publisher."""
+        return [(doc.doc_id, doc.names if doc.kind == "law" else (doc.publisher, *doc.aliases))
+                for doc in self.documents.values()]
+
+    def proper_names(self) -> frozenset[str]:
+        """Keyword tokens that the English documents write only capitalised, and never as a word of a source's
+        own name (a law, a publisher) nor in all of them (the corpus's setting, "China"): the firms, people
+        and places a fact is about, "alibaba", "tencent", "liehong"."""
+        if self._proper_names is None:
+            capitalised, lower, spread = set(), set(), collections.Counter()
+            english = [d for d in self.documents.values() if d.language == "en"]
+            for doc in english:
+                words = [(m.group(), _sentence_start(doc.text, m.start())) for m in _WORD.finditer(doc.text)]
+                for word, first in words:
+                    if not first:  # a sentence's first word is capitalised whatever it is
+                        (capitalised if word[0].isupper() else lower).update(tokenize(word))
+                spread.update({t for w, _ in words for t in tokenize(w)})
+            own = {t for n in (*ACRONYMS, *ACRONYMS.values(), *(n for _, names in self._source_names() for n in names))
+                   for t in tokenize(n)}
+            common = {t for t, n in spread.items() if n == len(english)}
+            self._proper_names = frozenset(capitalised - lower - own - common - _CAPITALISED_WORDS)
+        return self._proper_names
+
+    def names_in(self, question: str, language: str) -> list[frozenset[str]]:
+        """The names of `proper_names` a question uses, each as the forms a passage may write it in: a run of
+        such tokens ("full truck alliance") or, from a Chinese question, a run it spells in pinyin
+        (``{"阿里巴巴", "alibaba"}``)."""
+        proper = self.proper_names()
+        names, run = [], []
+        for token in [*tokenize(question), ""]:
+            if token in proper:
+                run.append(token)
+            elif run:
+                names.append(frozenset(run))
+                run = []
+        if language == "zh" and self._lexicon is not None:
+            for chinese, english in self._lexicon.romanised_names(question):
+                tokens = {t for t in tokenize(english) if t in proper}
+                if tokens:
+                    names.append(frozenset({chinese, *tokens}))
+        return list(dict.fromkeys(names))
 
     def knows(self, term: str) -> bool:
         """Whether a keyword token (see `keyword.tokenize`) occurs anywhere in the indexed chunks."""
@@ -330,6 +373,20 @@ def combine(
     if best_sentence is not None and rescore_weight > 0:
         fused = rescore(fused, best_sentence, weight=rescore_weight)
     return fused
+
+
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+# Words English capitalises that name nothing a fact is about: months, weekdays, titles before a name.
+_CAPITALISED_WORDS = frozenset(tokenize(
+    "January February March April May June July August September October November December Monday Tuesday "
+    "Wednesday Thursday Friday Saturday Sunday Mr Ms Mrs Dr Prof Professor President Vice Deputy Minister "
+    "Director Governor Chairman Secretary General Premier Chief"
+))
+
+
+def _sentence_start(text: str, at: int) -> bool:
+    before = text[max(0, at - 3) : at].rstrip(" \t\"“‘'(")
+    return not before or before[-1] in ".!?:\n"
 
 
 def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str]:

@@ -103,7 +103,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\bwhat(?:'s|’s| was| is| were| are) the (?:\w+ )?(?:fines?|penalt(?:y|ies))\b|"
               r"\bhow (?:big|large|high|steep) (?:was |is |are )?(?:the |a )?(?:fines?|penalt(?:y|ies))|"
               r"\b(?:max(?:imum)?|highest|biggest|largest|minimum|top) (?:fines?|penalt(?:y|ies))\b",
-        "zh": r"多少钱|罚(?:款)?多少|多少罚款|罚款(?:金额|数额|上限|是多少)|(?:最高|最多)(?:可以)?(?:罚|处)|金额",
+        "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|是多少)|(?:最高|最多)(?:可以)?(?:罚|处)|金额",
     },
     "duration": {
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"

@@ -12,12 +12,18 @@ Its weights, one set per embedding model (similarities differ in scale between m
 ``answerability.json`` beside this module, written by ``scripts/train_answerability.py`` from SQuAD 2.0
 (split by article) and our development sets.
 
-Two rules stay outside the model, each for a whole class of questions and in either language, because no
-weighing can make them wrong: a question that asks for a kind of fact (an amount, a date, a duration, ...)
-that no close sentence states is not answered; and a question naming a law, a body or an acronym that the
-sources never mention ("GDPR", "the Cybersecurity Law" in a corpus with only the Data Security Law) is about
-something else. Other unknown names are only a feature: a passing place ("sending employee data to
-Singapore") need not sink a question the laws answer.
+Rules stay outside the model where no weighing can make them wrong, each for a whole class of questions and
+in either language:
+- a question that asks for a kind of fact (an amount, a date, a duration, ...) that no close sentence states
+  is not answered;
+- nor one asking for a fact about a firm, a person or a place the corpus knows ("how much was Alibaba
+  fined?") from a passage that does not name it;
+- a question naming a law, a body or an acronym that the sources never mention ("GDPR", "the Cybersecurity
+  Law" in a corpus with only the Data Security Law) is about something else;
+- a question about the amended text of a law that the sources hold only from before the amendment ("the
+  amended Cybersecurity Law", "2026年施行的网安法") is not answered from the older text.
+Other unknown names are only a feature: a passing place ("sending employee data to Singapore") need not sink
+a question the laws answer.
 """
 
 from __future__ import annotations
@@ -54,6 +60,9 @@ _BODY = re.compile(
     r"Commission|Agency|Authority|Court|Council|Department))\b"
 )
 _LAW_HEAD = re.compile(r"\b(?:Law|Act|Regulations?|Measures|Provisions)$")
+# A question about a law's amended text names the amendment, in either language, or a year it was in force.
+_AMENDED = re.compile(r"\b(?:amend(?:ed|ment|ments)|revised|revision|new version)\b|修正|修订|修改后|新版|新修", re.I)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # What a low feature says, for the reason shown with an abstention.
 _EXPLAIN = {
     "names_missing": "the best passage does not name what the question names",
@@ -163,6 +172,11 @@ def decide(
         return Decision(True, probability, "the question asks for a kind of fact no close sentence states")
     if foreign := unknown_instruments(question, retriever):
         return Decision(True, probability, "the sources never mention: " + ", ".join(foreign))
+    if question.kind in FACT_KINDS and (absent := names_absent(question, scored[0], retriever)):
+        return Decision(True, probability, "the passage that states the fact does not name: " + ", ".join(absent))
+    if outdated := asks_amended_text(question, retriever):
+        return Decision(True, probability, "the sources hold only the text before the amendment of: "
+                        + ", ".join(outdated))
     threshold = model.threshold if threshold is None else threshold
     if probability >= threshold:
         return Decision(False, probability)
@@ -205,6 +219,27 @@ def unknown_instruments(question: Question, retriever: Retriever) -> list[str]:
     close its wording. An unknown place or firm ("Singapore") is left to the model: it may be incidental."""
     bodies = {" ".join(m.group(1).split()) for m in _BODY.finditer(question.text)}
     return [n for n in unknown_names(question, retriever) if n in bodies or (n.isupper() and len(n) >= 2)]
+
+
+def names_absent(question: Question, best: ScoredSentence, retriever: Retriever) -> list[str]:
+    """The firms, people and places the question names (`Retriever.names_in`) that the best sentence's passage
+    does not: an amount or a date stated about Didi does not answer how much Alibaba was fined."""
+    text = best.chunk.text
+    tokens = set(tokenize(text))
+    return [" ".join(sorted(forms)) for forms in retriever.names_in(question.text, question.language)
+            if not any(form in tokens or form in text for form in forms)]
+
+
+def asks_amended_text(question: Question, retriever: Retriever) -> list[str]:
+    """The laws the question names whose text in the sources has since been amended, when it asks about the
+    amended text ("the amended Cybersecurity Law", "2026年施行的新网安法"): quoting the older text would answer
+    another question. Asked about the law without that, the older text is quoted with its status warning."""
+    documents = retriever.documents
+    amended = [documents[d] for d in sorted(retriever.named_documents(question.search_text))
+               if documents[d].kind == "law" and documents[d].amended_from[:4].isdigit()]
+    years = [int(y) for y in _YEAR.findall(question.text)]
+    return [d.short_name or d.title for d in amended
+            if _AMENDED.search(question.text) or any(y >= int(d.amended_from[:4]) for y in years)]
 
 
 def _in_passage(name: str, text: str, tokens: set[str]) -> bool:

@@ -16,6 +16,7 @@ PIPL, DSL, CSL = "PIPL_2021-08-20_zh", "DSL_2021-06-10_zh", "CSL_2016-11-07_zh"
 NDSMR = "NDSMR_2024-09-24_zh"
 DIDI_FINE = "002_e82dffa06f5920f7"
 LISTING_RULES = DIDI_FINE  # the same report tells of the overseas-listing review rules
+WIRE_CHINA = "004_b0dfca530d535ebd"
 
 
 @pytest.fixture(scope="module")
@@ -111,6 +112,55 @@ def test_a_citation_of_the_amended_cybersecurity_law_carries_its_status(engine):
     assert any(engine.retriever.documents[CSL].status_note in notice for notice in answer.notices)
     unamended = engine.answer("What is the maximum fine under PIPL?")
     assert not any("2026" in notice for notice in unamended.notices)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # About the amended text, which the sources do not hold: the 2016 text would answer another question.
+        ("Under the amended Cybersecurity Law, how long must network logs be kept?", None),
+        ("2026年起施行的网络安全法要求网络日志保存多久？", None),
+        ("修订后的网安法规定网络日志要留存多久？", None),
+        # About the law as the sources hold it: answered from it, with its status.
+        ("Under the Cybersecurity Law, how long must network logs be kept?", (CSL, 21)),
+        ("网络安全法要求网络日志保存多久？", (CSL, 21)),
+        # An amendment of something the sources report on is no amended law.
+        ("According to the Wire China, what did the CAC's revised proposal waive for most cross-border data?",
+         (WIRE_CHINA, None)),
+    ],
+)
+def test_a_question_about_an_amended_text_the_sources_lack_is_not_answered_from_the_older_one(
+    engine, question, source
+):
+    answer = engine.answer(question)
+    if source is None:
+        assert answer.abstained, answer.text
+    else:
+        assert not answer.abstained, answer.reason
+        assert source in cited(answer)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # A fact about a firm the news names, asked of passages that do not name it: another firm's fine, or
+        # a law's fines in general, does not say what this one paid.
+        ("How much was Tencent fined?", None),
+        ("美团被罚了多少钱？", None),
+        ("How much was Pinduoduo fined under PIPL?", None),
+        ("拼多多依据个人信息保护法被罚了多少？", None),
+        # The firm the passage names: answered.
+        ("How much was Didi fined?", (DIDI_FINE, None)),
+        ("滴滴被罚了多少钱？", (DIDI_FINE, None)),
+    ],
+)
+def test_a_fact_about_a_named_firm_comes_only_from_a_passage_that_names_it(engine, question, source):
+    answer = engine.answer(question)
+    if source is None:
+        assert answer.abstained, answer.text
+    else:
+        assert not answer.abstained, answer.reason
+        assert source in cited(answer)
 
 
 def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):

@@ -151,3 +151,13 @@ def test_fusion_arithmetic():
 def test_keyword_tokens_are_stemmed_and_chinese_becomes_bigrams():
     assert tokenize("The regulators fined companies") == ["regul", "fine", "compani"]
     assert tokenize("个人信息") == ["个人", "人信", "信息"]
+
+
+def test_the_firms_and_people_a_question_names_are_found_in_either_language(kb):
+    # Firms, people and places the news writes capitalised; not the sources' own names (a law, a publisher),
+    # not months or titles, not what every report mentions ("China").
+    assert "alibaba" in kb.proper_names() and "liehong" in kb.proper_names()
+    assert not {"china", "cybersecur", "reuter", "juli", "minist"} & kb.proper_names()
+    assert kb.names_in("how much was full truck alliance fined?", "en") == [frozenset({"full", "truck", "allianc"})]
+    assert kb.names_in("阿里巴巴被罚了多少钱？", "zh") == [frozenset({"阿里巴巴", "alibaba"})]
+    assert kb.names_in("What is the maximum fine under the Cybersecurity Law in China?", "en") == []
