@@ -11,9 +11,9 @@ Data, both public and ours, never a blind set:
 - SQuAD 2.0 (../shared/benchmarks/squad-v2.0-cs224n-half-dev.json, half unanswerable), split by article with
   a fixed seed: ``TRAIN_ARTICLES`` articles train, the rest validate. A corpus of SQuAD paragraphs is indexed
   with each model (cached under the data directory).
-- Our development sets over the default corpus as each model would index it: eval/devset.jsonl,
-  eval/laws_dev.jsonl and eval/dev2.jsonl (English and Chinese, news and laws) over all of it for the
-  multilingual model, which serves it; eval/devset.jsonl and eval/dev2.jsonl over its English news for MiniLM.
+- Our development sets (`eval.datasets.DEVELOPMENT_SETS`: English and Chinese, news and laws) over the default
+  corpus as each model would index it: all of it for the multilingual model, which serves it; its English news
+  for MiniLM, less laws_dev (only the laws answer it).
 
 A logistic regression (standardised features, fixed seed) is fitted per model on the training part, our
 questions weighing ``OUR_WEIGHT[model]`` times as much in all as SQuAD's: three times for the multilingual model
@@ -44,9 +44,9 @@ from bot.engine import AnswerEngine
 from bot.engine.answerability import FEATURES, WEIGHTS_PATH, features
 from bot.engine.compose import cite
 from bot.engine.records import Answer
-from eval.datasets import BENCHMARKS_DIR, Dataset, QAExample, load_jsonl, load_squad
+from eval.datasets import BENCHMARKS_DIR, DEVELOPMENT_SETS, Dataset, QAExample, load_jsonl, load_squad
 from eval.runner import is_correct, open_dataset_index
-from index.config import REPO_ROOT, Settings
+from index.config import Settings
 from index.documents import read_corpus
 from index.embedding import MULTILINGUAL
 from index.retriever import Retriever
@@ -54,10 +54,9 @@ from index.retriever import Retriever
 SQUAD_V2 = BENCHMARKS_DIR / "squad-v2.0-cs224n-half-dev.json"
 # Our dev sets per model, asked of the part of the default corpus each model indexes: all of it for e5, the
 # English news for MiniLM (a question only a law answers is then one it should refuse, and is labelled so).
-_DEV = REPO_ROOT / "eval"
 OUR_DEV_SETS = {
-    "all-MiniLM-L6-v2": (_DEV / "devset.jsonl", _DEV / "dev2.jsonl"),
-    "multilingual-e5-small": (_DEV / "devset.jsonl", _DEV / "laws_dev.jsonl", _DEV / "dev2.jsonl"),
+    "all-MiniLM-L6-v2": tuple(p for p in DEVELOPMENT_SETS if p.stem != "laws_dev"),  # laws_dev asks only of laws
+    "multilingual-e5-small": DEVELOPMENT_SETS,
 }
 MODELS = ("all-MiniLM-L6-v2", "multilingual-e5-small")
 TRAIN_ARTICLES = 12

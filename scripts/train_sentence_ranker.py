@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/train_sentence_ranker.py          # about a minute on 2 cores
 
-Every answerable question of our development sets (eval/devset.jsonl, eval/laws_dev.jsonl, eval/dev2.jsonl,
-never a blind set) goes through the real engine over the default knowledge base. Among its candidate sentences
+Every answerable question of our development sets (`eval.datasets.DEVELOPMENT_SETS`, never a blind set) goes
+through the real engine over the default knowledge base. Among its candidate sentences
 (the best ``CANDIDATES``), those that state the answer are the positives: for a law, a sentence of a gold
 article; otherwise a sentence of a gold document that contains an accepted answer. A pairwise logistic
 regression (each positive against each negative of the same question, both orders, no intercept) learns how
@@ -28,11 +28,10 @@ from sklearn.model_selection import KFold
 
 from bot.engine import AnswerEngine
 from bot.engine.ranking import RANKER_PATH, RANKING_FEATURES, load_ranker
-from eval.datasets import QAExample, load_jsonl
+from eval.datasets import DEVELOPMENT_SETS, QAExample, load_jsonl
 from eval.metrics import contains_answer
-from index.config import REPO_ROOT, Settings
+from index.config import Settings
 
-DEV_SETS = tuple(REPO_ROOT / "eval" / name for name in ("devset.jsonl", "laws_dev.jsonl", "dev2.jsonl"))
 MODEL = "multilingual-e5-small"
 CANDIDATES = 40
 C = 0.1
@@ -113,7 +112,7 @@ def main() -> int:
     engine = AnswerEngine.from_settings(Settings.from_env())
     if engine.retriever.embedder.name != MODEL:
         raise SystemExit(f"the default knowledge base is indexed with {engine.retriever.embedder.name}, not {MODEL}")
-    examples = [ex for path in DEV_SETS for ex in load_jsonl(path).examples if ex.answerable]
+    examples = [ex for path in DEVELOPMENT_SETS for ex in load_jsonl(path).examples if ex.answerable]
     questions = [c for c in (candidates(engine, ex) for ex in examples) if c is not None and c[2].any()]
     report = cross_validated(questions)
     weights = fit(questions)
