@@ -11,9 +11,9 @@ Data, both public and ours, never a blind set:
 - SQuAD 2.0 (../shared/benchmarks/squad-v2.0-cs224n-half-dev.json, half unanswerable), split by article with
   a fixed seed: ``TRAIN_ARTICLES`` articles train, the rest validate. A corpus of SQuAD paragraphs is indexed
   with each model (cached under the data directory).
-- Our development sets (`eval.datasets.DEVELOPMENT_SETS`: English and Chinese, news and laws) over the default
-  corpus as each model would index it: all of it for the multilingual model, which serves it; its English news
-  for MiniLM, less laws_dev (only the laws answer it).
+- Three of our development sets (devset, laws_dev, dev2: English and Chinese, news and laws; see
+  ``_FITTED_ON``) over the default corpus as each model would index it: all of it for the multilingual model,
+  which serves it; its English news for MiniLM, less laws_dev (only the laws answer it).
 
 A logistic regression (standardised features, fixed seed) is fitted per model on the training part, our
 questions weighing ``OUR_WEIGHT[model]`` times as much in all as SQuAD's: three times for the multilingual model
@@ -54,9 +54,12 @@ from index.retriever import Retriever
 SQUAD_V2 = BENCHMARKS_DIR / "squad-v2.0-cs224n-half-dev.json"
 # Our dev sets per model, asked of the part of the default corpus each model indexes: all of it for e5, the
 # English news for MiniLM (a question only a law answers is then one it should refuse, and is labelled so).
+# Not all of them: refitted with blind4 and dev3 as well, the model decided no better on dev3 held out (fitted
+# without it) and refused more answerable questions of the older measured sets at the same operating point.
+_FITTED_ON = tuple(p for p in DEVELOPMENT_SETS if p.stem in ("devset", "laws_dev", "dev2"))
 OUR_DEV_SETS = {
-    "all-MiniLM-L6-v2": tuple(p for p in DEVELOPMENT_SETS if p.stem != "laws_dev"),  # laws_dev asks only of laws
-    "multilingual-e5-small": DEVELOPMENT_SETS,
+    "all-MiniLM-L6-v2": tuple(p for p in _FITTED_ON if p.stem != "laws_dev"),  # laws_dev asks only of laws
+    "multilingual-e5-small": _FITTED_ON,
 }
 MODELS = ("all-MiniLM-L6-v2", "multilingual-e5-small")
 TRAIN_ARTICLES = 12
