@@ -39,6 +39,15 @@ def cited(answer: Answer) -> set[tuple[str, int | None]]:
     return {(c.doc_id, c.article) for c in answer.citations}
 
 
+def answered_from(answer: Answer, source: tuple[str, int | None] | None) -> None:
+    """``source`` None: the answer abstains; else it answers, citing that (document, article)."""
+    if source is None:
+        assert answer.abstained, answer.text
+    else:
+        assert not answer.abstained, answer.reason
+        assert source in cited(answer)
+
+
 def test_every_dev_question_gets_exact_quotes_and_consistent_markers(engine):
     examples = [*load_jsonl("eval/devset.jsonl").examples, *load_jsonl("eval/laws_dev.jsonl").examples]
     for example in examples[::3]:
@@ -132,12 +141,7 @@ def test_a_citation_of_the_amended_cybersecurity_law_carries_its_status(engine):
 def test_a_question_about_an_amended_text_the_sources_lack_is_not_answered_from_the_older_one(
     engine, question, source
 ):
-    answer = engine.answer(question)
-    if source is None:
-        assert answer.abstained, answer.text
-    else:
-        assert not answer.abstained, answer.reason
-        assert source in cited(answer)
+    answered_from(engine.answer(question), source)
 
 
 @pytest.mark.parametrize(
@@ -155,12 +159,7 @@ def test_a_question_about_an_amended_text_the_sources_lack_is_not_answered_from_
     ],
 )
 def test_a_fact_about_a_named_firm_comes_only_from_a_passage_that_names_it(engine, question, source):
-    answer = engine.answer(question)
-    if source is None:
-        assert answer.abstained, answer.text
-    else:
-        assert not answer.abstained, answer.reason
-        assert source in cited(answer)
+    answered_from(engine.answer(question), source)
 
 
 def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
@@ -206,12 +205,7 @@ def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, qu
     ],
 )
 def test_a_time_limit_asked_in_a_unit_is_answered_only_in_that_unit(engine, question, source):
-    answer = engine.answer(question)
-    if source is None:
-        assert answer.abstained, answer.text
-    else:
-        assert not answer.abstained, answer.reason
-        assert source in cited(answer)
+    answered_from(engine.answer(question), source)
 
 
 @pytest.mark.parametrize(
@@ -227,12 +221,7 @@ def test_a_time_limit_asked_in_a_unit_is_answered_only_in_that_unit(engine, ques
     ],
 )
 def test_a_date_asked_for_a_day_is_not_answered_by_a_month(engine, question, source):
-    answer = engine.answer(question)
-    if source is None:
-        assert answer.abstained, answer.text
-    else:
-        assert not answer.abstained, answer.reason
-        assert source in cited(answer)
+    answered_from(engine.answer(question), source)
 
 
 def test_a_follow_up_uses_the_question_it_follows(engine):
