@@ -40,7 +40,7 @@ from index.acronyms import ACRONYMS
 from index.keyword import tokenize
 
 from .answer_types import FACT_KINDS
-from .compose import matches, matching_terms, term_weights
+from .compose import leading_sentence, matches, matching_terms, term_weights
 from .fitted import fitted_entry
 from .question import Question
 
@@ -63,6 +63,11 @@ _LAW_HEAD = re.compile(r"\b(?:Law|Act|Regulations?|Measures|Provisions)$")
 # A question about a law's amended text names the amendment, in either language, or a year it was in force.
 _AMENDED = re.compile(r"\b(?:amend(?:ed|ment|ments)|revised|revision|new version)\b|修正|修订|修改后|新版|新修", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A question about when a law took effect, in either language.
+_TAKES_EFFECT = re.compile(
+    r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went)\s+(?:into\s+)?(?:effect|force)\b|"
+    r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|施行|生效|实施", re.I
+)
 # What a low feature says, for the reason shown with an abstention.
 _EXPLAIN = {
     "names_missing": "the best passage does not name what the question names",
@@ -168,6 +173,8 @@ def decide(
     values = features(question, scored, retriever)
     row = [values[name] for name in FEATURES]
     probability = model.probability(row)
+    if states_date_in_force(question, leading_sentence(scored), retriever):
+        return Decision(False, probability)
     if values["kind_missing"]:
         return Decision(True, probability, "the question asks for a kind of fact no close sentence states")
     if foreign := unknown_instruments(question, retriever):
@@ -228,6 +235,20 @@ def names_absent(question: Question, best: ScoredSentence, retriever: Retriever)
     tokens = set(tokenize(text))
     return [" ".join(sorted(forms)) for forms in retriever.names_in(question.text, question.language)
             if not any(form in tokens or form in text for form in forms)]
+
+
+def states_date_in_force(question: Question, lead: ScoredSentence, retriever: Retriever) -> bool:
+    """Whether the question asks when a law it names took effect and the sentence the answer leads with, from
+    that law, states the date its metadata gives ("本法自2021年11月1日起施行"): an answer checked against data
+    need not be weighed, and across languages the weighing is weakest ("When did PIPL take effect?")."""
+    document = retriever.documents[lead.chunk.doc_id]
+    if question.kind != "date" or document.kind != "law" or not document.in_force[:4].isdigit():
+        return False
+    named = retriever.named_documents(question.search_text)
+    if not _TAKES_EFFECT.search(question.text) or document.doc_id not in named:
+        return False
+    year, month, day = (int(part) for part in document.in_force.split("-"))
+    return f"{year}年{month}月{day}日" in lead.sentence.text or document.in_force in lead.sentence.text
 
 
 def asks_amended_text(question: Question, retriever: Retriever) -> list[str]:

@@ -139,11 +139,8 @@ def select_sentences(
     """
     if not scored:
         return []
-    best = scored[0]
-    if not best.typed:
-        typed = next((c for c in scored if c.typed and c.score >= best.score - TYPED_MARGIN), None)
-        scored = [typed, *(c for c in scored if c is not typed)] if typed is not None else scored
-    best = scored[0]
+    best = leading_sentence(scored)
+    scored = [best, *(c for c in scored if c is not best)]
     picked = [best]
     for candidate in scored[1:]:
         if len(picked) >= max_quotes or candidate.score < best.score - SECONDARY_MARGIN:
@@ -151,6 +148,15 @@ def select_sentences(
         if _new(candidate, picked, duplicate_cosine):
             picked.append(candidate)
     return picked
+
+
+def leading_sentence(scored: Sequence[ScoredSentence]) -> ScoredSentence:
+    """The sentence an answer leads with: the best one, or the best that states the asked-for kind of fact
+    when it scores within ``TYPED_MARGIN`` of it (``scored`` is sorted best first and not empty)."""
+    best = scored[0]
+    if best.typed:
+        return best
+    return next((c for c in scored if c.typed and c.score >= best.score - TYPED_MARGIN), best)
 
 
 def _new(candidate: ScoredSentence, picked: Sequence[ScoredSentence], duplicate_cosine: float) -> bool:

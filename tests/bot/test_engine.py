@@ -13,7 +13,7 @@ from bot.engine.records import Answer, answer_as_dict
 from eval.datasets import load_jsonl
 
 PIPL, DSL, CSL = "PIPL_2021-08-20_zh", "DSL_2021-06-10_zh", "CSL_2016-11-07_zh"
-NDSMR = "NDSMR_2024-09-24_zh"
+NDSMR, CIIR = "NDSMR_2024-09-24_zh", "CIIR_2021-07-30_zh"
 DIDI_FINE = "002_e82dffa06f5920f7"
 LISTING_RULES = DIDI_FINE  # the same report tells of the overseas-listing review rules
 WIRE_CHINA = "004_b0dfca530d535ebd"
@@ -160,6 +160,27 @@ def test_a_question_about_an_amended_text_the_sources_lack_is_not_answered_from_
 )
 def test_a_fact_about_a_named_firm_comes_only_from_a_passage_that_names_it(engine, question, source):
     answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # When a law took effect, answered from the article stating the date its metadata gives, in either
+        # language: across languages the answerability model alone scores such answers too low.
+        ("When did PIPL take effect?", (PIPL, 74)),
+        ("When did the CIIR come into force?", (CIIR, 51)),
+        ("网络安全法是哪年开始施行的？", (CSL, 79)),
+    ],
+)
+def test_when_a_law_took_effect_is_answered_from_the_article_that_says_so(engine, question, source):
+    answer = engine.answer(question)
+    answered_from(answer, source)
+    assert (answer.citations[0].doc_id, answer.citations[0].article) == source
+
+
+def test_when_a_law_was_adopted_is_not_answered_with_when_it_took_effect(engine):
+    answer = engine.answer("个人信息保护法是哪天通过的？")
+    assert (PIPL, 74) not in cited(answer)
 
 
 def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
