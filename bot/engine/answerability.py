@@ -23,7 +23,8 @@ in either language:
 - a question about the amended text of a law that the sources hold only from before the amendment ("the
   amended Cybersecurity Law", "2026年施行的网安法") is not answered from the older text.
 Other unknown names are only a feature: a passing place ("sending employee data to Singapore") need not sink
-a question the laws answer.
+a question the laws answer. One answer is checked against data instead of weighed: when a law took effect, if
+the answer leads with that law's sentence stating the in-force date of its metadata.
 """
 
 from __future__ import annotations
