@@ -174,6 +174,10 @@ def decide(
     values = features(question, scored, retriever)
     row = [values[name] for name in FEATURES]
     probability = model.probability(row)
+    # First what the sources cannot hold, then an answer checked against data, then what the best sentence lacks.
+    if outdated := asks_amended_text(question, retriever):
+        return Decision(True, probability, "the sources hold only the text before the amendment of: "
+                        + ", ".join(outdated))
     if states_date_in_force(question, leading_sentence(scored), retriever):
         return Decision(False, probability)
     if values["kind_missing"]:
@@ -182,9 +186,6 @@ def decide(
         return Decision(True, probability, "the sources never mention: " + ", ".join(foreign))
     if question.kind in FACT_KINDS and (absent := names_absent(question, scored[0], retriever)):
         return Decision(True, probability, "the passage that states the fact does not name: " + ", ".join(absent))
-    if outdated := asks_amended_text(question, retriever):
-        return Decision(True, probability, "the sources hold only the text before the amendment of: "
-                        + ", ".join(outdated))
     threshold = model.threshold if threshold is None else threshold
     if probability >= threshold:
         return Decision(False, probability)

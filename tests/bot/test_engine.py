@@ -130,6 +130,7 @@ def test_a_citation_of_the_amended_cybersecurity_law_carries_its_status(engine):
         ("Under the amended Cybersecurity Law, how long must network logs be kept?", None),
         ("2026年起施行的网络安全法要求网络日志保存多久？", None),
         ("修订后的网安法规定网络日志要留存多久？", None),
+        ("When did the amended Cybersecurity Law take effect?", None),
         # About the law as the sources hold it: answered from it, with its status.
         ("Under the Cybersecurity Law, how long must network logs be kept?", (CSL, 21)),
         ("网络安全法要求网络日志保存多久？", (CSL, 21)),
