@@ -86,6 +86,11 @@ _EXTRACT = {
 }
 # A count is not a sum of money or a year: "how many violations" is not answered by "$1.2 billion".
 _NUMBER = rf"\d|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}"
+# Nor a reference to a provision or a list item: "第五十二条", "Article 30", "（三）" number no things.
+_REFERENCE = (
+    rf"第(?:\d+|{_ZH_NUMERAL}+)[条款项章节]|\b(?:articles?|art\.|paragraphs?|items?|chapters?|sections?)\s*\d+|"
+    rf"[（(](?:\d{{1,2}}|{_ZH_NUMERAL}{{1,3}})[）)]"
+)
 
 # kind -> {language: pattern of a question asking for it}, most specific first.
 _ASKS: dict[str, dict[str, str]] = {
@@ -113,7 +118,8 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     "number": {
         "en": r"\bhow many\b|\bwhat number\b",
-        "zh": r"多少(?:个|家|人|条|名|次|项|种)|几(?:个|家|条|名|次|项|种)",
+        # "哪几家" and "这几家" ask which ones, not how many.
+        "zh": r"多少(?:个|家|人|条|名|次|项|种)|(?<![哪这那])几(?:个|家|条|名|次|项|种)",
     },
     "date": {
         "en": r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b|"
@@ -151,6 +157,29 @@ _UNIT_ASKED = re.compile(
 _UNIT_STATED = {
     unit: re.compile(rf"{_COUNT}\s?(?:个)?[\s-]?(?:{stated})", re.I) for unit, (_, stated) in _UNITS.items()
 }
+# What a count asks to number ("how many people", "多少家"): a count of something else does not answer it.
+# unit: (asked as, stated as), in either language; "1000万人" and "1 million users" count people.
+_COUNTED: dict[str, tuple[str, str]] = {
+    "people": (
+        r"\bhow many (?:\w+ )?(?:people|persons|individuals|users|employees|staff|customers)\b|"
+        r"多少(?:万)?(?:个)?人|(?<![哪这那])几(?:万)?个?人",
+        r"(?:people|persons|individuals|users|employees|staff|customers|subscribers)\b|(?:万|亿)?人",
+    ),
+    "organisations": (
+        r"\bhow many (?:\w+ )?(?:firms|companies|businesses|platforms|operators|organi[sz]ations|entities)\b|"
+        r"多少家|(?<![哪这那])几家",
+        r"(?:firms|companies|businesses|platforms|operators|organi[sz]ations|entities|groups)\b|家",
+    ),
+}
+_COUNT_ASKED = {unit: re.compile(asked, re.I) for unit, (asked, _) in _COUNTED.items()}
+_COUNT_STATED = {
+    unit: re.compile(
+        rf"(?<![\d.,])(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}+)\s?(?:万|亿|million|thousand|billion)?\s?"
+        rf"(?:\w+[\s-]){{0,3}}(?:{stated})",  # "12 major Chinese technology companies"
+        re.I,
+    )
+    for unit, (_, stated) in _COUNTED.items()
+}
 
 
 # How precisely a date is asked for: "on what date", "几月几日" want the day of the month, not only the month
@@ -183,10 +212,12 @@ _GRAIN_STATED = {grain: re.compile(stated, re.I) for grain, (_, stated) in _DATE
 
 
 def asked_unit(question: str, kind: str | None) -> str | None:
-    """The unit a duration question asks in ("hour" for "within how many hours?"), or the grain a date question
-    asks at ("day of month" for "on what date?"), or None."""
+    """The unit a duration question asks in ("hour" for "within how many hours?"), the grain a date question
+    asks at ("day of month" for "on what date?"), what a count question counts ("people" for "多少人"), or None."""
     if kind == "date":
         return next((grain for grain, pattern in _GRAIN_ASKED.items() if pattern.search(question)), None)
+    if kind == "number":
+        return next((unit for unit, pattern in _COUNT_ASKED.items() if pattern.search(question)), None)
     match = _UNIT_ASKED.search(question) if kind == "duration" else None
     if match is None:
         return None
@@ -203,6 +234,7 @@ _EXTRACT_PATTERNS = {
     kind: re.compile(_EXTRACT.get(kind, p), re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()
 }
 _NUMBER_PATTERN = re.compile(_NUMBER, re.I)
+_REFERENCE_PATTERN = re.compile(_REFERENCE, re.I)
 # Kinds whose absence from the answering sentence means the question is not answered (a "who" question may
 # be answered by a firm or a regulator, which names no person).
 FACT_KINDS = ("article", "percent", "amount", "duration", "number", "date", "official")
@@ -222,11 +254,13 @@ def states(text: str, kind: str | None, unit: str | None = None) -> bool:
     ``unit`` when the question asks in one (see `asked_unit`)."""
     if kind is None:
         return True
+    if kind == "number":
+        without = _EXTRACT_PATTERNS["amount"].sub(" ", text)
+        without = _REFERENCE_PATTERN.sub(" ", _STATE_PATTERNS["date"].sub(" ", without))
+        found = _COUNT_STATED[unit] if unit is not None else _NUMBER_PATTERN
+        return bool(found.search(without))
     if unit is not None:
         return bool((_GRAIN_STATED if kind == "date" else _UNIT_STATED)[unit].search(text))
-    if kind == "number":
-        without = _STATE_PATTERNS["date"].sub(" ", _EXTRACT_PATTERNS["amount"].sub(" ", text))
-        return bool(_NUMBER_PATTERN.search(without))
     return bool(_STATE_PATTERNS[kind].search(text))
 
 

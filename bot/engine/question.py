@@ -49,7 +49,7 @@ class Question:
     ``terms`` are the keyword tokens of the question's own words, one group per term (an acronym and the
     tokens of its expansion form one group). ``names`` are the proper names and acronyms it uses (in a
     Chinese question, its Latin-script words). ``kind`` is the kind of fact it asks for, or None, and ``unit``
-    the unit a duration is asked in ("hour" for "within how many hours?"), or None.
+    the unit, grain or thing counted it asks in ("hour" for "within how many hours?"), or None.
     """
 
     text: str

@@ -130,6 +130,49 @@ def test_a_date_is_stated_at_a_grain(text, grains):
     assert {g for g in ("day of month", "day", "month", "calendar year") if states(text, "date", g)} == grains
 
 
+@pytest.mark.parametrize(
+    "question, language, counted",
+    [
+        ("How many individuals' data must a processor handle before it appoints a protection officer?", "en", "people"),
+        ("how many users did the app have?", "en", "people"),
+        ("How many tech firms did the MIIT summon?", "en", "organisations"),
+        ("How many violations did the CAC find?", "en", None),
+        ("处理多少人的个人信息就要指定个人信息保护负责人？", "zh", "people"),
+        ("工信部约谈了几家科技公司？", "zh", "organisations"),
+        ("滴滴有多少项违法行为？", "zh", None),
+    ],
+)
+def test_a_count_question_may_ask_what_it_counts(question, language, counted):
+    assert asked_kind(question, language) == "number"
+    assert asked_unit(question, "number") == counted
+
+
+def test_which_ones_is_no_count():
+    assert asked_kind("哪几家公司的App恢复了新用户注册？", "zh") is None
+    assert asked_kind("当时让这几家公司暂停注册的理由是什么？", "zh") is None
+
+
+@pytest.mark.parametrize(
+    "text, counted",
+    [
+        ("网络数据处理者处理1000万人以上个人信息的，还应当遵守本条例", {"people"}),
+        ("companies with more than 1 million users", {"people"}),
+        ("has summoned 12 major Chinese technology companies", {"organisations"}),
+        ("约谈了12家科技公司", {"organisations"}),
+        ("Didi committed 16 violations.", set()),
+    ],
+)
+def test_a_count_is_stated_of_what_it_counts(text, counted):
+    assert {u for u in ("people", "organisations") if states(text, "number", u)} == counted
+    assert states(text, "number")
+
+
+def test_a_provision_or_a_list_item_numbers_nothing():
+    for text in ("第五十二条 处理个人信息达到国家网信部门规定数量的", "（三）实施现场检查", "as Article 38 requires"):
+        assert not states(text, "number"), text
+    assert states("第二十八条 网络数据处理者处理1000万人以上个人信息的", "number")
+
+
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
     assert not states("Didi was fined $1.2 billion in 2022.", "number")
     assert states("The ministry summoned 12 companies.", "number")

@@ -17,6 +17,7 @@ NDSMR, CIIR = "NDSMR_2024-09-24_zh", "CIIR_2021-07-30_zh"
 DIDI_FINE = "002_e82dffa06f5920f7"
 LISTING_RULES = DIDI_FINE  # the same report tells of the overseas-listing review rules
 WIRE_CHINA = "004_b0dfca530d535ebd"
+SUMMONS = "001_7516783149c43d0d"
 
 
 @pytest.fixture(scope="module")
@@ -216,6 +217,24 @@ def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, qu
     ],
 )
 def test_a_time_limit_asked_in_a_unit_is_answered_only_in_that_unit(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # A count of what the source counts, in either language: answered from it.
+        ("Under the NDSMR, above how many people's personal information does a processor also have to follow "
+         "some of the rules for important data?", (NDSMR, 28)),
+        ("网数条例规定处理多少人以上个人信息的，要参照重要数据处理者的部分规定？", (NDSMR, 28)),
+        ("how many tech companies did the MIIT call in over data security?", (SUMMONS, None)),
+        # Asked for a count the sources never give: abstain rather than quote an article number or another count.
+        ("个保法规定处理多少人的个人信息就必须指定个人信息保护负责人？", None),
+        ("PIPL: above how many individuals must we store personal information inside China?", None),
+        ("How many users did Kanzhun's app have when it resumed new registrations?", None),
+    ],
+)
+def test_a_count_is_answered_only_by_a_count_of_what_was_asked(engine, question, source):
     answered_from(engine.answer(question), source)
 
 
