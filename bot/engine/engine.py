@@ -139,7 +139,7 @@ class AnswerEngine:
         hits = self.retriever.search(query, WIDE * self.k, method=self.method, query_vector=vector)
         hits = self._typed_first(asked, hits + self._typed_in_named_laws(asked, hits))[: POOL * self.k]
         scored = score_sentences(asked, self._focus(asked, query, vector), hits, self.retriever)
-        return asked, hits[: self.k], self._on_named_laws(asked, scored)
+        return asked, hits[: self.k], self._on_named_sources(asked, scored)
 
     def _typed_in_named_laws(self, asked: Question, hits: list[Hit]) -> list[Hit]:
         """Every passage of a law the question names that states the asked-for kind of fact, scored as the
@@ -171,15 +171,20 @@ class AnswerEngine:
         focus = FOLLOW_UP_FOCUS * own + (1 - FOLLOW_UP_FOCUS) * vector
         return focus / np.linalg.norm(focus)
 
-    def _on_named_laws(self, asked: Question, scored: list[ScoredSentence]) -> list[ScoredSentence]:
+    def _on_named_sources(self, asked: Question, scored: list[ScoredSentence]) -> list[ScoredSentence]:
         """A question that names laws is answered from those laws or from other kinds of source (news about
         the law), never from another law: a Cybersecurity Law question must not get a Data Security Law
-        article."""
-        named = self._named_laws(asked)
-        if not named:
-            return scored
+        article. One that asks what a report says ("per the SCMP piece", "那篇报道说") is answered from the
+        reports it names, or from any report, never from a law's text."""
         documents = self.retriever.documents
-        return [s for s in scored if documents[s.chunk.doc_id].kind != "law" or s.chunk.doc_id in named]
+        named = self.retriever.named_documents(asked.search_text)
+        reports = {d for d in named if documents[d].kind != "law"}
+        if asked.about_report or reports:
+            return [s for s in scored if documents[s.chunk.doc_id].kind != "law"]
+        laws = named - reports
+        if not laws:
+            return scored
+        return [s for s in scored if documents[s.chunk.doc_id].kind != "law" or s.chunk.doc_id in laws]
 
     def _named_laws(self, asked: Question) -> frozenset[str]:
         documents = self.retriever.documents

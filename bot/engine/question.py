@@ -35,6 +35,17 @@ _ZH_ANAPHORA = re.compile(r"它|他们|这个|那个|该法|这部|那部|上述
 _NAME = re.compile(r"(?<![\w'’])([A-Z][\w&'’.-]*[\w]|[A-Z]{2,})")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][\w'’-]*)")
 _LATIN_IN_CHINESE = re.compile(r"[A-Za-z][A-Za-z0-9.&-]+")
+# A question about what a news report says, by language: "per the article", "那篇报道说". ("Report" alone is a
+# duty in the laws, "report an incident", and "the article of/under a law" is a law's article.)
+_ASKS_REPORT = {
+    "en": re.compile(
+        r"\b(?:news|story|stories|coverage|journalists?|reporters?|"
+        r"(?:the|that|this|an?) (?:news )?(?:article|report|piece|story)(?! (?:of|under|in)\b)|"
+        r"(?:article|report|piece) (?:says|said|mentions|mentioned|reports|reported))\b",
+        re.I,
+    ),
+    "zh": re.compile(r"文章|报道|报导|新闻|那篇|这篇|媒体|记者"),
+}
 _ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)\b|第([\d零一二三四五六七八九十百]+)条", re.I)
 
 
@@ -48,8 +59,9 @@ class Question:
 
     ``terms`` are the keyword tokens of the question's own words, one group per term (an acronym and the
     tokens of its expansion form one group). ``names`` are the proper names and acronyms it uses (in a
-    Chinese question, its Latin-script words). ``kind`` is the kind of fact it asks for, or None, and ``unit``
-    the unit, grain or thing counted it asks in ("hour" for "within how many hours?"), or None.
+    Chinese question, its Latin-script words). ``kind`` is the kind of fact it asks for, or None, ``unit``
+    the unit, grain or thing counted it asks in ("hour" for "within how many hours?"), or None, and
+    ``about_report`` whether it asks what a news report says ("per the article", "那篇报道说").
     """
 
     text: str
@@ -60,6 +72,7 @@ class Question:
     names: tuple[str, ...]
     terms: tuple[frozenset[str], ...]
     article: int | None
+    about_report: bool = False
 
     @property
     def is_follow_up(self) -> bool:
@@ -84,6 +97,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         names=tuple(question_names(cleaned, language)),
         terms=tuple(key_terms(cleaned)),
         article=_named_article(cleaned),
+        about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(cleaned)),
     )
 
 

@@ -173,6 +173,23 @@ def test_a_provision_or_a_list_item_numbers_nothing():
     assert states("第二十八条 网络数据处理者处理1000万人以上个人信息的", "number")
 
 
+@pytest.mark.parametrize(
+    "question, about_report",
+    [
+        ("What does the Reuters story say about Didi's fine?", True),
+        ("per the article, which apps resumed registration?", True),
+        ("南华早报那篇报道说了什么？", True),
+        ("新闻里提到哪些公司被约谈？", True),
+        # A duty to report and a law's article are no news report.
+        ("Within how many hours must a CII operator report a major incident?", False),
+        ("Which article of PIPL covers cross-border transfers?", False),
+        ("个保法第三十八条规定了什么？", False),
+    ],
+)
+def test_a_question_may_ask_what_a_news_report_says(question, about_report):
+    assert analyse(question).about_report is about_report
+
+
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
     assert not states("Didi was fined $1.2 billion in 2022.", "number")
     assert states("The ministry summoned 12 companies.", "number")

@@ -223,6 +223,24 @@ def test_a_time_limit_asked_in_a_unit_is_answered_only_in_that_unit(engine, ques
 @pytest.mark.parametrize(
     "question, source",
     [
+        # Asked what a report says, in either language: answered from the report, though a law's Chinese
+        # text shares more of a Chinese question's words.
+        ("南华早报那篇报道里，约谈阿里、腾讯和字节跳动的是哪个部门？", (SUMMONS, None)),
+        ("按南华早报的报道，未经批准向境外提供核心数据最高罚多少？", (SUMMONS, None)),
+        ("路透社那篇报道说，是谁在发布会上介绍了滴滴整改的情况？", (DIDI_FINE, None)),
+        ("per the news story, how much can a company be fined for sending core data abroad without approval?",
+         (SUMMONS, None)),
+    ],
+)
+def test_a_question_about_what_a_report_says_is_answered_from_the_report(engine, question, source):
+    answer = engine.answer(question)
+    answered_from(answer, source)
+    assert all(engine.retriever.documents[c.doc_id].kind != "law" for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # A count of what the source counts, in either language: answered from it.
         ("Under the NDSMR, above how many people's personal information does a processor also have to follow "
          "some of the rules for important data?", (NDSMR, 28)),
