@@ -41,7 +41,7 @@ from index.acronyms import ACRONYMS
 from index.keyword import tokenize
 
 from .answer_types import FACT_KINDS
-from .compose import leading_sentence, matches, matching_terms, term_weights
+from .compose import known, leading_sentence, matches, matching_terms, term_weights
 from .fitted import fitted_entry
 from .question import Question
 
@@ -131,7 +131,8 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
     total = sum(weights)
     present = [matches(g, passage) for g in groups]
     covered = sum(w for w, here in zip(weights, present, strict=True) if here)
-    missing_rare = max((w for w, here in zip(weights, present, strict=True) if not here), default=0.0)
+    has = [known(g, retriever) for g in groups]
+    missing_rare = max((w for w, here, k in zip(weights, present, has, strict=True) if k and not here), default=0.0)
     missing_rare /= retriever.max_idf
     named = retriever.named_documents(question.search_text)
     other = next((s for s in scored[1:] if s.chunk.id != best.chunk.id), None)
@@ -156,7 +157,7 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
         # long is an assessment valid?"): a near miss asks for a detail next to what the passage says.
         "missing_rare": missing_rare,
         # Terms the corpus never uses at all ("Singapore", "GDPR").
-        "unknown_terms": sum(w == 0 for w in weights) / len(weights) if weights else 0.0,
+        "unknown_terms": has.count(False) / len(has) if has else 0.0,
         "from_named_source": float(best.chunk.doc_id in named) if named else 0.5,
     }
 

@@ -39,6 +39,8 @@ from .records import Citation, ScoredSentence
 SIMILARITY_WEIGHT = 0.6
 # A sentence that holds what the question asks for (an amount for "how much") is likelier the answer.
 ANSWER_TYPE_BONUS = 0.1
+# How much a question's term that the corpus never uses weighs against the rarest term it does use.
+UNKNOWN_TERM_WEIGHT = 0.5
 # A sentence that names everything the question names ("is Pinduoduo one of...") is about the right thing.
 NAME_BONUS = 0.1
 # A sentence in a passage that retrieval ranked high (its fused score, 0..1) is likelier the answer.
@@ -63,9 +65,16 @@ def matches(group: frozenset[str], tokens: set[str]) -> bool:
 
 
 def term_weights(groups: Sequence[frozenset[str]], retriever: Retriever) -> list[float]:
-    """Each group's rarity in the corpus; terms the corpus lacks weigh 0 (they cannot tell sentences apart)."""
-    return [max((retriever.idf(t) for alt in g for t in alt.split() if retriever.knows(t)), default=0.0)
-            for g in groups]
+    """Each group's rarity in the corpus. A term the corpus lacks is in no sentence, yet still part of what was
+    asked: it weighs `UNKNOWN_TERM_WEIGHT` of the rarest known term's weight, so that a Chinese question about an
+    English report does not find a Chinese law sentence complete for holding the few words the laws know."""
+    return [max((retriever.idf(t) for alt in g for t in alt.split() if retriever.knows(t)),
+                default=UNKNOWN_TERM_WEIGHT * retriever.max_idf) for g in groups]
+
+
+def known(group: frozenset[str], retriever: Retriever) -> bool:
+    """Whether the corpus has the term (one alternative of the group, any of its tokens)."""
+    return any(retriever.knows(t) for alt in group for t in alt.split())
 
 
 def matching_terms(question: Question, retriever: Retriever, *, cross: bool) -> tuple[list[frozenset[str]], float]:
