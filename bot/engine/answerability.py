@@ -67,7 +67,7 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # A question about when a law took effect, in either language.
 _TAKES_EFFECT = re.compile(
     r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went)\s+(?:into\s+)?(?:effect|force)\b|"
-    r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|施行|生效|实施", re.I
+    r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|施行|生效|实施", re.I
 )
 # What a low feature says, for the reason shown with an abstention.
 _EXPLAIN = {
@@ -252,6 +252,16 @@ def states_date_in_force(question: Question, lead: ScoredSentence, retriever: Re
         return False
     year, month, day = (int(part) for part in document.in_force.split("-"))
     return f"{year}年{month}月{day}日" in lead.sentence.text or document.in_force in lead.sentence.text
+
+
+def date_in_force_first(
+    question: Question, scored: Sequence[ScoredSentence], retriever: Retriever
+) -> list[ScoredSentence]:
+    """``scored`` with the sentence that `states_date_in_force` first, when there is one: asked when a law
+    took effect, the law's own final article answers, though a report's "will take effect on September 1"
+    may match the question's words better."""
+    stating = next((s for s in scored if states_date_in_force(question, s, retriever)), None)
+    return list(scored) if stating is None else [stating, *(s for s in scored if s is not stating)]
 
 
 def asks_amended_text(question: Question, retriever: Retriever) -> list[str]:

@@ -24,7 +24,7 @@ from index.records import Hit
 from index.retriever import Retriever
 
 from .answer_types import FACT_KINDS
-from .answerability import decide
+from .answerability import date_in_force_first, decide
 from .compose import cite, score_sentences, select_sentences
 from .generate import GenerationFailed, Generator, OpenAICompatibleGenerator
 from .question import BadQuestion, Question, analyse, clean_question
@@ -139,7 +139,8 @@ class AnswerEngine:
         hits = self.retriever.search(query, WIDE * self.k, method=self.method, query_vector=vector)
         hits = self._typed_first(asked, hits + self._typed_in_named_laws(asked, hits))[: POOL * self.k]
         scored = score_sentences(asked, self._focus(asked, query, vector), hits, self.retriever)
-        return asked, hits[: self.k], self._on_named_sources(asked, scored)
+        scored = date_in_force_first(asked, self._on_named_sources(asked, scored), self.retriever)
+        return asked, hits[: self.k], scored
 
     def _typed_in_named_laws(self, asked: Question, hits: list[Hit]) -> list[Hit]:
         """Every passage of a law the question names that states the asked-for kind of fact, scored as the
