@@ -125,7 +125,7 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b|"
               r"\bwhen (?:did|does|do|will|was|is)\b|\b(?:exact|calendar|specific|effective) date\b",
         "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|"
-              r"生效日期|施行日期|哪个月",
+              r"生效日期|施行日期|哪个月|几月份",
     },
     # "Who heads the bureau?" asks for a person; "who is responsible for checking?" may be answered by a firm.
     "official": {

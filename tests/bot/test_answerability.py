@@ -104,6 +104,7 @@ def test_a_duration_is_stated_in_its_unit_and_a_date_is_none(text, units):
         ("网数条例是几月几日开始施行的？", "zh", "day of month"),
         ("约谈是哪一天？", "zh", "day"),
         ("新规是哪个月生效的？", "zh", "month"),
+        ("年度检测评估情况最晚要在几月份之前报送？", "zh", "month"),
         ("数据安全法是哪一年通过的？", "zh", "calendar year"),
         ("网络数据安全管理条例啥时候开始施行？", "zh", None),
     ],
