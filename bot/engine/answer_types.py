@@ -107,8 +107,10 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"\bhow much\b(?! of an?\b)|"
               r"\bwhat(?:'s|’s| was| is| were| are) the (?:\w+ )?(?:fines?|penalt(?:y|ies))\b|"
               r"\bhow (?:big|large|high|steep) (?:was |is |are )?(?:the |a )?(?:fines?|penalt(?:y|ies))|"
-              r"\b(?:max(?:imum)?|highest|biggest|largest|minimum|top) (?:fines?|penalt(?:y|ies))\b",
-        "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|是多少)|(?:最高|最多)(?:可以)?(?:罚|处)|金额",
+              r"\b(?:max(?:imum)?|highest|biggest|largest|minimum|top|worst[- ]case|heaviest|stiffest) "
+              r"(?:fines?|penalt(?:y|ies))\b|\bwhat fines?\b(?!-)|\bfine range\b",
+        "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
+              r"(?:最高|最多)(?:可以)?(?:罚|处)|金额",
     },
     "duration": {
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
