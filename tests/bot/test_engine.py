@@ -249,6 +249,19 @@ def test_a_question_about_what_a_report_says_is_answered_from_the_report(engine,
 @pytest.mark.parametrize(
     "question, source",
     [
+        ("whats the worst-case fine for a serious pipl breach?", (PIPL, 66)),
+        ("What fine range does the DSL set when important data is sent abroad illegally and the case is serious?",
+         (DSL, 46)),
+        ("What fine does the CII Regulations set for an operator that fails to report a major incident?", (CIIR, 40)),
+    ],
+)
+def test_a_question_asking_what_fine_is_answered_from_the_article_stating_one(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # A count of what the source counts, in either language: answered from it.
         ("Under the NDSMR, above how many people's personal information does a processor also have to follow "
          "some of the rules for important data?", (NDSMR, 28)),
