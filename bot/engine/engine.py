@@ -176,7 +176,8 @@ class AnswerEngine:
         """A question that names laws is answered from those laws or from other kinds of source (news about
         the law), never from another law: a Cybersecurity Law question must not get a Data Security Law
         article. One that asks what a report says ("per the SCMP piece", "那篇报道说") is answered from the
-        reports it names, or from any report, never from a law's text."""
+        reports (the one it names first, by the ranker's correction), never from a law's text: a Chinese question
+        shares more words with the Chinese laws than with an English report."""
         documents = self.retriever.documents
         named = self.retriever.named_documents(asked.search_text)
         reports = {d for d in named if documents[d].kind != "law"}
