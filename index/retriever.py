@@ -26,6 +26,7 @@ from .builder import ENCODER_FILE, FORMAT_VERSION
 from .crosslingual import Lexicon, Translation
 from .embedding import (
     CROSS_LINGUAL_OFFSET,
+    CROSS_LINGUAL_RANKING_OFFSET,
     DUPLICATE_COSINE,
     ONNX_ENCODERS,
     TERM_SIMILARITY,
@@ -111,6 +112,7 @@ class Retriever:
         self.row_languages = np.array([documents[c.doc_id].language for c in chunks], dtype=object)
         # A passage in the other language than the question's scores lower for the same relevance.
         self.cross_lingual_offset = CROSS_LINGUAL_OFFSET.get(embedder.name, 0.0)
+        self._ranking_offsets = CROSS_LINGUAL_RANKING_OFFSET.get(embedder.name, {})
         self.duplicate_cosine = DUPLICATE_COSINE.get(embedder.name, 0.9)
         self._corpus_text: str | None = None  # built on first `mentions`
         self._name_patterns: list[tuple[str, re.Pattern[str]]] | None = None  # built on first `named_documents`
@@ -139,6 +141,11 @@ class Retriever:
                           manifest)
         params = params or RetrievalParams()
         return cls(index_dir, manifest, chunks, documents, embedder, arrays, store, keyword, params, lexicon)
+
+    def ranking_offset(self, language: str) -> float:
+        """What ranking adds to a ``language`` question's cosine with a passage in the other language, so that
+        the two languages compete on one scale: ``retriever.ranking_offset("zh")``."""
+        return self._ranking_offsets.get(language, self.cross_lingual_offset)
 
     @property
     def size(self) -> int:
@@ -272,7 +279,7 @@ class Retriever:
         rescore_weight = self.params.rescore_weight if method == "default" else 0.0
         best = self.best_sentence(vector, pool.rows) if rescore_weight > 0 else None
         if best is not None:
-            best = best + self.cross_lingual_offset * pool.cross
+            best = best + self.ranking_offset(detect_language(query)) * pool.cross
         fused = combine(pool, fusion, self.params.dense_weight, best, rescore_weight)
         named = self.named_documents(query) if method == "default" else frozenset()
         if named:
@@ -317,10 +324,11 @@ class Retriever:
         keyword_rows = top_positive(keyword_all, n)
         rows = np.array(list(dict.fromkeys([*dense_rows[0].tolist(), *keyword_rows.tolist()])), dtype=np.int64)
         position = {row: i for i, row in enumerate(rows.tolist())}
-        cross = self.row_languages[rows] != detect_language(query)
+        language = detect_language(query)
+        cross = self.row_languages[rows] != language
         return Candidates(
             rows=rows,
-            dense=self._embeddings[rows] @ vector + self.cross_lingual_offset * cross,
+            dense=self._embeddings[rows] @ vector + self.ranking_offset(language) * cross,
             keyword=keyword_all[rows],
             dense_ranking=np.array([position[r] for r in dense_rows[0].tolist()], dtype=np.int64),
             keyword_ranking=np.array([position[r] for r in keyword_rows.tolist()], dtype=np.int64),
@@ -349,8 +357,8 @@ class Retriever:
 class Candidates:
     """Candidate chunk rows with their scores; rankings list positions in ``rows``, best first.
 
-    ``dense`` is the cosine, raised by the model's cross-lingual offset where ``cross`` (the passage is in the
-    other language than the query), so that the two languages compete on one scale. ``keyword`` is BM25, of
+    ``dense`` is the cosine, raised by the model's cross-lingual ranking offset where ``cross`` (the passage is
+    in the other language than the query), so that the two languages compete on one scale. ``keyword`` is BM25, of
     the query or of its translation, which are on different scales: `combine` normalises them apart.
     """
 
