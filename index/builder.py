@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from .chunking import chunk_document
-from .crosslingual import Lexicon, is_multilingual
+from .crosslingual import TERMS_ID, Lexicon, is_multilingual
 from .documents import Skipped, document_fingerprint, read_corpus
 from .embedding import (
     AUTO_MODEL,
@@ -457,6 +457,7 @@ def _write(
             "normalized": True,
             "chunker": settings,
             "keyword_tokenizer": TOKENIZER_ID,
+            "lexicon_terms": TERMS_ID,
             "store": store.kind if store else "empty",
             "documents": fingerprints,
             "n_documents": len(documents),
@@ -562,8 +563,9 @@ def _unchanged_manifest(
     manifest = read_manifest(index_dir)
     same = (
         manifest["format"], manifest["model"], manifest["chunker"], manifest["keyword_tokenizer"],
-        manifest.get("records"), manifest["documents"], _manifest_encoder(index_dir).get("name"),
-    ) == (FORMAT_VERSION, model, settings, TOKENIZER_ID, RECORDS_ID, fingerprints, encoder)
+        manifest.get("lexicon_terms"), manifest.get("records"), manifest["documents"],
+        _manifest_encoder(index_dir).get("name"),
+    ) == (FORMAT_VERSION, model, settings, TOKENIZER_ID, TERMS_ID, RECORDS_ID, fingerprints, encoder)
     n_chunks = manifest["n_chunks"]
     expected_store = "empty" if not fingerprints else ("hnsw" if n_chunks > ann_threshold else "flat")
     return manifest if same and manifest["store"] == expected_store else None

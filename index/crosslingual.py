@@ -23,6 +23,7 @@ romanised (pypinyin) and looked up among the corpus's English names.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -48,15 +49,25 @@ _EN_STOPWORDS = STOPWORDS | frozenset(
     "said says also would could should may might must year years new last first one two get got does did "
     "need needs anything something thing things like really kind sort mean means".split()
 )
+# A law's references to its own parts ("第五十七条", "第二章") name no concept: any question word lands on them.
+_REFERENCE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+[条章节款项]?")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
 _EN_NAME = re.compile(r"\b[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*)+")
+
+
+# Changes whenever what counts as a lexicon word changes, so that indexes built before get their lexicon rebuilt
+# (from the vectors they hold: a dropped word costs nothing, only a new one is embedded).
+TERMS_ID = hashlib.sha256(
+    "|".join([_REFERENCE.pattern, _EN_WORD.pattern, _EN_NAME.pattern, *sorted(ZH_STOPWORDS), *sorted(_EN_STOPWORDS)])
+    .encode()
+).hexdigest()[:12]
 
 
 def terms(text: str, language: str) -> list[str]:
     """The content words of ``text``: Chinese words (two characters or more), or English words of three
     letters or more and, in an English text, its capitalised names ("Full Truck Alliance")."""
     if language == "zh":
-        return [w for w in dict.fromkeys(chinese_words(text)) if w not in ZH_STOPWORDS]
+        return [w for w in dict.fromkeys(chinese_words(text)) if w not in ZH_STOPWORDS and not _REFERENCE.fullmatch(w)]
     words = [w.lower() for w in _EN_WORD.findall(text) if w.lower() not in _EN_STOPWORDS]
     return list(dict.fromkeys([*words, *_EN_NAME.findall(text)]))
 
