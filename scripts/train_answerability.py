@@ -15,10 +15,9 @@ Data, both public and ours, never a blind set:
   ``_FITTED_ON``) over the default corpus as each model would index it: all of it for the multilingual model,
   which serves it; its English news for MiniLM, less laws_dev (only the laws answer it).
 
-A logistic regression (standardised features, fixed seed, each weight's sign fixed by ``SIGNS``) is fitted per
-model on the training part, our questions weighing ``OUR_WEIGHT[model]`` times as much in all as SQuAD's: three
-times for the multilingual model (they are fewer, but from the domain it serves), not at all for MiniLM, which
-serves English corpora in general.
+A logistic regression (standardised features, fixed seed) is fitted per model on the training part, our
+questions weighing ``OUR_WEIGHT[model]`` times as much in all as SQuAD's: three times for the multilingual model
+(they are fewer, but from the domain it serves), not at all for MiniLM, which serves English corpora in general.
 Its probabilities are then calibrated (Platt) on 5-fold out-of-fold predictions of our questions,
 and its operating point is where it would refuse ``MAX_FALSE_REFUSALS`` of our answerable ones. It prints
 no-answer detection on the SQuAD validation articles, learned against the old single threshold on the best
@@ -37,7 +36,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
@@ -72,12 +70,6 @@ C = 0.1
 # corpora in general (SQuAD, SciFact, an operator's own English documents): fitted to our five news articles it
 # would lose on all of them what it gains on ours, so SQuAD alone fits it and ours only calibrate it.
 OUR_WEIGHT = {"all-MiniLM-L6-v2": 0.0, "multilingual-e5-small": 3.0}
-# The sign each weight must keep (+1: the feature can only raise the probability, -1: only lower it). Evidence
-# that is missing (a kind of fact, a name, a rare term) never argues for an answer; closeness never against one.
-SIGNS = {
-    "similarity": 1, "overlap": 1, "score": 1, "passage_overlap": 1, "passage_score": 1, "margin": 1,
-    "kind_missing": -1, "names_missing": -1, "names_unknown": -1, "missing_rare": -1, "unknown_terms": -1,
-}
 # The operating point of the multilingual model: refuse at most this share of our answerable questions (out of
 # fold). A lower share keeps more wrong answers; a higher one refuses more near misses but more right answers.
 MAX_FALSE_REFUSALS = 0.10
@@ -127,39 +119,13 @@ def featurise(engine: AnswerEngine, examples: list[QAExample]) -> tuple[np.ndarr
     return np.array(rows, dtype=np.float64), np.array(labels), np.array(scores)
 
 
-@dataclasses.dataclass(frozen=True)
-class Fitted:
-    """A logistic regression over standardised features."""
-
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
-
-    def logits(self, x: np.ndarray) -> np.ndarray:
-        return ((x - self.mean) / self.scale) @ self.coef + self.intercept
-
-
-def fit(x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None) -> Fitted:
-    """L2-regularised logistic regression (scikit-learn's objective at ``C``) whose weights keep the signs of
-    `SIGNS`: fitted freely, SQuAD's paraphrased questions taught the model that a question term missing from the
-    passage makes an answer likelier, and that is not a thing to carry to a law's near misses."""
+def fit(
+    x: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-    z, sign = (x - mean) / scale, 2.0 * y - 1.0
-    weights = np.ones(len(y)) if weights is None else weights
-
-    def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
-        w, b = params[:-1], params[-1]
-        margin = sign * (z @ w + b)
-        slope = -sign * weights / (1.0 + np.exp(margin))
-        loss = 0.5 * w @ w + C * float(weights @ np.logaddexp(0.0, -margin))
-        return loss, np.concatenate([w + C * (z.T @ slope), [C * slope.sum()]])
-
-    bounds = [{1: (0.0, None), -1: (None, 0.0)}.get(SIGNS.get(name, 0), (None, None)) for name in FEATURES]
-    result = minimize(objective, np.zeros(len(FEATURES) + 1), jac=True, method="L-BFGS-B",
-                      bounds=[*bounds, (None, None)], options={"maxiter": 5000})
-    return Fitted(mean, scale, result.x[:-1], float(result.x[-1]))
+    model = LogisticRegression(C=C, max_iter=2000, random_state=SEED)
+    return mean, scale, model.fit((x - mean) / scale, y, sample_weight=weights)
 
 
 def domain_weights(n_public: int, n_ours: int, weight: float) -> np.ndarray:
@@ -175,8 +141,8 @@ def out_of_fold(
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=SEED)
     for train, test in folds.split(x, y):
         weights = domain_weights(len(base_y), len(train), weight)
-        model = fit(np.vstack([base_x, x[train]]), np.concatenate([base_y, y[train]]), weights)
-        logits[test] = model.logits(x[test])
+        mean, scale, model = fit(np.vstack([base_x, x[train]]), np.concatenate([base_y, y[train]]), weights)
+        logits[test] = model.decision_function((x[test] - mean) / scale)
     return logits
 
 
@@ -231,13 +197,13 @@ def train_model(name: str, settings: Settings, per_split: int, features_dump: Pa
                  x_val=x_val, y_val=y_val, s_val=s_val, ours_x=ours_x, ours_y=ours_y,
                  impossible=np.array([not ex.answerable for ex in validation]),
                  ours_answerable=ours_answerable)
-    model = fit(np.vstack([x_train, ours_x]), np.concatenate([y_train, ours_y]), weights)
+    mean, scale, model = fit(np.vstack([x_train, ours_x]), np.concatenate([y_train, ours_y]), weights)
     # Calibrated, and its operating point chosen, where the model serves: on our questions, out of fold.
     held_logits = out_of_fold(ours_x, ours_y, x_train, y_train, OUR_WEIGHT[name])
     scale_a, scale_b = calibration(held_logits, ours_y)
     held_p = 1 / (1 + np.exp(-(scale_a * held_logits + scale_b)))
     threshold = float(np.quantile(held_p[ours_answerable], MAX_FALSE_REFUSALS))
-    logits = {split: model.logits(x) for split, x in (("train", x_train), ("val", x_val))}
+    logits = {split: model.decision_function((x - mean) / scale) for split, x in (("train", x_train), ("val", x_val))}
     report = {
         "train": {"squad_questions": len(train), "our_questions": int(len(ours_y)), "positives": int(y_train.sum())},
         "squad_validation": squad_comparison(
@@ -252,10 +218,10 @@ def train_model(name: str, settings: Settings, per_split: int, features_dump: Pa
     print(f"{name}: {json.dumps(report)}", flush=True)
     return {
         "features": list(FEATURES),
-        "mean": model.mean.round(6).tolist(),
-        "scale": model.scale.round(6).tolist(),
-        "coef": model.coef.round(6).tolist(),
-        "intercept": round(model.intercept, 6),
+        "mean": mean.round(6).tolist(),
+        "scale": scale.round(6).tolist(),
+        "coef": model.coef_[0].round(6).tolist(),
+        "intercept": round(float(model.intercept_[0]), 6),
         "calibration": [round(scale_a, 6), round(scale_b, 6)],
         "threshold": round(threshold, 4),
         "report": report,
