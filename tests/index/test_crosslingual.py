@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.crosslingual import HUB_NEIGHBOURS, counterparts, hubness, nearest_by_csls
+from index.crosslingual import HUB_NEIGHBOURS, counterparts, hubness, nearest_by_csls, terms
 
 
 def test_a_word_close_to_everything_does_not_take_every_translation():
@@ -36,3 +36,10 @@ def test_a_counterpart_must_itself_be_close_not_only_the_best_by_csls():
     column_hubness = np.array([0.90, 0.40, 0.30])
     assert nearest_by_csls(similarity, column_hubness).tolist() == [1, 2, 1]
     assert counterparts(similarity, column_hubness, min_similarity=0.86) == [1, None, None]
+
+
+def test_a_laws_references_to_its_own_parts_are_no_words_to_translate_to():
+    # Any English word would land on "第五十七条": it names no concept.
+    words = terms("第五十七条 违反本法第二十一条规定的，由有关主管部门责令改正，处一万元以上罚款。", "zh")
+    assert "主管部门" in words and "罚款" in words
+    assert not {"第五十七条", "第二十一条", "第五十七", "第二十一"} & set(words)

@@ -49,6 +49,20 @@ def test_questions_find_the_passage_across_languages(kb, question, wanted):
     assert {(h.doc_id, h.article) for h in hits} & wanted, [(h.doc_id, h.article) for h in hits]
 
 
+@pytest.mark.parametrize(
+    "question, doc_id",
+    [
+        ("滴滴因为违反数据安全规定被罚了多少钱？", "002_e82dffa06f5920f7"),
+        ("去年7月网信办对哪几家公司启动了网络安全审查并叫停新用户注册？", "000_203273770a4fecc1"),
+        ("南华早报那篇文章说《数据安全法》是几月通过的？又将在哪天生效？", "001_7516783149c43d0d"),
+    ],
+)
+def test_a_chinese_question_about_an_english_report_ranks_it_high(kb, question, doc_id):
+    # A Chinese question's cosines with English text run lower than an English one's with Chinese text: ranked
+    # with the English questions' cross-lingual offset, each of these found its report 9th or not in the top 10.
+    assert doc_id in [h.doc_id for h in kb.search(question, k=3)]
+
+
 def test_a_named_law_is_preferred(kb):
     for question in ("What does the DSL say about data classification?", "数安法对数据分类分级有什么规定？"):
         assert kb.search(question, k=1)[0].doc_id == "DSL_2021-06-10_zh"
