@@ -27,6 +27,8 @@ _MONEY = (
     rf"(?:\d[\d,.]*|{_ZH_NUMERAL}+)\s?(?:万|亿)?元"
 )
 _STATES = {
+    # A definition as statutes and reports word one ("网络运营者，是指……", "X means ...", "本法所称").
+    "definition": r"是指|指的是|含义|所称|\bmeans\b|\brefers? to\b|\b(?:is|are) defined as\b|\bshall mean\b",
     "article": r"\b(?:article|art\.|section|clause|paragraph)\s*\d+|第[\d零一二三四五六七八九十百]+条",
     "percent": rf"\d\s?(?:%|percent\b|per cent\b)|百分之{_ZH_NUMERAL}+|{_ZH_NUMERAL}成",
     "amount": _MONEY + r"|\b\d[\d,.]*\s?(?:%|percent|billion|million|thousand|bn|m)\b",
@@ -135,6 +137,12 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\bwho(?:'s|’s| is| was) the (?:\w+ )?(?:head|director|chief|minister|governor|chair(?:man)?|"
               r"president|spokes\w+|founder|CEO)\b|\bwhich (?:official|person|executive|minister|professor|academic)\b",
         "zh": r"(?:局长|主任|部长|行长|负责人|首席执行官|董事长)是谁|谁(?:是|担任)",
+    },
+    # "How does PIPL define anonymisation?", "网络运营者具体指谁？": the law's own definition, before "who".
+    "definition": {
+        "en": r"\bdefin(?:e|es|ed|ition|itions)\b|\bwhat (?:counts|qualifies|is considered|is regarded) as\b|"
+              r"\bwhat is meant by\b|\bmean(?:s|t)? by\b|\bmeaning of\b",
+        "zh": r"定义|界定|(?<![所意])指(?:什么|谁|哪)|什么意思|含义|怎么算|算作|哪些.{0,15}属于|属于哪",
     },
     "person": {
         "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert)\b",
