@@ -142,7 +142,7 @@ _ASKS: dict[str, dict[str, str]] = {
     "definition": {
         "en": r"\bdefin(?:e|es|ed|ition|itions)\b|\bwhat (?:counts|qualifies|is considered|is regarded) as\b|"
               r"\bwhat is meant by\b|\bmean(?:s|t)? by\b|\bmeaning of\b",
-        "zh": r"定义|界定|(?<![所意])指(?:什么|谁|哪)|什么意思|含义|怎么算|算作|哪些.{0,15}属于|属于哪",
+        "zh": r"定义|界定|(?<![所意])指(?:什么|谁|哪)|什么意思|含义|算作|哪些.{0,15}属于|属于哪",
     },
     "person": {
         "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert)\b",
@@ -248,6 +248,9 @@ _REFERENCE_PATTERN = re.compile(_REFERENCE, re.I)
 # Kinds whose absence from the answering sentence means the question is not answered (a "who" question may
 # be answered by a firm or a regulator, which names no person).
 FACT_KINDS = ("article", "percent", "amount", "duration", "number", "date", "official")
+# Kinds whose passages in a law the question names are looked for and preferred: the fact kinds, and a
+# definition, which laws gather in one article ("本法下列用语的含义") far from the words that use the term.
+SOUGHT_KINDS = (*FACT_KINDS, "definition")
 
 
 def asked_kind(question: str, language: str) -> str | None:

@@ -23,7 +23,7 @@ from index.config import Settings
 from index.records import Hit
 from index.retriever import Retriever
 
-from .answer_types import FACT_KINDS
+from .answer_types import SOUGHT_KINDS
 from .answerability import date_in_force_first, decide
 from .compose import cite, score_sentences, select_sentences
 from .generate import GenerationFailed, Generator, OpenAICompatibleGenerator
@@ -147,7 +147,7 @@ class AnswerEngine:
         last hit: "When did PIPL take effect?" must reach PIPL's final article even when the words of the
         question and of "本法自2021年11月1日起施行" do not meet."""
         named = self._named_laws(asked)
-        if not named or asked.kind not in FACT_KINDS or not hits:
+        if not named or asked.kind not in SOUGHT_KINDS or not hits:
             return []
         found = {h.chunk_id for h in hits}
         floor = min(h.score for h in hits)
@@ -158,7 +158,7 @@ class AnswerEngine:
     def _typed_first(asked: Question, hits: list[Hit]) -> list[Hit]:
         """A question asking for an amount, a date ... prefers the passages that state one: a law's article
         on fines for "the maximum fine under PIPL", its final article for "when did PIPL take effect"."""
-        if asked.kind not in FACT_KINDS:
+        if asked.kind not in SOUGHT_KINDS:
             return hits
         promoted = [Hit(h.chunk, h.score + TYPED_PASSAGE_BONUS * asked.stated_in(h.text)) for h in hits]
         return sorted(promoted, key=lambda h: -h.score)
