@@ -27,8 +27,12 @@ _MONEY = (
     rf"(?:\d[\d,.]*|{_ZH_NUMERAL}+)\s?(?:万|亿)?元"
 )
 _STATES = {
-    # A definition as statutes and reports word one ("网络运营者，是指……", "X means ...", "本法所称").
-    "definition": r"是指|指的是|含义|所称|\bmeans\b|\brefers? to\b|\b(?:is|are) defined as\b|\bshall mean\b",
+    # A definition as statutes and reports word one: "网络运营者，是指……", "本法所称", "X means ...", or a
+    # sentence that opens with the term and "是" ("敏感个人信息是一旦泄露……的个人信息").
+    "definition": (
+        rf"是指|指的是|含义|所称|^(?:第{_ZH_NUMERAL}+条\s*)?[\u4e00-\u9fff、]{{2,14}}是(?![否指])|"
+        r"\bmeans\b|\brefers? to\b|\b(?:is|are) defined as\b|\bshall mean\b"
+    ),
     "article": r"\b(?:article|art\.|section|clause|paragraph)\s*\d+|第[\d零一二三四五六七八九十百]+条",
     "percent": rf"\d\s?(?:%|percent\b|per cent\b)|百分之{_ZH_NUMERAL}+|{_ZH_NUMERAL}成",
     "amount": _MONEY + r"|\b\d[\d,.]*\s?(?:%|percent|billion|million|thousand|bn|m)\b",

@@ -37,6 +37,13 @@ from bot.engine.question import BadQuestion, analyse
         ("数据安全法什么时候施行？", "zh", "date"),
         ("国家数据局局长是谁？", "zh", "official"),
         ("个人信息出境需要满足什么条件？", "zh", None),
+        ("How does the PIPL define anonymisation?", "en", "definition"),
+        ("What counts as a large network platform?", "en", "definition"),
+        ("What does the CSL mean by a network operator?", "en", "definition"),
+        ("Which law are the draft rules meant to beef up?", "en", None),
+        ("网安法里“网络运营者”具体指谁？", "zh", "definition"),
+        ("哪些数据属于国家核心数据？", "zh", "definition"),
+        ("罚款怎么算？", "zh", None),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
@@ -201,6 +208,22 @@ def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
     assert not states("Didi was fined $1.2 billion.", "percent")
     assert not states("处五千万元以下罚款", "percent")
     assert states("Fines reach 5% of the previous year's turnover.", "percent")
+
+
+@pytest.mark.parametrize(
+    "sentence, is_definition",
+    [
+        ("（三）网络运营者，是指网络的所有者、管理者和网络服务提供者。", True),
+        ("本法所称数据，是指任何以电子或者其他方式对信息的记录。", True),
+        ("第二十八条 敏感个人信息是一旦泄露或者非法使用，容易导致自然人的人格尊严受到侵害的个人信息。", True),
+        ("'Personal information' means any information relating to an identified natural person.", True),
+        ("第二十一条 国家建立数据分类分级保护制度。", False),
+        ("国家网信部门是否批准，由其决定。", False),
+        ("The MIIT told firms to treat data security as the bottom line.", False),
+    ],
+)
+def test_a_definition_is_recognised_in_both_languages(sentence, is_definition):
+    assert states(sentence, "definition") is is_definition
 
 
 @pytest.mark.parametrize(

@@ -127,6 +127,27 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
     assert (answer.citations[0].doc_id, answer.citations[0].article) == source
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # A law gathers its definitions in one article, far from the articles that use the terms.
+        ("What's the definition of personal information in the Cybersecurity Law?", (CSL, 76)),
+        ("What does PIPL mean by de-identification?", (PIPL, 73)),
+        ("How does the CII Regulations define critical information infrastructure?", (CIIR, 2)),
+        ("网安法里“网络运营者”具体指谁？", (CSL, 76)),
+        # Or in the article that introduces the term, worded "X是……".
+        ("个人信息保护法里“个人信息”怎么定义？", (PIPL, 4)),
+        ("个保法里的敏感个人信息是指什么？", (PIPL, 28)),
+        # A report's wording is quoted from the report, not from a law's definition.
+        ("What does the SCMP article mean by treating data security as a red line?", (SUMMONS, None)),
+    ],
+)
+def test_a_definition_question_cites_the_definition(engine, question, source):
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert (answer.citations[0].doc_id, answer.citations[0].article) == source
+
+
 def test_a_citation_of_the_amended_cybersecurity_law_carries_its_status(engine):
     answer = engine.answer("网络日志要保存多久？")
     assert CSL in {c.doc_id for c in answer.citations}
