@@ -22,6 +22,8 @@ ACRONYMS = {
     "CIIO": "critical information infrastructure operator",
     "SAMR": "State Administration for Market Regulation",
     "PI": "personal information",
+    "PIA": "personal information protection impact assessment",
+    "PIPIA": "personal information protection impact assessment",
     "IPO": "initial public offering",
 }
 _ACRONYM = re.compile(r"\b(" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)

@@ -69,6 +69,9 @@ _TAKES_EFFECT = re.compile(
     r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went)\s+(?:into\s+)?(?:effect|force)\b|"
     r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|施行|生效|实施", re.I
 )
+# An instrument's acronym has three letters or more (GDPR, CCPA, PDPO); two capitals are mostly an everyday
+# abbreviation (HQ, ID, IM, AI, HR), which an answerable question may well use.
+MIN_INSTRUMENT_ACRONYM = 3
 # What a low feature says, for the reason shown with an abstention.
 _EXPLAIN = {
     "names_missing": "the best passage does not name what the question names",
@@ -228,7 +231,8 @@ def unknown_instruments(question: Question, retriever: Retriever) -> list[str]:
     Protection Act"): a question about an instrument the sources never mention is about another law, however
     close its wording. An unknown place or firm ("Singapore") is left to the model: it may be incidental."""
     bodies = {" ".join(m.group(1).split()) for m in _BODY.finditer(question.text)}
-    return [n for n in unknown_names(question, retriever) if n in bodies or (n.isupper() and len(n) >= 2)]
+    return [n for n in unknown_names(question, retriever)
+            if n in bodies or (n.isupper() and len(n) >= MIN_INSTRUMENT_ACRONYM)]
 
 
 def names_absent(question: Question, best: ScoredSentence, retriever: Retriever) -> list[str]:
