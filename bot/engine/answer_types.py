@@ -34,6 +34,12 @@ _STATES = {
         r"\bmeans\b|\brefers? to\b|\b(?:is|are) defined as\b|\bshall mean\b"
     ),
     "article": r"\b(?:article|art\.|section|clause|paragraph)\s*\d+|第[\d零一二三四五六七八九十百]+条",
+    "frequency": (
+        rf"每(?:个)?(?:年|季度|半年|月|周|星期|天|日)|(?:{_ZH_NUMERAL}|\d)+(?:个)?(?:年|月|季度)(?:至少)?(?:{_ZH_NUMERAL}|\d)次|"
+        r"\b(?:annually|yearly|quarterly|monthly|weekly|daily)\b|"
+        r"\b(?:once|twice|\w+ times) (?:a|per|every|each) (?:year|quarter|month|week|day)\b|"
+        r"\b(?:every|each|per) (?:\w+ )?(?:years?|quarters?|months?|weeks?)\b"
+    ),
     "percent": rf"\d\s?(?:%|percent\b|per cent\b)|百分之{_ZH_NUMERAL}+|{_ZH_NUMERAL}成",
     "amount": _MONEY + r"|\b\d[\d,.]*\s?(?:%|percent|billion|million|thousand|bn|m)\b",
     "duration": (
@@ -118,6 +124,11 @@ _ASKS: dict[str, dict[str, str]] = {
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
               r"(?:最高|最多)(?:可以)?(?:罚|处)|金额",
     },
+    # "How often ...?", "多久做一次？": answered by "每年", "at least once a year", not by a length of time.
+    "frequency": {
+        "en": r"\bhow (?:often|frequently)\b|\bhow many times (?:a|per|each|every) (?:year|quarter|month|week|day)\b",
+        "zh": r"(?:多久|多长时间|隔多久)[^，。？?！!]{0,12}一次|频率|频次|(?:几|多少)(?:个)?(?:年|月|季度|天)一次",
+    },
     "duration": {
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
               r"\bhow many (?:(?:working |business )?days|hours|weeks|months|years|decades)\b",
@@ -130,7 +141,10 @@ _ASKS: dict[str, dict[str, str]] = {
         "zh": r"多少(?:个|家|人|条|名|次|项|种)|(?<![哪这那])几(?:个|家|条|名|次|项|种)",
     },
     "date": {
-        "en": r"^\s*when\b|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b|"
+        # "When processing causes harm, what must ...?" opens with a condition, not a question about a date.
+        "en": r"^\s*when\b(?![^?]*,\s*(?:what|which|who|whom|how|does|do|did|is|are|can|must|should|will|would|"
+              r"may|could|has|have)\b)|"
+              r"\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b|"
               r"\bwhen (?:did|does|do|will|was|is)\b|\b(?:exact|calendar|specific|effective) date\b",
         "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|"
               r"生效日期|施行日期|哪个月|几月份",
@@ -251,7 +265,7 @@ _NUMBER_PATTERN = re.compile(_NUMBER, re.I)
 _REFERENCE_PATTERN = re.compile(_REFERENCE, re.I)
 # Kinds whose absence from the answering sentence means the question is not answered (a "who" question may
 # be answered by a firm or a regulator, which names no person).
-FACT_KINDS = ("article", "percent", "amount", "duration", "number", "date", "official")
+FACT_KINDS = ("article", "percent", "amount", "frequency", "duration", "number", "date", "official")
 # Kinds whose passages in a law the question names are looked for and preferred: the fact kinds, and a
 # definition, which laws gather in one article ("本法下列用语的含义") far from the words that use the term.
 SOUGHT_KINDS = (*FACT_KINDS, "definition")

@@ -44,6 +44,10 @@ from bot.engine.question import BadQuestion, analyse
         ("网安法里“网络运营者”具体指谁？", "zh", "definition"),
         ("哪些数据属于国家核心数据？", "zh", "definition"),
         ("罚款怎么算？", "zh", None),
+        ("How often must a CII operator run a risk assessment?", "en", "frequency"),
+        ("关基运营者多久要做一次检测评估？", "zh", "frequency"),
+        ("When processing causes harm, what must the processor prove?", "en", None),
+        ("When the law takes effect, will we need fresh consent?", "en", None),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
@@ -208,6 +212,21 @@ def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
     assert not states("Didi was fined $1.2 billion.", "percent")
     assert not states("处五千万元以下罚款", "percent")
     assert states("Fines reach 5% of the previous year's turnover.", "percent")
+
+
+@pytest.mark.parametrize(
+    "text, is_frequency",
+    [
+        ("运营者应当每年至少进行一次网络安全检测和风险评估", True),
+        ("重要数据的处理者应当每年度对其网络数据处理活动开展风险评估", True),
+        ("Operators must run a security test at least once a year.", True),
+        ("Firms report to the regulator every six months.", True),
+        ("个人信息处理者应当定期对其处理个人信息遵守法律的情况进行合规审计", False),
+        ("留存相关的网络日志不少于六个月", False),
+    ],
+)
+def test_how_often_is_stated_in_both_languages(text, is_frequency):
+    assert states(text, "frequency") is is_frequency
 
 
 @pytest.mark.parametrize(

@@ -130,6 +130,26 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
 @pytest.mark.parametrize(
     "question, source",
     [
+        # How often, answered by the article that says "每年至少进行一次", in either language.
+        ("How often must a CII operator run security testing and risk assessment under the CIIR?", (CIIR, 17)),
+        ("关基条例要求运营者多久做一次网络安全检测评估？", (CIIR, 17)),
+        ("How often does the NDSMR require important data processors to assess their risks?", (NDSMR, 33)),
+        ("网数条例下，重要数据处理者多久做一次风险评估？", (NDSMR, 33)),
+        # An everyday abbreviation is no foreign law (GDPR is), and a domain one is expanded.
+        ("Can our HQ abroad receive employee data from China without a security assessment under PIPL?", (PIPL, None)),
+        ("How long must we keep PIA reports under PIPL?", (PIPL, 56)),
+    ],
+)
+def test_how_often_and_abbreviated_questions_are_answered_from_the_law(engine, question, source):
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    doc, article = source
+    assert answer.citations[0].doc_id == doc and article in (None, answer.citations[0].article)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # A law gathers its definitions in one article, far from the articles that use the terms.
         ("What's the definition of personal information in the Cybersecurity Law?", (CSL, 76)),
         ("What does PIPL mean by de-identification?", (PIPL, 73)),
@@ -221,6 +241,11 @@ def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
         "GDPR规定数据泄露后多少小时内必须报告？",
         # Off topic, with nothing in the sources close to it.
         "What's the weather like in Beijing today?",
+        # How often, where the law says only "regularly" (定期) and the reports say nothing.
+        "How often must a personal information processor audit its compliance under PIPL?",
+        "个保法要求多久做一次合规审计？",
+        "How often does the MIIT summon tech firms?",
+        "网信办多久约谈一次科技公司？",
     ],
 )
 def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, question):
