@@ -117,6 +117,7 @@ class Retriever:
         self._corpus_text: str | None = None  # built on first `mentions`
         self._name_patterns: list[tuple[str, re.Pattern[str]]] | None = None  # built on first `named_documents`
         self._proper_names: frozenset[str] | None = None  # built on first `proper_names`
+        self._name_words: frozenset[str] = frozenset()  # with it
 
     @classmethod
     def load(cls, index_dir: Path, *, params: RetrievalParams | None = None) -> Retriever:
@@ -204,6 +205,12 @@ class Retriever:
                    for t in tokenize(n)}
             common = {t for t, n in spread.items() if n == len(english)}
             self._proper_names = frozenset(capitalised - lower - own - common - _CAPITALISED_WORDS)
+            # The words as written: "Holdings" is a name's word, yet its stem "hold" in a question is a verb.
+            self._name_words = frozenset(
+                _bare(m.group()) for doc in english for m in _WORD.finditer(doc.text)
+                if m.group()[0].isupper() and (tokens := tokenize(m.group()))
+                and all(t in self._proper_names for t in tokens)
+            )
         return self._proper_names
 
     def names_in(self, question: str, language: str) -> list[frozenset[str]]:
@@ -212,9 +219,9 @@ class Retriever:
         (``{"阿里巴巴", "alibaba"}``)."""
         proper = self.proper_names()
         names, run = [], []
-        for token in [*tokenize(question), ""]:
-            if token in proper:
-                run.append(token)
+        for word in [*(m.group() for m in _WORD.finditer(question)), ""]:
+            if _bare(word) in self._name_words:
+                run += tokenize(word)
             elif run:
                 names.append(frozenset(run))
                 run = []
@@ -390,6 +397,11 @@ _CAPITALISED_WORDS = frozenset(tokenize(
     "Wednesday Thursday Friday Saturday Sunday Mr Ms Mrs Dr Prof Professor President Vice Deputy Minister "
     "Director Governor Chairman Secretary General Premier Chief"
 ))
+
+
+def _bare(word: str) -> str:
+    """A word in lower case without a possessive: "Alibaba's" -> "alibaba"."""
+    return re.sub(r"['’]s$", "", word.lower())
 
 
 def _sentence_start(text: str, at: int) -> bool:
