@@ -119,8 +119,14 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"\bhow much\b(?! of an?\b)|"
               r"\bwhat(?:'s|’s| was| is| were| are) the (?:\w+ )?(?:fines?|penalt(?:y|ies))\b|"
               r"\bhow (?:big|large|high|steep) (?:was |is |are )?(?:the |a )?(?:fines?|penalt(?:y|ies))|"
-              r"\b(?:max(?:imum)?|highest|biggest|largest|minimum|top|worst[- ]case|heaviest|stiffest) "
-              r"(?:fines?|penalt(?:y|ies))\b|\bwhat fines?\b(?!-)|\bfine range\b",
+              r"\b(?:max(?:imum)?|highest|biggest|largest|minimum|top|top[- ]end|worst[- ]case|heaviest|stiffest) "
+              r"(?:fines?|penalt(?:y|ies))\b|\bwhat fines?\b(?!-)|\bfine range\b|"
+              # How large a fine can be, however worded: "the ceiling on the fine", "dsl fine for X? whats the
+              # range", "how big can the DSL fine get".
+              r"\b(?:ceiling|cap|upper limit|range|size) (?:on|of|for) (?:the |a |any )?(?:fines?|penalt(?:y|ies))\b|"
+              r"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{0,80}[.?!]?\s*\b(?:what(?:'s|’s| is)?|whats) the (?:range|ceiling|cap)\b|"
+              r"\bhow (?:big|large|high|steep) (?:can|could|may|might|would|will) (?:the |a |an )?(?:\w+ )?"
+              r"(?:fines?|penalt(?:y|ies))\b",
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
               r"(?:最高|最多)(?:可以)?(?:罚|处)|金额",
     },

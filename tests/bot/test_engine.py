@@ -135,12 +135,17 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
         ("关基条例要求运营者多久做一次网络安全检测评估？", (CIIR, 17)),
         ("How often does the NDSMR require important data processors to assess their risks?", (NDSMR, 33)),
         ("网数条例下，重要数据处理者多久做一次风险评估？", (NDSMR, 33)),
+        # How large a fine can be, however the question words it, in either language and of the news.
+        ("pipl: what is the ceiling on the fine for a serious violation?", (PIPL, 66)),
+        ("dsl fines for breaching the core data management rules? what's the range", (DSL, 45)),
+        ("数安法违反国家核心数据管理制度的罚款幅度是多少？", (DSL, 45)),
+        ("What was the size of the fine on Didi?", (DIDI_FINE, None)),
         # An everyday abbreviation is no foreign law (GDPR is), and a domain one is expanded.
         ("Can our HQ abroad receive employee data from China without a security assessment under PIPL?", (PIPL, None)),
         ("How long must we keep PIA reports under PIPL?", (PIPL, 56)),
     ],
 )
-def test_how_often_and_abbreviated_questions_are_answered_from_the_law(engine, question, source):
+def test_how_often_how_large_a_fine_and_abbreviations_are_answered_from_the_source(engine, question, source):
     answer = engine.answer(question)
     assert not answer.abstained, answer.reason
     doc, article = source
