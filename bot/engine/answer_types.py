@@ -124,7 +124,8 @@ _ASKS: dict[str, dict[str, str]] = {
               # How large a fine can be, however worded: "the ceiling on the fine", "dsl fine for X? whats the
               # range", "how big can the DSL fine get".
               r"\b(?:ceiling|cap|upper limit|range|size) (?:on|of|for) (?:the |a |any )?(?:fines?|penalt(?:y|ies))\b|"
-              r"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{0,80}[.?!]?\s*\b(?:what(?:'s|’s| is)?|whats) the (?:range|ceiling|cap)\b|"
+              r"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{0,80}[.?!]?\s*\b(?:what(?:'s|’s| is)?|whats) "
+              r"the (?:range|ceiling|cap)\b|"
               r"\bhow (?:big|large|high|steep) (?:can|could|may|might|would|will) (?:the |a |an )?(?:\w+ )?"
               r"(?:fines?|penalt(?:y|ies))\b",
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
