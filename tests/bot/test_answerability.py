@@ -219,34 +219,27 @@ def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
 
 
 @pytest.mark.parametrize(
-    "text, is_frequency",
+    "text, kind, is_stated",
     [
-        ("运营者应当每年至少进行一次网络安全检测和风险评估", True),
-        ("重要数据的处理者应当每年度对其网络数据处理活动开展风险评估", True),
-        ("Operators must run a security test at least once a year.", True),
-        ("Firms report to the regulator every six months.", True),
-        ("个人信息处理者应当定期对其处理个人信息遵守法律的情况进行合规审计", False),
-        ("留存相关的网络日志不少于六个月", False),
+        # How often: "every year", "at least once a year", not "regularly" and not a length of time.
+        ("运营者应当每年至少进行一次网络安全检测和风险评估", "frequency", True),
+        ("重要数据的处理者应当每年度对其网络数据处理活动开展风险评估", "frequency", True),
+        ("Operators must run a security test at least once a year.", "frequency", True),
+        ("Firms report to the regulator every six months.", "frequency", True),
+        ("个人信息处理者应当定期对其处理个人信息遵守法律的情况进行合规审计", "frequency", False),
+        ("留存相关的网络日志不少于六个月", "frequency", False),
+        # A definition, as statutes word one.
+        ("（三）网络运营者，是指网络的所有者、管理者和网络服务提供者。", "definition", True),
+        ("本法所称数据，是指任何以电子或者其他方式对信息的记录。", "definition", True),
+        ("第二十八条 敏感个人信息是一旦泄露或者非法使用，容易导致人格尊严受到侵害的个人信息。", "definition", True),
+        ("'Personal information' means any information relating to an identified natural person.", "definition", True),
+        ("第二十一条 国家建立数据分类分级保护制度。", "definition", False),
+        ("国家网信部门是否批准，由其决定。", "definition", False),
+        ("The MIIT told firms to treat data security as the bottom line.", "definition", False),
     ],
 )
-def test_how_often_is_stated_in_both_languages(text, is_frequency):
-    assert states(text, "frequency") is is_frequency
-
-
-@pytest.mark.parametrize(
-    "sentence, is_definition",
-    [
-        ("（三）网络运营者，是指网络的所有者、管理者和网络服务提供者。", True),
-        ("本法所称数据，是指任何以电子或者其他方式对信息的记录。", True),
-        ("第二十八条 敏感个人信息是一旦泄露或者非法使用，容易导致自然人的人格尊严受到侵害的个人信息。", True),
-        ("'Personal information' means any information relating to an identified natural person.", True),
-        ("第二十一条 国家建立数据分类分级保护制度。", False),
-        ("国家网信部门是否批准，由其决定。", False),
-        ("The MIIT told firms to treat data security as the bottom line.", False),
-    ],
-)
-def test_a_definition_is_recognised_in_both_languages(sentence, is_definition):
-    assert states(sentence, "definition") is is_definition
+def test_how_often_and_definitions_are_stated_in_both_languages(text, kind, is_stated):
+    assert states(text, kind) is is_stated
 
 
 @pytest.mark.parametrize(

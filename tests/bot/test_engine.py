@@ -36,6 +36,14 @@ def assert_well_formed(answer: Answer, engine: AnswerEngine) -> None:
         assert citation.quote in citation.chunk.text
 
 
+def leads_with(answer: Answer, source: tuple[str, int | None]) -> None:
+    """The answer answers, and cites ``source`` first: (document, article), an article of None for any."""
+    assert not answer.abstained, answer.reason
+    doc, article = source
+    first = answer.citations[0]
+    assert first.doc_id == doc and article in (None, first.article), (first.doc_id, first.article)
+
+
 def cited(answer: Answer) -> set[tuple[str, int | None]]:
     return {(c.doc_id, c.article) for c in answer.citations}
 
@@ -122,9 +130,7 @@ def test_a_question_naming_a_law_is_never_answered_from_another_law(engine):
 def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engine, question, source):
     # The news reports on these laws too ("Under China's new Data Security Law, ..."): the law is the primary
     # source, and its article comes first.
-    answer = engine.answer(question)
-    assert not answer.abstained, answer.reason
-    assert (answer.citations[0].doc_id, answer.citations[0].article) == source
+    leads_with(engine.answer(question), source)
 
 
 @pytest.mark.parametrize(
@@ -146,10 +152,7 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
     ],
 )
 def test_how_often_how_large_a_fine_and_abbreviations_are_answered_from_the_source(engine, question, source):
-    answer = engine.answer(question)
-    assert not answer.abstained, answer.reason
-    doc, article = source
-    assert answer.citations[0].doc_id == doc and article in (None, answer.citations[0].article)
+    leads_with(engine.answer(question), source)
 
 
 @pytest.mark.parametrize(
@@ -168,9 +171,7 @@ def test_how_often_how_large_a_fine_and_abbreviations_are_answered_from_the_sour
     ],
 )
 def test_a_definition_question_cites_the_definition(engine, question, source):
-    answer = engine.answer(question)
-    assert not answer.abstained, answer.reason
-    assert (answer.citations[0].doc_id, answer.citations[0].article) == source
+    leads_with(engine.answer(question), source)
 
 
 def test_a_citation_of_the_amended_cybersecurity_law_carries_its_status(engine):
