@@ -193,7 +193,7 @@ class Retriever:
         own name (a law, a publisher) nor in all of them (the corpus's setting, "China"): the firms, people
         and places a fact is about, "alibaba", "tencent", "liehong"."""
         if self._proper_names is None:
-            capitalised, lower, spread = set(), set(), collections.Counter()
+            capitalised, lower, spread, written = set(), set(), collections.Counter(), set()
             english = [d for d in self.documents.values() if d.language == "en"]
             for doc in english:
                 words = [(m.group(), _sentence_start(doc.text, m.start())) for m in _WORD.finditer(doc.text)]
@@ -201,15 +201,14 @@ class Retriever:
                     if not first:  # a sentence's first word is capitalised whatever it is
                         (capitalised if word[0].isupper() else lower).update(tokenize(word))
                 spread.update({t for w, _ in words for t in tokenize(w)})
+                written.update(w for w, _ in words if w[0].isupper())
             own = {t for n in (*ACRONYMS, *ACRONYMS.values(), *(n for _, names in self._source_names() for n in names))
                    for t in tokenize(n)}
             common = {t for t, n in spread.items() if n == len(english)}
             self._proper_names = frozenset(capitalised - lower - own - common - _CAPITALISED_WORDS)
-            # The words as written: "Holdings" is a name's word, yet its stem "hold" in a question is a verb.
+            # The words as written: a firm's "Holdings" is a name's word, yet its stem "hold" in a question is a verb.
             self._name_words = frozenset(
-                _bare(m.group()) for doc in english for m in _WORD.finditer(doc.text)
-                if m.group()[0].isupper() and (tokens := tokenize(m.group()))
-                and all(t in self._proper_names for t in tokens)
+                _bare(w) for w in written if (tokens := tokenize(w)) and all(t in self._proper_names for t in tokens)
             )
         return self._proper_names
 
@@ -400,7 +399,7 @@ _CAPITALISED_WORDS = frozenset(tokenize(
 
 
 def _bare(word: str) -> str:
-    """A word in lower case without a possessive: "Alibaba's" -> "alibaba"."""
+    """A word in lower case without a possessive: "Regulator's" -> "regulator"."""
     return re.sub(r"['’]s$", "", word.lower())
 
 
