@@ -45,6 +45,7 @@ class Settings:
     candidates: int = 100
     rescore_weight: float = 0.5
     named_boost: float = 0.3
+    in_force_boost: float = 0.5
     k: int = 5
     # Answering.
     max_quotes: int = 3

@@ -27,6 +27,7 @@ def retrieval_params(settings: Settings) -> RetrievalParams:
         candidates=settings.candidates,
         rescore_weight=settings.rescore_weight,
         named_boost=settings.named_boost,
+        in_force_boost=settings.in_force_boost,
     )
 
 

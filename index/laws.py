@@ -27,6 +27,13 @@ _DIVISION = re.compile(rf"^(?:第(?:{_CN_NUMBER}|\d+)[编章节]|(?:Chapter|Sect
 # A document with at least this many article headings is read as a law.
 MIN_ARTICLES = 3
 _PRC_PREFIX = "中华人民共和国"
+# A question about when a law took effect, in either language ("When did PIPL take effect?", "数安法哪天施行").
+_TAKES_EFFECT = re.compile(
+    r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went)\s+(?:into\s+)?(?:effect|force)\b|"
+    r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|施行|生效|实施", re.I
+)
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,22 @@ def article_spans(text: str) -> list[ArticleSpan]:
         body = text[match.start() : end].rstrip()
         spans.append(ArticleSpan(number, match.start(), match.start() + len(body), _context(divisions, match.start())))
     return spans
+
+
+def asks_when_in_force(question: str) -> bool:
+    """Whether ``question`` asks when a law took effect (or whether it is in force), in English or Chinese."""
+    return _TAKES_EFFECT.search(question) is not None
+
+
+def states_in_force(in_force: str, text: str) -> bool:
+    """Whether ``text`` states the date ``in_force`` (ISO, from a law's metadata) as a Chinese or an English
+    statute writes it: ``states_in_force("2021-11-01", "本法自2021年11月1日起施行。")`` is True."""
+    if not re.fullmatch(r"\d{4}-\d\d-\d\d", in_force):
+        return False
+    year, month, day = (int(part) for part in in_force.split("-"))
+    written = (f"{year}年{month}月{day}日", f"{_MONTHS[month - 1]} {day}, {year}", f"{day} {_MONTHS[month - 1]} {year}",
+               in_force)
+    return any(form in text for form in written)
 
 
 def _line_at(text: str, start: int) -> str:

@@ -16,6 +16,7 @@ import collections
 import logging
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from .fusion import rrf_scores, weighted_scores
 from .integrity import IndexNotUsable, damaged, read_manifest, read_records, verify_checksums
 from .keyword import KeywordIndex, tokenize, top_positive
 from .language import CJK, detect_language
+from .laws import asks_when_in_force, states_in_force
 from .onnx_encoder import file_digest
 from .records import Chunk, Document, Hit, Sentence
 from .rerank import best_sentence_scores, rescore
@@ -67,8 +69,10 @@ class RetrievalParams:
     dense_weight: float = 0.35
     candidates: int = 100
     rescore_weight: float = 0.5
-    # Added to the (0..1) fused score of the passages of a law the query names.
+    # Added to the (0..1) fused score of the passages of a law the query names, and again to the passage that
+    # states its in-force date when the query asks when it took effect.
     named_boost: float = 0.3
+    in_force_boost: float = 0.5
 
     def __post_init__(self) -> None:
         if self.fusion not in ("weighted", "rrf"):
@@ -118,6 +122,7 @@ class Retriever:
         self._name_patterns: list[tuple[str, re.Pattern[str]]] | None = None  # built on first `named_documents`
         self._proper_names: frozenset[str] | None = None  # built on first `proper_names`
         self._name_words: frozenset[str] = frozenset()  # with it
+        self._in_force_rows: dict[str, list[int]] | None = None  # built on first `in_force_rows`
 
     @classmethod
     def load(cls, index_dir: Path, *, params: RetrievalParams | None = None) -> Retriever:
@@ -280,19 +285,35 @@ class Retriever:
         return self._hits(rows[order], fused[order])
 
     def _fuse(self, query: str, vector: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
-        pool = self.candidates(query, vector)
+        named = self.named_documents(query) if method == "default" else frozenset()
+        # "When did PIPL take effect?" is answered by the article that states the date, which shares no word
+        # with the question ("本法自2021年11月1日起施行"): it joins the candidates and is preferred.
+        stating = self.in_force_rows(named) if named and asks_when_in_force(query) else []
+        pool = self.candidates(query, vector, also=stating)
         fusion = "rrf" if method == "rrf" else self.params.fusion if method == "default" else "weighted"
         rescore_weight = self.params.rescore_weight if method == "default" else 0.0
         best = self.best_sentence(vector, pool.rows) if rescore_weight > 0 else None
         if best is not None:
             best = best + self.ranking_offset(detect_language(query)) * pool.cross
         fused = combine(pool, fusion, self.params.dense_weight, best, rescore_weight)
-        named = self.named_documents(query) if method == "default" else frozenset()
         if named:
             fused = fused + self.params.named_boost * np.array(
                 [self.chunks[r].doc_id in named for r in pool.rows.tolist()], dtype=np.float32
             )
+        if stating:
+            fused = fused + self.params.in_force_boost * np.isin(pool.rows, stating).astype(np.float32)
         return pool.rows, fused
+
+    def in_force_rows(self, doc_ids: Iterable[str]) -> list[int]:
+        """The chunk rows of the laws ``doc_ids`` that state the law's in-force date (its final article, as a
+        rule), from the documents' metadata: ``in_force_rows({"PIPL_2021-08-20_zh"})``."""
+        if self._in_force_rows is None:
+            self._in_force_rows = collections.defaultdict(list)
+            for row, chunk in enumerate(self.chunks):
+                document = self.documents[chunk.doc_id]
+                if document.kind == "law" and states_in_force(document.in_force, chunk.text):
+                    self._in_force_rows[chunk.doc_id].append(row)
+        return [row for doc_id in sorted(doc_ids) for row in self._in_force_rows.get(doc_id, ())]
 
     def translation(self, query: str) -> Translation:
         """``query``'s content words in the index's other language (empty without a lexicon or a match), and
@@ -322,13 +343,15 @@ class Retriever:
             return np.where(other, 0.0, scores).astype(np.float32)
         return np.where(other, self._keyword.scores(translated), scores).astype(np.float32)
 
-    def candidates(self, query: str, vector: np.ndarray) -> Candidates:
-        """The union of the dense and keyword top ``params.candidates``, with both scores for every member."""
+    def candidates(self, query: str, vector: np.ndarray, *, also: Sequence[int] = ()) -> Candidates:
+        """The union of the dense and keyword top ``params.candidates`` and the rows ``also``, with both scores
+        for every member."""
         n = max(self.params.candidates, 1)
         _, dense_rows = self._store.search(vector[None, :], n)
         keyword_all = self.keyword_scores(query)
         keyword_rows = top_positive(keyword_all, n)
-        rows = np.array(list(dict.fromkeys([*dense_rows[0].tolist(), *keyword_rows.tolist()])), dtype=np.int64)
+        members = [*dense_rows[0].tolist(), *keyword_rows.tolist(), *also]
+        rows = np.array(list(dict.fromkeys(members)), dtype=np.int64)
         position = {row: i for i, row in enumerate(rows.tolist())}
         language = detect_language(query)
         cross = self.row_languages[rows] != language

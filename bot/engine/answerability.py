@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from index.acronyms import ACRONYMS
 from index.keyword import tokenize
+from index.laws import asks_when_in_force, states_in_force
 
 from .answer_types import FACT_KINDS
 from .compose import known, leading_sentence, matches, matching_terms, term_weights
@@ -64,11 +65,6 @@ _LAW_HEAD = re.compile(r"\b(?:Law|Act|Regulations?|Measures|Provisions)$")
 # A question about a law's amended text names the amendment, in either language, or a year it was in force.
 _AMENDED = re.compile(r"\b(?:amend(?:ed|ment|ments)|revised|revision|new version)\b|修正|修订|修改后|新版|新修", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-# A question about when a law took effect, in either language.
-_TAKES_EFFECT = re.compile(
-    r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went)\s+(?:into\s+)?(?:effect|force)\b|"
-    r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|施行|生效|实施", re.I
-)
 # An instrument's acronym has three letters or more (GDPR, CCPA, PDPO); two capitals are mostly an everyday
 # abbreviation (HQ, ID, IM, AI, HR), which an answerable question may well use.
 MIN_INSTRUMENT_ACRONYM = 3
@@ -249,13 +245,10 @@ def states_date_in_force(question: Question, lead: ScoredSentence, retriever: Re
     that law, states the date its metadata gives ("本法自2021年11月1日起施行"): an answer checked against data
     need not be weighed, and across languages the weighing is weakest ("When did PIPL take effect?")."""
     document = retriever.documents[lead.chunk.doc_id]
-    if question.kind != "date" or document.kind != "law" or not document.in_force[:4].isdigit():
+    if question.kind != "date" or document.kind != "law" or not asks_when_in_force(question.text):
         return False
     named = retriever.named_documents(question.search_text)
-    if not _TAKES_EFFECT.search(question.text) or document.doc_id not in named:
-        return False
-    year, month, day = (int(part) for part in document.in_force.split("-"))
-    return f"{year}年{month}月{day}日" in lead.sentence.text or document.in_force in lead.sentence.text
+    return document.doc_id in named and states_in_force(document.in_force, lead.sentence.text)
 
 
 def date_in_force_first(

@@ -9,7 +9,14 @@ import pytest
 
 from index.chunking import chunk_document
 from index.documents import read_corpus, read_document
-from index.laws import article_label, article_spans, chinese_numeral, parse_chinese_number
+from index.laws import (
+    article_label,
+    article_spans,
+    asks_when_in_force,
+    chinese_numeral,
+    parse_chinese_number,
+    states_in_force,
+)
 
 LAWS = Path(__file__).resolve().parents[2] / "seeds" / "laws"
 # The number of articles of each text, from ../shared/corpora/SOURCES.md.
@@ -108,3 +115,40 @@ def test_an_english_law_with_article_headings_is_split_the_same_way(tmp_path, em
     assert chunks[1].text.endswith("(2) the recipients.")  # items stay with their article
     assert chunks[2].heading == "Chapter II Penalties"
     assert re.search(r"Article 2\b", chunks[2].text)  # a reference inside an article starts no new one
+
+
+def test_each_law_states_its_in_force_date_in_one_article_its_last(laws):
+    for name, doc in laws.items():
+        stating = [span.number for span in article_spans(doc.text)
+                   if states_in_force(doc.in_force, doc.text[span.start : span.end])]
+        assert stating == [ARTICLES[name]], name
+
+
+@pytest.mark.parametrize(
+    "in_force, text, stated",
+    [
+        ("2021-11-01", "本法自2021年11月1日起施行。", True),
+        ("2021-11-01", "This Law shall come into force on November 1, 2021.", True),
+        ("2021-11-01", "This Act enters into force on 1 November 2021.", True),
+        ("2021-11-01", "本法自2021年11月11日起施行。", False),  # another day of the month
+        ("2021-11-01", "will take effect on November 1", False),  # no year: not the metadata's date
+        ("", "本法自公布之日起施行。", False),  # no date in the metadata
+    ],
+)
+def test_the_in_force_date_is_recognised_as_chinese_and_english_statutes_write_it(in_force, text, stated):
+    assert states_in_force(in_force, text) is stated
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("When did PIPL take effect?", True),
+        ("is the DSL in force yet?", True),
+        ("数据安全法什么时候施行？", True),
+        ("关基条例哪天生效的", True),
+        ("When did MIIT summon the 12 firms?", False),
+        ("个人信息出境需要满足什么条件？", False),
+    ],
+)
+def test_a_question_about_when_a_law_took_effect_is_told_in_either_language(question, asks):
+    assert asks_when_in_force(question) is asks

@@ -69,6 +69,21 @@ def test_a_named_law_is_preferred(kb):
 
 
 @pytest.mark.parametrize(
+    "question, doc_id, article",
+    [
+        ("When did PIPL take effect?", "PIPL_2021-08-20_zh", 74),
+        ("dsl effective date?", "DSL_2021-06-10_zh", 55),
+        ("When did the Cybersecurity Law originally come into force?", "CSL_2016-11-07_zh", 79),
+        ("关基条例是哪天开始施行的？", "CIIR_2021-07-30_zh", 51),
+        ("网络数据安全管理条例什么时候生效？", "NDSMR_2024-09-24_zh", 64),
+    ],
+)
+def test_asked_when_a_law_took_effect_its_in_force_article_comes_first(kb, question, doc_id, article):
+    # The article ("本法自2021年11月1日起施行") shares no word with the question; the metadata's date finds it.
+    assert [(h.doc_id, h.article) for h in kb.search(question, k=1)] == [(doc_id, article)]
+
+
+@pytest.mark.parametrize(
     "question, named",
     [
         ("What does the DSL say about data classification?", {"DSL_2021-06-10_zh"}),
