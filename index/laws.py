@@ -29,7 +29,7 @@ MIN_ARTICLES = 3
 _PRC_PREFIX = "中华人民共和国"
 # A question about when a law took effect, in either language ("When did PIPL take effect?", "数安法哪天施行").
 _TAKES_EFFECT = re.compile(
-    r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went)\s+(?:into\s+)?(?:effect|force)\b|"
+    r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went|enter(?:s|ed|ing)?)\s+(?:into\s+)?(?:effect|force)\b|"
     r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|施行|生效|实施", re.I
 )
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -144,6 +144,7 @@ def test_the_in_force_date_is_recognised_as_chinese_and_english_statutes_write_i
     [
         ("When did PIPL take effect?", True),
         ("is the DSL in force yet?", True),
+        ("On what date did the PIPL enter into force?", True),
         ("数据安全法什么时候施行？", True),
         ("关基条例哪天生效的", True),
         ("When did MIIT summon the 12 firms?", False),
