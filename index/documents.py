@@ -36,8 +36,10 @@ LANGUAGES = ("en", "zh")
 
 # What a rule does with a matching paragraph: drop it; drop it and the headline-like paragraphs under it;
 # drop it and everything after it (only once some article text has been kept, so a byline at the top of a
-# page does not wipe the article); cut the matched part and keep the rest.
-DROP, LIST, TAIL, TRIM = "drop", "list", "tail", "trim"
+# page does not wipe the article); keep it and drop everything after it (a sign-off: who wrote the article
+# is a fact people ask about, the bio and site furniture below it are not); cut the matched part and keep
+# the rest.
+DROP, LIST, TAIL, SIGN, TRIM = "drop", "list", "tail", "sign", "trim"
 _NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}"
 # Matched against one paragraph at a time (one line of the normalised text); the first matching rule wins.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -45,8 +47,8 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (DROP, re.compile(r"(?i)^please (?:make sure to )?read\b.*\bdisclaimer\b|\bnot investment advice\b")),
     # Sign-offs, after which come bios and site furniture: "Published by X", "Author: X, Paper",
     # "Reuters with additional editing by X", "Reporting by X; Editing by Y".
-    (TAIL, re.compile(rf"^(?i:published|written|posted) by {_NAME}$|^(?i:author)s?:\s*\S")),
-    (TAIL, re.compile(r"^(?:[\w&. ]{2,40} )?with additional (?:reporting|editing|writing) by "
+    (SIGN, re.compile(rf"^(?i:published|written|posted) by {_NAME}$|^(?i:author)s?:\s*\S")),
+    (SIGN, re.compile(r"^(?:[\w&. ]{2,40} )?with additional (?:reporting|editing|writing) by "
                       r"|^Reporting by ")),
     # Related-content sections at the foot of a page: "Recent Posts", "Recent Stories", "You might also like".
     (TAIL, re.compile(r"(?i)^(?:recent (?:posts|stories|articles|news)|you (?:might|may) also (?:like|enjoy)"
@@ -133,8 +135,12 @@ def _article_paragraphs(lines: list[str]) -> list[str]:
     in_list = False
     for line in lines:
         kind, rule = next(((kind, rule) for kind, rule in _RULES if rule.search(line)), (None, None))
-        if kind == TAIL and kept:
+        if kind in (TAIL, SIGN) and kept:
+            if kind == SIGN:
+                kept.append(line)
             break
+        if kind == SIGN:  # a byline above the article
+            kind = None
         headline = not _ENDS_SENTENCE.search(line) and len(line.split()) <= 15
         if in_list and kind is None and headline:
             continue  # a headline under an "ALSO SEE:" header

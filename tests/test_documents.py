@@ -26,12 +26,12 @@ TITLE_002 = "China Reassures Battered Tech Firms, Wants ‘Can-Do’ Relations"
 
 # Boilerplate that the raw seeds contain and the cleaned bodies must not.
 JUNK = [
-    "disclaimer", "NOT INVESTMENT ADVICE", "Published by", "Benjamin Roussey", "Sacramento",
+    "disclaimer", "NOT INVESTMENT ADVICE", "Sacramento", "freelance and website writing",
     "SignUp Now", "Newsletter", "Sign up to receive", "By submitting this form",
-    "ALSO SEE", "The Hit List", "Recent Posts", "Recent Stories", "You might also like", "Author:",
+    "ALSO SEE", "The Hit List", "Recent Posts", "Recent Stories", "You might also like",
     "Didi Soars", "China Gaming Shares", "Barbaric", "Optus", "passports", "Tata", "CIFI", "Meta said",
     "Meta Removes", "Toyota", "BYD", "Asia Shares Slump", "hours ago", "…",
-    "Jim Pollard", "Australian journalist", "Reuters with additional editing",
+    "Jim Pollard is", "Australian journalist", "Jim Pollard\n",
     "Credit:", "GBA Science Forum", "Exclusive longform", "scoops", "reading list",
     "David Barboza",
     "daily roundup", "We offer discounts", "Subscriptions page", "art scene", "Harvard professor",
@@ -44,16 +44,19 @@ FACTS = {
         "draft regulations governing the sending of personal information overseas",
         "Companies will need approval for the cross-border transfer of essential and core data",
         "a crucial leadership change at the end of 2022.",
+        "\n\nPublished by Benjamin Roussey",  # who wrote it is asked about; the bio under it is furniture
     ],
     "001_7516783149c43d0d": [
         "The new Data Security Law was passed in June and will take effect on September 1\n\n",
         "will face a penalty of up to 10 million yuan (US$1.55 million) and could be forced to shut down.",
         "Ride-hailing giant Didi Chuxing was recently put under China’s first-ever cybersecurity review",
+        "\n\nAuthor: Che Pan, South China Morning Post",
     ],
     "002_e82dffa06f5920f7": [
         "While Didi was fined $1.2 billion last month for violating data security rules",
         "Chinese firms with data on more than 1 million users to undergo a security review",
         "\n\nOverseas Listings\n\nSun Weimin, head of the regulator’s cybersecurity coordination bureau",
+        "Reuters with additional editing by Jim Pollard",
     ],
     "003_063a98726e882e65": [
         "China’s central bank chief announced on Wednesday, Nov.3, a series of tight regulations",
@@ -154,7 +157,7 @@ RULE_CASES = {
                    "Para one with spaces.\n\nPara two."),
     "bullets": ("T\n  • First point\n  • Second point\nBody.", "First point\n\nSecond point\n\nBody."),
     "byline-at-top-and-tail": ("T\n\nAuthor: Jane Doe\n\nBody text.\n\nAuthor: Jane Doe\n\nHer bio.",
-                               "Body text."),
+                               "Author: Jane Doe\n\nBody text.\n\nAuthor: Jane Doe"),
     "also-see-list": ("T\n\nOne.\n\nALSO SEE:\n\nHeadline One Here\n\nAnother Headline\n\nPara two goes on.",
                       "One.\n\nPara two goes on."),
     "paywall": ("T\n\nOne. Two sentences here and then cut off mid wor\n\nA daily roundup.\n\nTeaser.",
