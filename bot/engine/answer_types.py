@@ -73,6 +73,13 @@ _STATES["person"] = (
     + rf"\b(?:[Ss]aid|[Ss]ays|[Tt]old|[Aa]ccording to) {_NAME_WORDS}\b|, {_NAME_WORDS}\.?$"
 )
 _STATES["official"] = _STATES["person"]
+# Who wrote a report: its byline or sign-off ("Published by X", "Author: X, Paper", "... with additional editing
+# by X", "记者 X").
+_BY = r"(?:[Pp]ublished|[Ww]ritten|[Pp]osted|[Rr]eporting|[Ee]diting|[Ww]riting) by "
+_STATES["author"] = (
+    rf"^{_BY}[A-Z]|\bwith additional (?:reporting|editing|writing) by [A-Z]|^[Aa]uthors?: ?[A-Z]|"
+    r"^(?:作者|记者|撰稿|责任编辑)[:：\s]"
+)
 # The name alone, for the line that leads an answer ("Sun Weimin", not "according to Sun Weimin").
 _PERSON_NAME = (
     rf"\b{_ROLE} [A-Z][a-z]+\b|" + _INTRODUCED + _SPEAKS
@@ -90,6 +97,7 @@ _EXTRACT = {
     "percent": rf"\b\d[\d.]*\s?(?:%|percent\b|per cent\b)|百分之{_ZH_NUMERAL}+(?:以上|以下)?",
     "person": _PERSON_NAME,
     "official": _PERSON_NAME,
+    "author": rf"(?<=by ){_NAME_WORDS}(?: [A-Z][a-z]+)?|(?<=[Aa]uthor: ){_NAME_WORDS}|(?<=[Aa]uthors: ){_NAME_WORDS}",
     "date": (
         r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)"
         r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?\b|"
@@ -155,6 +163,12 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\bwhen (?:did|does|do|will|was|is)\b|\b(?:exact|calendar|specific|effective) date\b",
         "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|"
               r"生效日期|施行日期|哪个月|几月份",
+    },
+    # Who wrote or edited a report: answered by its byline, which a law has none of.
+    "author": {
+        "en": r"\bwho (?:wrote|writes|has written|authored|edited|reported)\b|"
+              r"\b(?:author|writer|reporter|journalist|byline)s?\b",
+        "zh": r"谁写|谁(?:撰写|编辑|报道)的|作者|记者|撰稿人|执笔",
     },
     # "Who heads the bureau?" asks for a person; "who is responsible for checking?" may be answered by a firm.
     "official": {
@@ -263,7 +277,7 @@ def asked_unit(question: str, kind: str | None) -> str | None:
 KINDS = tuple(_ASKS)
 _ASK_PATTERNS = {kind: {lang: re.compile(p, re.I) for lang, p in by_lang.items()} for kind, by_lang in _ASKS.items()}
 # A name is told by its capitals ("according to Sun Weimin", not "according to the proposed rules").
-_CASED = ("person", "official")
+_CASED = ("person", "official", "author")
 _STATE_PATTERNS = {kind: re.compile(p, re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()}
 _EXTRACT_PATTERNS = {
     kind: re.compile(_EXTRACT.get(kind, p), re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()
@@ -272,7 +286,10 @@ _NUMBER_PATTERN = re.compile(_NUMBER, re.I)
 _REFERENCE_PATTERN = re.compile(_REFERENCE, re.I)
 # Kinds whose absence from the answering sentence means the question is not answered (a "who" question may
 # be answered by a firm or a regulator, which names no person).
-FACT_KINDS = ("article", "percent", "amount", "frequency", "duration", "number", "date", "official")
+FACT_KINDS = ("article", "percent", "amount", "frequency", "duration", "number", "date", "official", "author")
+# Kinds of fact about a document as a whole: the names in the question say which document ("who wrote the piece
+# on Alibaba?"), so its passage stating the fact need not repeat them.
+DOCUMENT_KINDS = ("author",)
 # Kinds whose passages in a law the question names are looked for and preferred: the fact kinds, and a
 # definition, which laws gather in one article ("本法下列用语的含义") far from the words that use the term.
 SOUGHT_KINDS = (*FACT_KINDS, "definition")
@@ -307,3 +324,9 @@ def stated(text: str, kind: str | None) -> list[str]:
     if kind is None or kind == "number":
         return []
     return [m.group().strip(" ,") for m in _EXTRACT_PATTERNS[kind].finditer(text)]
+
+
+def about_document(text: str) -> bool:
+    """Whether ``text`` states a fact about its document (`DOCUMENT_KINDS`: "Published by ..."), not about what
+    the document reports."""
+    return any(_STATE_PATTERNS[kind].search(text) for kind in DOCUMENT_KINDS)

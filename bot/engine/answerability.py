@@ -41,7 +41,7 @@ from index.acronyms import ACRONYMS
 from index.keyword import tokenize
 from index.laws import asks_when_in_force, states_in_force
 
-from .answer_types import FACT_KINDS
+from .answer_types import DOCUMENT_KINDS, FACT_KINDS
 from .compose import known, leading_sentence, matches, matching_terms, term_weights
 from .fitted import fitted_entry
 from .question import Question
@@ -124,6 +124,7 @@ def load_model(embedding_model: str, path: Path = WEIGHTS_PATH) -> Answerability
 def features(question: Question, scored: Sequence[ScoredSentence], retriever: Retriever) -> dict[str, float]:
     """The `FEATURES` of the best candidate sentence (``scored`` is sorted best first and not empty)."""
     best = scored[0]
+    lead = leading_sentence(scored, whole_document=True) if question.kind in DOCUMENT_KINDS else best
     passage = set(tokenize(best.chunk.text))
     groups, scale = matching_terms(question, retriever, cross=best.cross)
     weights = term_weights(groups, retriever)
@@ -146,7 +147,7 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
         "passage_score": best.passage_score,
         "margin": best.score - (other.score if other else 0.0),
         "kind_asked": float(question.kind in FACT_KINDS),
-        "kind_missing": float(question.kind in FACT_KINDS and not best.typed),
+        "kind_missing": float(question.kind in FACT_KINDS and not lead.typed),
         "names_missing": len(missing) / len(names) if names else 0.0,
         "names_unknown": len(unknown) / len(names) if names else 0.0,
         "cross": float(best.cross),
@@ -234,7 +235,7 @@ def unknown_instruments(question: Question, retriever: Retriever) -> list[str]:
 def names_absent(question: Question, best: ScoredSentence, retriever: Retriever) -> list[str]:
     """The firms, people and places the question names (`Retriever.names_in`) that the best sentence's passage
     does not: an amount or a date stated about Didi does not answer how much Alibaba was fined."""
-    text = best.chunk.text
+    text = retriever.documents[best.chunk.doc_id].text if question.kind in DOCUMENT_KINDS else best.chunk.text
     tokens = set(tokenize(text))
     return [" ".join(sorted(forms)) for forms in retriever.names_in(question.text, question.language)
             if not any(form in tokens or form in text for form in forms)]

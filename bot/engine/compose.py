@@ -31,7 +31,7 @@ from index.keyword import tokenize
 from index.records import Hit
 from index.retriever import Retriever
 
-from .answer_types import stated
+from .answer_types import DOCUMENT_KINDS, about_document, stated
 from .question import Question
 from .ranking import load_ranker
 from .records import Citation, ScoredSentence
@@ -119,6 +119,8 @@ def score_sentences(
             key = (hit.doc_id, sentence.start)
             if key in seen or len(sentence.text) < MIN_SENTENCE_CHARS.get(language, 25):
                 continue
+            if question.kind not in DOCUMENT_KINDS and about_document(sentence.text):
+                continue  # a byline says who wrote the report, nothing of what it reports
             seen.add(key)
             tokens = set(tokenize(sentence.text))
             matched = sum(w for g, w in zip(groups[cross], weights[cross], strict=True) if matches(g, tokens))
@@ -138,17 +140,19 @@ def score_sentences(
 
 
 def select_sentences(
-    scored: Sequence[ScoredSentence], *, max_quotes: int = 3, duplicate_cosine: float = 0.9
+    scored: Sequence[ScoredSentence], *, max_quotes: int = 3, duplicate_cosine: float = 0.9,
+    whole_document: bool = False,
 ) -> list[ScoredSentence]:
     """The best sentence plus up to ``max_quotes - 1`` others that score close to it and say something new
     (a sentence closer than ``duplicate_cosine`` to one picked repeats it: the threshold is the model's).
 
     A question asking for a kind of fact (an amount, a date) is answered first by the best sentence that
     states one, when it scores within ``TYPED_MARGIN`` of the best: the fact leads, the context follows.
+    ``whole_document``: the fact is about the best sentence's document (see `leading_sentence`).
     """
     if not scored:
         return []
-    best = leading_sentence(scored)
+    best = leading_sentence(scored, whole_document=whole_document)
     scored = [best, *(c for c in scored if c is not best)]
     picked = [best]
     for candidate in scored[1:]:
@@ -159,12 +163,18 @@ def select_sentences(
     return picked
 
 
-def leading_sentence(scored: Sequence[ScoredSentence]) -> ScoredSentence:
+def leading_sentence(scored: Sequence[ScoredSentence], *, whole_document: bool = False) -> ScoredSentence:
     """The sentence an answer leads with: the best one, or the best that states the asked-for kind of fact
-    when it scores within ``TYPED_MARGIN`` of it (``scored`` is sorted best first and not empty)."""
+    when it scores within ``TYPED_MARGIN`` of it (``scored`` is sorted best first and not empty).
+
+    With ``whole_document`` the fact is about the best sentence's document (who wrote it): the question's words
+    say which document, not what the stating sentence says ("Published by ..."), so any margin will do.
+    """
     best = scored[0]
     if best.typed:
         return best
+    if whole_document:
+        return next((c for c in scored if c.typed and c.chunk.doc_id == best.chunk.doc_id), best)
     return next((c for c in scored if c.typed and c.score >= best.score - TYPED_MARGIN), best)
 
 

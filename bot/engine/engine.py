@@ -23,7 +23,7 @@ from index.config import Settings
 from index.records import Hit
 from index.retriever import Retriever
 
-from .answer_types import SOUGHT_KINDS
+from .answer_types import DOCUMENT_KINDS, SOUGHT_KINDS
 from .answerability import date_in_force_first, decide
 from .compose import cite, score_sentences, select_sentences
 from .generate import GenerationFailed, Generator, OpenAICompatibleGenerator
@@ -115,17 +115,18 @@ class AnswerEngine:
             except GenerationFailed as exc:
                 logger.warning("generative answer failed (%s): falling back to extractive", exc)
         if text is None:
-            text, citations = cite(self.pick(scored), asked)
+            text, citations = cite(self.pick(scored, whole_document=asked.kind in DOCUMENT_KINDS), asked)
         text, citations = self._verified(text, citations)
         timings["compose"] = time.perf_counter() - retrieved
         timings["total"] = time.perf_counter() - started
         return Answer(asked.text, text, tuple(citations), False, tuple(hits[:3]), mode, timings,
                       notices=self._notices(asked, citations), confidence=decision.probability)
 
-    def pick(self, scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    def pick(self, scored: Sequence[ScoredSentence], *, whole_document: bool = False) -> list[ScoredSentence]:
         """The sentences to quote (see `compose.select_sentences`)."""
         return select_sentences(
-            scored, max_quotes=self.max_quotes, duplicate_cosine=self.retriever.duplicate_cosine
+            scored, max_quotes=self.max_quotes, duplicate_cosine=self.retriever.duplicate_cosine,
+            whole_document=whole_document,
         )
 
     def examine(
@@ -177,9 +178,12 @@ class AnswerEngine:
         the law), never from another law: a Cybersecurity Law question must not get a Data Security Law
         article. One that asks what a report says ("per the SCMP piece", "那篇报道说") is answered from the
         reports (the one it names first, by the ranker's correction), never from a law's text: a Chinese question
-        shares more words with the Chinese laws than with an English report."""
+        shares more words with the Chinese laws than with an English report. One asking who wrote a source it
+        names is answered from that source alone."""
         documents = self.retriever.documents
         named = self.retriever.named_documents(asked.search_text)
+        if named and asked.kind in DOCUMENT_KINDS:  # who wrote the PIPL is not who wrote a report on it
+            return [s for s in scored if s.chunk.doc_id in named]
         reports = {d for d in named if documents[d].kind != "law"}
         if asked.about_report or reports:
             return [s for s in scored if documents[s.chunk.doc_id].kind != "law"]

@@ -52,6 +52,10 @@ from bot.engine.question import BadQuestion, analyse
         ("关基运营者多久要做一次检测评估？", "zh", "frequency"),
         ("When processing causes harm, what must the processor prove?", "en", None),
         ("When the law takes effect, will we need fresh consent?", "en", None),
+        ("who wrote the SCMP story on the summons?", "en", "author"),
+        ("Who is the author of the PIPL?", "en", "author"),
+        ("路透那篇报道的作者是谁？", "zh", "author"),
+        ("那篇文章是谁写的", "zh", "author"),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
@@ -69,6 +73,8 @@ def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
         ("本法自2021年11月1日起施行。", "date", ["2021年11月1日"]),
         ("The law will take effect on September 1.", "date", ["September 1"]),
         ("留存相关的网络日志不少于六个月", "duration", ["六个月"]),
+        ("Author: Che Pan, South China Morning Post", "author", ["Che Pan"]),
+        ("Reuters with additional editing by Jim Pollard", "author", ["Jim Pollard"]),
     ],
 )
 def test_facts_are_recognised_in_both_languages(text, kind, facts):

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from bot.engine import ABSTAIN_TEXT, AnswerEngine, BadQuestion
+from bot.engine.answer_types import states
 from bot.engine.records import Answer, answer_as_dict
 from eval.datasets import load_jsonl
 
@@ -296,6 +297,33 @@ def test_a_question_about_what_a_report_says_is_answered_from_the_report(engine,
     answer = engine.answer(question)
     answered_from(answer, source)
     assert all(engine.retriever.documents[c.doc_id].kind != "law" for c in answer.citations)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Who wrote a report: its byline, in either language; a report or a law without one is not answered.
+        ("who wrote the SCMP story on the MIIT summoning the tech firms?", (SUMMONS, None)),
+        ("南华早报那篇约谈科技公司的报道，作者是谁？", (SUMMONS, None)),
+        ("who edited the Reuters piece on the CAC reassuring tech firms?", (DIDI_FINE, None)),
+        ("Who is the author of The Wire China article on relaxed data export rules?", None),
+        ("Wire China那篇讲数据出境放宽的文章是谁写的？", None),
+        ("Who wrote the Personal Information Protection Law?", None),
+        ("数据安全法的作者是谁？", None),
+    ],
+)
+def test_who_wrote_a_report_is_answered_from_its_byline_and_only_from_one(engine, question, source):
+    answer = engine.answer(question)
+    answered_from(answer, source)
+    if source is not None:
+        assert answer.citations[0].doc_id == source[0]
+        assert states(answer.citations[0].quote, "author")
+
+
+def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
+    for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
+        answer = engine.answer(question)
+        assert not any(states(c.quote, "author") for c in answer.citations), question
 
 
 @pytest.mark.parametrize(
