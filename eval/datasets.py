@@ -84,7 +84,9 @@ DEVSET_PATH = Path(__file__).resolve().with_name("devset.jsonl")
 # blind4 to blind8 joined them once their end figures were taken.
 DEVELOPMENT_SETS = tuple(
     DEVSET_PATH.with_name(f"{name}.jsonl")
-    for name in ("devset", "laws_dev", "dev2", "blind4", "dev3", "blind5", "dev4", "blind6", "blind7", "blind8")
+    for name in (
+        "devset", "laws_dev", "dev2", "blind4", "dev3", "blind5", "dev4", "blind6", "blind7", "blind8", "blind9",
+    )
 )
 # Public benchmark data sits beside the repository, never inside it.
 BENCHMARKS_DIR = REPO_ROOT.parent / "shared" / "benchmarks"
