@@ -32,6 +32,23 @@ _TAKES_EFFECT = re.compile(
     r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went|enter(?:s|ed|ing)?)\s+(?:into\s+)?(?:effect|force)\b|"
     r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|施行|生效|实施", re.I
 )
+# A question about the penalty for a breach, in either language ("what's the fine for ...", "违反了会怎么罚").
+_ASKS_PENALTY = re.compile(
+    # "fine" the noun or verb, not "is it fine to ...", "it's fine", "fine-grained".
+    r"\b(?<!it )(?<!be )(?<!is )(?<!it's )(?<!it’s )fine[sd]?\b(?![- ](?:grained|tun\w*|to|if|with)\b)"
+    r"|\b(?:penalt(?:y|ies)|punish(?:ed|ment|ments)?|sanctions?|sanctioned)\b"
+    r"|罚款|罚金|处罚|罚多少|怎么罚|被罚|罚则|法律责任",
+    re.I,
+)
+# What a penalty provision imposes: a fine, a confiscation, a detention, a suspension ("罚款", "fined up to").
+_IMPOSES_PENALTY = re.compile(r"罚款|罚金|拘留|没收违法所得|\bfined?\b|\bpenalt(?:y|ies)\b", re.I)
+# A provision's references to others of the same law: "违反本法第二十七条、第二十九条规定", "本条例第十条",
+# "Article 31 of this Law".
+_SELF_REFERENCE = re.compile(
+    rf"本(?:法|条例|规定|办法)((?:第(?:{_CN_NUMBER}|\d+)条(?:第(?:{_CN_NUMBER}|\d+)款)?[、，,和及与或者至]*)+)"
+    r"|\bArticles? ((?:\d+(?:, | and | or |-)?)+) of this (?:Law|Act|Regulation)s?\b"
+)
+_CITED_ARTICLE = re.compile(rf"第({_CN_NUMBER}|\d+)条(?:第(?:{_CN_NUMBER}|\d+)款)?(\S?)")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 
@@ -118,6 +135,32 @@ def states_in_force(in_force: str, text: str) -> bool:
     written = (f"{year}年{month}月{day}日", f"{_MONTHS[month - 1]} {day}, {year}", f"{day} {_MONTHS[month - 1]} {year}",
                in_force)
     return any(form in text for form in written)
+
+
+def asks_about_penalty(question: str) -> bool:
+    """Whether ``question`` asks what penalty a breach carries, in English or Chinese."""
+    return _ASKS_PENALTY.search(question) is not None
+
+
+def imposes_penalty(text: str) -> bool:
+    """Whether a provision's ``text`` imposes a penalty (a fine, a confiscation, a detention)."""
+    return _IMPOSES_PENALTY.search(text) is not None
+
+
+def referenced_articles(text: str) -> list[int]:
+    """The articles of the same law that ``text`` refers to, in order:
+    ``referenced_articles("违反本法第二十七条、第二十九条规定的")`` is ``[27, 29]``; "第三款" numbers no article."""
+    found: list[int] = []
+    for match in _SELF_REFERENCE.finditer(text):
+        if not match.group(1):
+            found += [int(n) for n in re.findall(r"\d+", match.group(2))]
+            continue
+        ranged = False  # "第四十一条至第四十三条" is 41, 42 and 43
+        for number, separator in _CITED_ARTICLE.findall(match.group(1)):
+            n = int(number) if number.isdigit() else parse_chinese_number(number)
+            found += list(range(found[-1] + 1, n + 1)) if ranged and found and n > found[-1] else [n]
+            ranged = separator == "至"
+    return list(dict.fromkeys(found))
 
 
 def _line_at(text: str, start: int) -> str:

@@ -38,7 +38,7 @@ from .fusion import rrf_scores, weighted_scores
 from .integrity import IndexNotUsable, damaged, read_manifest, read_records, verify_checksums
 from .keyword import KeywordIndex, tokenize, top_positive
 from .language import CJK, detect_language
-from .laws import asks_when_in_force, states_in_force
+from .laws import asks_about_penalty, asks_when_in_force, imposes_penalty, referenced_articles, states_in_force
 from .onnx_encoder import file_digest
 from .records import Chunk, Document, Hit, Sentence
 from .rerank import best_sentence_scores, rescore
@@ -47,6 +47,10 @@ from .store import VectorStore
 logger = logging.getLogger(__name__)
 
 METHODS = ("bm25", "dense", "rrf", "weighted", "default")
+# Asked what a breach costs: the penalties of the duties among this many best passages rank next to their duty,
+# this much below it (on the fused scale, where the named-law boost is 0.3).
+PENALTY_SOURCES = 5
+PENALTY_STEP = -0.01
 
 
 def validate_request(query: object, k: object) -> None:
@@ -123,6 +127,7 @@ class Retriever:
         self._proper_names: frozenset[str] | None = None  # built on first `proper_names`
         self._name_words: frozenset[str] = frozenset()  # with it
         self._in_force_rows: dict[str, list[int]] | None = None  # built on first `in_force_rows`
+        self._penalties: dict[int, list[int]] | None = None  # built on first `penalties_citing`
 
     @classmethod
     def load(cls, index_dir: Path, *, params: RetrievalParams | None = None) -> Retriever:
@@ -289,7 +294,16 @@ class Retriever:
         # "When did PIPL take effect?" is answered by the article that states the date, which shares no word
         # with the question ("本法自2021年11月1日起施行"): it joins the candidates and is preferred.
         stating = self.in_force_rows(named) if named and asks_when_in_force(query) else []
-        pool = self.candidates(query, vector, also=stating)
+        rows, fused = self._fuse_pool(query, vector, method, named, stating)
+        if method == "default" and asks_about_penalty(query):
+            rows, fused = self._penalties_beside_duties(query, vector, rows, fused, named, stating)
+        return rows, fused
+
+    def _fuse_pool(
+        self, query: str, vector: np.ndarray, method: str, named: frozenset[str], stating: list[int],
+        also: Sequence[int] = (),
+    ) -> tuple[np.ndarray, np.ndarray]:
+        pool = self.candidates(query, vector, also=[*stating, *also])
         fusion = "rrf" if method == "rrf" else self.params.fusion if method == "default" else "weighted"
         rescore_weight = self.params.rescore_weight if method == "default" else 0.0
         best = self.best_sentence(vector, pool.rows) if rescore_weight > 0 else None
@@ -303,6 +317,46 @@ class Retriever:
         if stating:
             fused = fused + self.params.in_force_boost * np.isin(pool.rows, stating).astype(np.float32)
         return pool.rows, fused
+
+    def _penalties_beside_duties(
+        self, query: str, vector: np.ndarray, rows: np.ndarray, fused: np.ndarray, named: frozenset[str],
+        stating: list[int],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Asked what a breach costs, when none of the best passages imposes a penalty, the provisions that
+        penalise the duties among them rank just below each duty: a statute states the penalty in words of its
+        own ("违反本法第三十五条规定，拒不配合数据调取的，……罚款"), and a question about the duty's subject matter
+        finds the duty first. Penalties not among the candidates join them."""
+        top = rows[np.argsort(-fused, kind="stable")[:PENALTY_SOURCES]].tolist()
+        if any(imposes_penalty(self.chunks[row].text) for row in top):
+            return rows, fused  # the question's words found a penalty already: leave its ranking alone
+        pairs = [(penalty, duty) for duty in top for penalty in self.penalties_citing(duty)]
+        if not pairs:
+            return rows, fused
+        missing = [penalty for penalty, _ in pairs if penalty not in set(rows.tolist())]
+        if missing:
+            rows, fused = self._fuse_pool(query, vector, "default", named, stating, also=missing)
+        position = {row: i for i, row in enumerate(rows.tolist())}
+        fused = fused.copy()
+        for penalty, duty in pairs:
+            fused[position[penalty]] = max(fused[position[penalty]], fused[position[duty]] + PENALTY_STEP)
+        return rows, fused
+
+    def penalties_citing(self, row: int) -> list[int]:
+        """The rows of the provisions that penalise a breach of the law article at ``row`` (they refer to it by
+        number and impose a fine, a confiscation or a detention); [] for a passage that is no law article."""
+        if self._penalties is None:
+            self._penalties = collections.defaultdict(list)
+            rows_of = collections.defaultdict(list)
+            for r, chunk in enumerate(self.chunks):
+                if chunk.article is not None:
+                    rows_of[(chunk.doc_id, chunk.article)].append(r)
+            for r, chunk in enumerate(self.chunks):
+                if chunk.article is None or not imposes_penalty(chunk.text):
+                    continue
+                for number in referenced_articles(chunk.text):
+                    for cited in rows_of.get((chunk.doc_id, number), ()):
+                        self._penalties[cited].append(r)
+        return self._penalties.get(row, [])
 
     def in_force_rows(self, doc_ids: Iterable[str]) -> list[int]:
         """The chunk rows of the laws ``doc_ids`` that state the law's in-force date (its final article, as a

@@ -12,9 +12,11 @@ from index.documents import read_corpus, read_document
 from index.laws import (
     article_label,
     article_spans,
+    asks_about_penalty,
     asks_when_in_force,
     chinese_numeral,
     parse_chinese_number,
+    referenced_articles,
     states_in_force,
 )
 
@@ -153,3 +155,36 @@ def test_the_in_force_date_is_recognised_as_chinese_and_english_statutes_write_i
 )
 def test_a_question_about_when_a_law_took_effect_is_told_in_either_language(question, asks):
     assert asks_when_in_force(question) is asks
+
+
+@pytest.mark.parametrize(
+    "text, articles",
+    [
+        ("组织、个人不履行本法第二十七条、第二十九条、第三十条规定的数据安全保护义务的", [27, 29, 30]),
+        ("违反本法第三十五条规定，拒不配合数据调取的", [35]),
+        ("违反本条例第十条第二款规定的", [10]),  # a paragraph (款) of an article is that article
+        ("违反本法第二十二条第三款、第四十一条至第四十三条规定", [22, 41, 42, 43]),
+        ("依照《中华人民共和国个人信息保护法》第五十三条规定", []),  # another law's article
+        ("Whoever violates Articles 2 and 3 of this Act is fined up to 500,000 dollars.", [2, 3]),
+        ("A breach of Article 31 of this Law is fined.", [31]),
+    ],
+)
+def test_a_provision_refers_to_articles_of_its_own_law(text, articles):
+    assert referenced_articles(text) == articles
+
+
+@pytest.mark.parametrize(
+    "question, asks",
+    [
+        ("What's the DSL fine for exporting important data?", True),
+        ("how much was Didi fined?", True),
+        ("What penalty does the CSL set for that?", True),
+        ("拒不配合数据调取，数据安全法怎么罚？", True),
+        ("违反个保法会受到什么处罚", True),
+        ("is it fine to send employee data to our HQ?", False),
+        ("Does PIPL require fine-grained consent?", False),
+        ("个人信息出境需要满足什么条件？", False),
+    ],
+)
+def test_a_question_about_a_penalty_is_told_in_either_language(question, asks):
+    assert asks_about_penalty(question) is asks

@@ -83,6 +83,19 @@ def test_asked_when_a_law_took_effect_its_in_force_article_comes_first(kb, quest
     assert [(h.doc_id, h.article) for h in kb.search(question, k=1)] == [(doc_id, article)]
 
 
+def test_a_penalty_provision_is_linked_to_the_duties_it_cites(kb):
+    row = {(c.doc_id, c.article): r for r, c in enumerate(kb.chunks)}
+    assert row[("DSL_2021-06-10_zh", 48)] in kb.penalties_citing(row[("DSL_2021-06-10_zh", 35)])
+    assert row[("CSL_2016-11-07_zh", 65)] in kb.penalties_citing(row[("CSL_2016-11-07_zh", 35)])
+    assert kb.penalties_citing(row[("PIPL_2021-08-20_zh", 38)]) == []  # PIPL penalises "本法规定" as a whole
+
+
+def test_asked_for_the_fine_a_question_about_the_duty_also_finds_the_penalty(kb):
+    # The words meet DSL Art. 35 (cooperating when police retrieve data); Art. 48 fines its breach, in words of its own.
+    question = "if we refuse to cooperate when police come to retrieve data, what's the fine under the DSL?"
+    assert ("DSL_2021-06-10_zh", 48) in [(h.doc_id, h.article) for h in kb.search(question, k=5)]
+
+
 @pytest.mark.parametrize(
     "question, named",
     [
