@@ -51,6 +51,9 @@ METHODS = ("bm25", "dense", "rrf", "weighted", "default")
 # this much below it (on the fused scale, where the named-law boost is 0.3).
 PENALTY_SOURCES = 5
 PENALTY_STEP = -0.01
+# ... unless the question's own words found a penalty among this many best: reordering penalties already
+# found puts the penalty of a merely similar duty first.
+PENALTY_FOUND = 10
 
 
 def validate_request(query: object, k: object) -> None:
@@ -326,9 +329,10 @@ class Retriever:
         penalise the duties among them rank just below each duty: a statute states the penalty in words of its
         own ("违反本法第三十五条规定，拒不配合数据调取的，……罚款"), and a question about the duty's subject matter
         finds the duty first. Penalties not among the candidates join them."""
-        top = rows[np.argsort(-fused, kind="stable")[:PENALTY_SOURCES]].tolist()
-        if any(imposes_penalty(self.chunks[row].text) for row in top):
+        ranked = rows[np.argsort(-fused, kind="stable")].tolist()
+        if any(imposes_penalty(self.chunks[row].text) for row in ranked[:PENALTY_FOUND]):
             return rows, fused  # the question's words found a penalty already: leave its ranking alone
+        top = ranked[:PENALTY_SOURCES]
         pairs = [(penalty, duty) for duty in top for penalty in self.penalties_citing(duty)]
         if not pairs:
             return rows, fused

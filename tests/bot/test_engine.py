@@ -320,6 +320,22 @@ def test_who_wrote_a_report_is_answered_from_its_byline_and_only_from_one(engine
         assert states(answer.citations[0].quote, "author")
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # None of their words occurs in the sources, in either language: about something else.
+        ("春节放假怎么调休？", None),
+        ("帮我订一张去成都的高铁票", None),
+        ("How do I reset my VPN token?", None),
+        # Words the sources lack, but a name they know (in pinyin) or a source by its alias: answered.
+        ("刘烈宏是谁？", (WIRE_CHINA, None)),
+        ("SCMP那篇说个保法预计啥时候出台？", (SUMMONS, None)),
+    ],
+)
+def test_a_question_sharing_no_word_with_the_sources_is_refused_unless_it_names_one(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
     for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
         answer = engine.answer(question)
