@@ -18,6 +18,7 @@ in either language:
   is not answered;
 - nor one asking for a fact about a firm, a person or a place the corpus knows ("how much was Alibaba
   fined?") from a passage that does not name it;
+- a question none of whose words the sources use is about something else (an off-topic one);
 - a question naming a law, a body or an acronym that the sources never mention ("GDPR", "the Cybersecurity
   Law" in a corpus with only the Data Security Law) is about something else;
 - a question about the amended text of a law that the sources hold only from before the amendment ("the
@@ -181,6 +182,8 @@ def decide(
                         + ", ".join(outdated))
     if states_date_in_force(question, leading_sentence(scored), retriever):
         return Decision(False, probability)
+    if shares_no_word(question, retriever):
+        return Decision(True, probability, "the sources use none of the question's words")
     if values["kind_missing"]:
         return Decision(True, probability, "the question asks for a kind of fact no close sentence states")
     if foreign := unknown_instruments(question, retriever):
@@ -195,6 +198,18 @@ def decide(
     unknown = unknown_names(question, retriever)
     why = f"the sources never mention: {', '.join(unknown)}" if unknown else _EXPLAIN.get(worst, "weak evidence")
     return Decision(True, probability, f"{why} (confidence {probability:.2f} < {threshold:.2f})")
+
+
+def shares_no_word(question: Question, retriever: Retriever) -> bool:
+    """Whether the sources use none of the question's words and it names none of them, by a name of a firm or
+    person (in pinyin from Chinese) or of a source ("今天中午吃什么好？", "How do I export a Jira board?"): it
+    is about something else, however close some passage's vector happens to be."""
+    return (
+        bool(question.terms)
+        and not any(known(group, retriever) for group in question.terms)
+        and not retriever.names_in(question.text, question.language)
+        and not retriever.named_documents(question.search_text)
+    )
 
 
 def names_to_check(question: Question) -> list[str]:
