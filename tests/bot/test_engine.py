@@ -92,6 +92,7 @@ def test_questions_are_answered_from_the_document_and_article_that_state_the_fac
 def test_a_fact_question_leads_with_the_fact(engine):
     assert engine.answer("How much was Didi fined?").text.startswith("$1.2 billion [1]")
     assert engine.answer("数据安全法什么时候施行？").text.startswith("2021年9月1日 [1]")
+    assert engine.answer("南华早报那篇约谈科技公司的报道是谁写的？").text.startswith("Che Pan [1]")
 
 
 def test_a_law_is_cited_by_article_with_a_label_in_the_askers_language(engine):
