@@ -124,7 +124,7 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     "amount": {
         # "how much of a priority" asks for no amount.
-        "en": r"\bhow much\b(?! of an?\b)|"
+        "en": r"\bhow much\b(?! of an?\b)|\bwhat(?:'s|’s| is| are| was)? the (?:\w+ ){0,2}(?:fees?|costs?|price)\b|"
               r"\bwhat(?:'s|’s| was| is| were| are) the (?:\w+ )?(?:fines?|penalt(?:y|ies))\b|"
               r"\bhow (?:big|large|high|steep) (?:was |is |are )?(?:the |a )?(?:fines?|penalt(?:y|ies))|"
               r"\b(?:max(?:imum)?|highest|biggest|largest|minimum|top|top[- ]end|worst[- ]case|heaviest|stiffest) "
@@ -136,8 +136,10 @@ _ASKS: dict[str, dict[str, str]] = {
               r"the (?:range|ceiling|cap)\b|"
               r"\bhow (?:big|large|high|steep) (?:can|could|may|might|would|will) (?:the |a |an )?(?:\w+ )?"
               r"(?:fines?|penalt(?:y|ies))\b",
+        # A fee asked for is an amount too: "要交多少评估费", "收费标准是多少" (not "能收费吗").
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
-              r"(?:最高|最多)(?:可以)?(?:罚|处)|金额",
+              r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|"
+              r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少",
     },
     # "How often ...?", "多久做一次？": answered by "每年", "at least once a year", not by a length of time.
     "frequency": {
@@ -260,9 +262,25 @@ _GRAIN_ASKED = {grain: re.compile(asked, re.I) for grain, (asked, _) in _DATE_GR
 _GRAIN_STATED = {grain: re.compile(stated, re.I) for grain, (_, stated) in _DATE_GRAINS.items()}
 
 
+# What an amount is asked of, when not a fine: a fee ("多少认证费", "what's the application fee") is answered by
+# a sum the text says is charged, not by a fine stated next to it. unit: (asked as, stated as), either language.
+_AMOUNTS: dict[str, tuple[str, str]] = {
+    "fee": (r"费|\b(?:fees?|costs?|price|charges?)\b", r"费|\b(?:fees?|costs?|price|charge[sd]?)\b"),
+}
+_AMOUNT_ASKED = {unit: re.compile(asked, re.I) for unit, (asked, _) in _AMOUNTS.items()}
+# A question that speaks of a fine asks for the fine, whatever else it says ("could cost up to 10m yuan").
+_FINE = re.compile(r"罚|\bfine[sd]?\b|\bpenalt(?:y|ies)\b", re.I)
+_AMOUNT_STATED = {unit: re.compile(stated, re.I) for unit, (_, stated) in _AMOUNTS.items()}
+
+
 def asked_unit(question: str, kind: str | None) -> str | None:
     """The unit a duration question asks in ("hour" for "within how many hours?"), the grain a date question
-    asks at ("day of month" for "on what date?"), what a count question counts ("people" for "多少人"), or None."""
+    asks at ("day of month" for "on what date?"), what a count question counts ("people" for "多少人"), what an
+    amount is of ("fee" for "要交多少评估费"), or None."""
+    if kind == "amount":
+        if _FINE.search(question):
+            return None
+        return next((unit for unit, pattern in _AMOUNT_ASKED.items() if pattern.search(question)), None)
     if kind == "date":
         return next((grain for grain, pattern in _GRAIN_ASKED.items() if pattern.search(question)), None)
     if kind == "number":
@@ -314,6 +332,8 @@ def states(text: str, kind: str | None, unit: str | None = None) -> bool:
         without = _REFERENCE_PATTERN.sub(" ", _STATE_PATTERNS["date"].sub(" ", without))
         found = _COUNT_STATED[unit] if unit is not None else _NUMBER_PATTERN
         return bool(found.search(without))
+    if kind == "amount" and unit is not None:
+        return bool(_STATE_PATTERNS[kind].search(text) and _AMOUNT_STATED[unit].search(text))
     if unit is not None:
         return bool((_GRAIN_STATED if kind == "date" else _UNIT_STATED)[unit].search(text))
     return bool(_STATE_PATTERNS[kind].search(text))

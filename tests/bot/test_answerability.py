@@ -52,6 +52,9 @@ from bot.engine.question import BadQuestion, analyse
         ("关基运营者多久要做一次检测评估？", "zh", "frequency"),
         ("When processing causes harm, what must the processor prove?", "en", None),
         ("When the law takes effect, will we need fresh consent?", "en", None),
+        ("What's the application fee for PIPL certification?", "en", "amount"),
+        ("做个人信息保护认证要交多少认证费？", "zh", "amount"),
+        ("关基安全检查会向我们收费吗？", "zh", None),  # whether, not how much
         ("who wrote the SCMP story on the summons?", "en", "author"),
         ("Who is the author of the PIPL?", "en", "author"),
         ("路透那篇报道的作者是谁？", "zh", "author"),
@@ -98,6 +101,27 @@ def test_facts_are_recognised_in_both_languages(text, kind, facts):
 def test_a_duration_question_may_ask_in_a_unit(question, language, unit):
     assert asked_kind(question, language) == "duration"
     assert asked_unit(question, "duration") == unit == analyse(question).unit
+
+
+@pytest.mark.parametrize(
+    "question, language, unit",
+    [
+        ("What's the application fee for PIPL certification?", "en", "fee"),
+        ("做个人信息保护认证要交多少认证费？", "zh", "fee"),
+        ("How much was Didi fined?", "en", None),
+        ("SCMP said it could cost up to 10m yuan. What fine does the DSL set?", "en", None),  # a fine, not a fee
+        ("滴滴被罚了多少钱？", "zh", None),
+    ],
+)
+def test_an_amount_question_may_ask_for_a_fee(question, language, unit):
+    assert asked_kind(question, language) == "amount"
+    assert asked_unit(question, "amount") == unit == analyse(question).unit
+
+
+def test_a_fee_is_stated_only_by_a_sum_charged():
+    assert states("收取评估费用人民币一万元", "amount", "fee")
+    assert not states("处五千万元以下或者上一年度营业额百分之五以下罚款", "amount", "fee")
+    assert states("处五千万元以下或者上一年度营业额百分之五以下罚款", "amount")
 
 
 @pytest.mark.parametrize(

@@ -324,6 +324,19 @@ def test_who_wrote_a_report_is_answered_from_its_byline_and_only_from_one(engine
 @pytest.mark.parametrize(
     "question, source",
     [
+        # A fee asked for is an amount: no source states one, so neither is answered with some other figure.
+        ("做个人信息保护认证要交多少认证费？", None),
+        ("What's the fee for a CAC data export security assessment?", None),
+        ("滴滴被罚了多少钱？", (DIDI_FINE, None)),
+    ],
+)
+def test_a_fee_asked_for_is_answered_only_with_an_amount(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # None of their words occurs in the sources, in either language: about something else.
         ("春节放假怎么调休？", None),
         ("帮我订一张去成都的高铁票", None),
