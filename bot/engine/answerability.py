@@ -148,7 +148,7 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
         "passage_score": best.passage_score,
         "margin": best.score - (other.score if other else 0.0),
         "kind_asked": float(question.kind in FACT_KINDS),
-        "kind_missing": float(question.kind in FACT_KINDS and not lead.typed),
+        "kind_missing": float(question.kind in FACT_KINDS and not question.partly_stated_in(lead.sentence.text)),
         "names_missing": len(missing) / len(names) if names else 0.0,
         "names_unknown": len(unknown) / len(names) if names else 0.0,
         "cross": float(best.cross),

@@ -22,7 +22,7 @@ from index.keyword import tokenize
 from index.language import detect_language
 from index.laws import parse_chinese_number
 
-from .answer_types import asked_kind, asked_unit, states
+from .answer_types import FACT_KINDS, asked_kind, asked_unit, states
 
 # Follow-ups are short and lean on what came before ("and the fine?", "what about Didi?", "那罚款呢？").
 _FOLLOW_UP = re.compile(
@@ -52,6 +52,8 @@ _ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)\b|第([\d零一二三四五
 class BadQuestion(ValueError):
     """The question cannot be asked (empty, control characters only); the message is written for the user."""
 
+# Where one part of a multi-part question ends: a question mark with more text after it.
+_PARTS = re.compile(r"[?？]\s*(?=\S)")
 
 @dataclass(frozen=True)
 class Question:
@@ -73,6 +75,9 @@ class Question:
     terms: tuple[frozenset[str], ...]
     article: int | None
     about_report: bool = False
+    # What the other parts of a multi-part question ask for, each kind (None: no kind of fact) with its unit
+    # ("每年做几次评估？不做的话罚多少？": a number besides the amount).
+    also_asks: tuple[tuple[str, str | None], ...] = ()
 
     @property
     def is_follow_up(self) -> bool:
@@ -81,6 +86,13 @@ class Question:
     def stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact asked for, in the unit asked in (true when none is asked)."""
         return states(text, self.kind, self.unit)
+
+    def partly_stated_in(self, text: str) -> bool:
+        """Whether ``text`` states the kind of fact one part of the question asks for (see `stated_in`): "每年至少
+        做几次评估？不做的话罚多少？" is answered in part by a sentence stating how many times."""
+        return self.stated_in(text) or any(
+            kind in FACT_KINDS and states(text, kind, unit) for kind, unit in self.also_asks
+        )
 
 
 def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
@@ -98,7 +110,18 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         terms=tuple(key_terms(cleaned)),
         article=_named_article(cleaned),
         about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(cleaned)),
+        also_asks=_other_parts_ask(cleaned, language, kind),
     )
+
+
+def _other_parts_ask(question: str, language: str, kind: str | None) -> tuple[tuple[str, str | None], ...]:
+    """The kinds of fact (with units) that the parts of a question, split at its question marks, ask for
+    besides ``kind``: "每年至少做几次检测评估？不做的话罚多少？" asks how often and how much."""
+    parts = [part for part in _PARTS.split(question) if part.strip()]
+    if len(parts) < 2:
+        return ()
+    asked = [(k, asked_unit(part, k) if k else None) for part in parts if (k := asked_kind(part, language)) != kind]
+    return tuple(dict.fromkeys(asked))
 
 
 def clean_question(question: object) -> str:

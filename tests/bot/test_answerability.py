@@ -104,6 +104,20 @@ def test_a_duration_question_may_ask_in_a_unit(question, language, unit):
 
 
 @pytest.mark.parametrize(
+    "question, kind, also",
+    [
+        ("关基运营者每年至少做几次检测评估？不做的话罚多少？", "amount", (("number", None),)),
+        ("How often must we audit? And what is the fine if we don't?", "amount", (("frequency", None),)),
+        ("个保法的负责人处理多少人才必须设？具体数字是多少？", "number", ((None, None),)),
+        ("How much was Didi fined?", "amount", ()),  # one part
+    ],
+)
+def test_each_part_of_a_multi_part_question_asks_for_its_own_kind(question, kind, also):
+    asked = analyse(question)
+    assert (asked.kind, asked.also_asks) == (kind, also)
+
+
+@pytest.mark.parametrize(
     "question, language, unit",
     [
         ("What's the application fee for PIPL certification?", "en", "fee"),

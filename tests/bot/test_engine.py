@@ -322,6 +322,24 @@ def test_who_wrote_a_report_is_answered_from_its_byline_and_only_from_one(engine
 
 
 @pytest.mark.parametrize(
+    "question, laws",
+    [
+        # Each part asks for its own kind of fact: a sentence stating either answers in part, on the laws ...
+        ("关基运营者每年至少做几次检测评估？不做的话罚多少？", {CIIR, CSL}),
+        ("How many times a year must a CII operator assess its network's security risks? And what is the fine if "
+         "it doesn't?", {CIIR, CSL}),
+        # ... and on the news.
+        ("How many tech firms did the MIIT summon? How much can a firm be fined for sending core data abroad "
+         "without approval?", {SUMMONS}),
+    ],
+)
+def test_a_multi_part_question_is_answered_by_what_states_one_of_its_parts(engine, question, laws):
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert {c.doc_id for c in answer.citations} & laws
+
+
+@pytest.mark.parametrize(
     "question, source",
     [
         # A fee asked for is an amount: no source states one, so neither is answered with some other figure.
