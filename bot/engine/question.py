@@ -49,11 +49,13 @@ _ASKS_REPORT = {
 _ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)\b|第([\d零一二三四五六七八九十百]+)条", re.I)
 
 
+# Where one part of a multi-part question ends: a question mark with more text after it.
+_PARTS = re.compile(r"[?？]\s*(?=\S)")
+
+
 class BadQuestion(ValueError):
     """The question cannot be asked (empty, control characters only); the message is written for the user."""
 
-# Where one part of a multi-part question ends: a question mark with more text after it.
-_PARTS = re.compile(r"[?？]\s*(?=\S)")
 
 @dataclass(frozen=True)
 class Question:
@@ -77,7 +79,7 @@ class Question:
     about_report: bool = False
     # What the other parts of a multi-part question ask for, each kind (None: no kind of fact) with its unit
     # ("每年做几次评估？不做的话罚多少？": a number besides the amount).
-    also_asks: tuple[tuple[str, str | None], ...] = ()
+    also_asks: tuple[tuple[str | None, str | None], ...] = ()
 
     @property
     def is_follow_up(self) -> bool:
@@ -114,7 +116,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
     )
 
 
-def _other_parts_ask(question: str, language: str, kind: str | None) -> tuple[tuple[str, str | None], ...]:
+def _other_parts_ask(question: str, language: str, kind: str | None) -> tuple[tuple[str | None, str | None], ...]:
     """The kinds of fact (with units) that the parts of a question, split at its question marks, ask for
     besides ``kind``: "每年至少做几次检测评估？不做的话罚多少？" asks how often and how much."""
     parts = [part for part in _PARTS.split(question) if part.strip()]
