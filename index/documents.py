@@ -41,15 +41,17 @@ LANGUAGES = ("en", "zh")
 # the rest.
 DROP, LIST, TAIL, SIGN, TRIM = "drop", "list", "tail", "sign", "trim"
 _NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,4}"
+# A report's sign-off, its byline: "Published by X", "Author: X, Paper", "Reuters with additional editing by X",
+# "Reporting by X; Editing by Y". Bios and site furniture come after it; who wrote the report is asked about.
+SIGN_OFF = re.compile(
+    rf"^(?i:published|written|posted) by {_NAME}$|^(?i:author)s?:\s*\S"
+    r"|^(?:[\w&. ]{2,40} )?with additional (?:reporting|editing|writing) by |^Reporting by "
+)
 # Matched against one paragraph at a time (one line of the normalised text); the first matching rule wins.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     # Stock-promotion disclaimers: "Please make sure to read ... our disclaimer ...", "NOT INVESTMENT ADVICE".
     (DROP, re.compile(r"(?i)^please (?:make sure to )?read\b.*\bdisclaimer\b|\bnot investment advice\b")),
-    # Sign-offs, after which come bios and site furniture: "Published by X", "Author: X, Paper",
-    # "Reuters with additional editing by X", "Reporting by X; Editing by Y".
-    (SIGN, re.compile(rf"^(?i:published|written|posted) by {_NAME}$|^(?i:author)s?:\s*\S")),
-    (SIGN, re.compile(r"^(?:[\w&. ]{2,40} )?with additional (?:reporting|editing|writing) by "
-                      r"|^Reporting by ")),
+    (SIGN, SIGN_OFF),
     # Related-content sections at the foot of a page: "Recent Posts", "Recent Stories", "You might also like".
     (TAIL, re.compile(r"(?i)^(?:recent (?:posts|stories|articles|news)|you (?:might|may) also (?:like|enjoy)"
                       r"|more (?:stories|news)|most (?:read|popular)|trending now)\s*:?$")),

@@ -157,7 +157,7 @@ def referenced_articles(text: str) -> list[int]:
             continue
         ranged = False  # "第四十一条至第四十三条" is 41, 42 and 43
         for number, separator in _CITED_ARTICLE.findall(match.group(1)):
-            n = int(number) if number.isdigit() else parse_chinese_number(number)
+            n = parse_chinese_number(number)
             found += list(range(found[-1] + 1, n + 1)) if ranged and found and n > found[-1] else [n]
             ranged = separator == "至"
     return list(dict.fromkeys(found))

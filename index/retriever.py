@@ -336,7 +336,8 @@ class Retriever:
         pairs = [(penalty, duty) for duty in top for penalty in self.penalties_citing(duty)]
         if not pairs:
             return rows, fused
-        missing = [penalty for penalty, _ in pairs if penalty not in set(rows.tolist())]
+        present = set(rows.tolist())
+        missing = [penalty for penalty, _ in pairs if penalty not in present]
         if missing:
             rows, fused = self._fuse_pool(query, vector, "default", named, stating, also=missing)
         position = {row: i for i, row in enumerate(rows.tolist())}

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import re
 
+from index.documents import SIGN_OFF
+from index.laws import asks_about_penalty
+
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?"
 )
@@ -73,13 +76,9 @@ _STATES["person"] = (
     + rf"\b(?:[Ss]aid|[Ss]ays|[Tt]old|[Aa]ccording to) {_NAME_WORDS}\b|, {_NAME_WORDS}\.?$"
 )
 _STATES["official"] = _STATES["person"]
-# Who wrote a report: its byline or sign-off ("Published by X", "Author: X, Paper", "... with additional editing
-# by X", "记者 X").
-_BY = r"(?:[Pp]ublished|[Ww]ritten|[Pp]osted|[Rr]eporting|[Ee]diting|[Ww]riting) by "
-_STATES["author"] = (
-    rf"^{_BY}[A-Z]|\bwith additional (?:reporting|editing|writing) by [A-Z]|^[Aa]uthors?: ?[A-Z]|"
-    r"^(?:作者|记者|撰稿|责任编辑)[:：\s]"
-)
+# Who wrote a report: its sign-off as the document cleaner keeps it ("Published by X", "Author: X, Paper"), or a
+# Chinese byline ("记者 X").
+_STATES["author"] = rf"{SIGN_OFF.pattern}|^(?:作者|记者|撰稿|责任编辑)[:：\s]"
 # The name alone, for the line that leads an answer ("Sun Weimin", not "according to Sun Weimin").
 _PERSON_NAME = (
     rf"\b{_ROLE} [A-Z][a-z]+\b|" + _INTRODUCED + _SPEAKS
@@ -268,8 +267,6 @@ _AMOUNTS: dict[str, tuple[str, str]] = {
     "fee": (r"费|\b(?:fees?|costs?|price|charges?)\b", r"费|\b(?:fees?|costs?|price|charge[sd]?)\b"),
 }
 _AMOUNT_ASKED = {unit: re.compile(asked, re.I) for unit, (asked, _) in _AMOUNTS.items()}
-# A question that speaks of a fine asks for the fine, whatever else it says ("could cost up to 10m yuan").
-_FINE = re.compile(r"罚|\bfine[sd]?\b|\bpenalt(?:y|ies)\b", re.I)
 _AMOUNT_STATED = {unit: re.compile(stated, re.I) for unit, (_, stated) in _AMOUNTS.items()}
 
 
@@ -278,7 +275,7 @@ def asked_unit(question: str, kind: str | None) -> str | None:
     asks at ("day of month" for "on what date?"), what a count question counts ("people" for "多少人"), what an
     amount is of ("fee" for "要交多少评估费"), or None."""
     if kind == "amount":
-        if _FINE.search(question):
+        if asks_about_penalty(question):  # asks for the fine, whatever else it says ("could cost up to 10m yuan")
             return None
         return next((unit for unit, pattern in _AMOUNT_ASKED.items() if pattern.search(question)), None)
     if kind == "date":

@@ -122,7 +122,7 @@ def _other_parts_ask(question: str, language: str, kind: str | None) -> tuple[tu
     parts = [part for part in _PARTS.split(question) if part.strip()]
     if len(parts) < 2:
         return ()
-    asked = [(k, asked_unit(part, k) if k else None) for part in parts if (k := asked_kind(part, language)) != kind]
+    asked = [(k, asked_unit(part, k)) for part in parts if (k := asked_kind(part, language)) != kind]
     return tuple(dict.fromkeys(asked))
 
 
