@@ -181,8 +181,12 @@ _ASKS: dict[str, dict[str, str]] = {
     # "How does PIPL define anonymisation?", "网络运营者具体指谁？": the law's own definition, before "who".
     "definition": {
         "en": r"\bdefin(?:e|es|ed|ition|itions)\b|\bwhat (?:counts|qualifies|is considered|is regarded) as\b|"
-              r"\bwhat is meant by\b|\bmean(?:s|t)? by\b|\bmeaning of\b",
-        "zh": r"定义|界定|(?<![所意])指(?:什么|谁|哪)|什么意思|含义|算作|哪些.{0,15}属于|属于哪",
+              r"\bwhat is meant by\b|\bmean(?:s|t)? by\b|\bmeaning of\b|"
+              # "What is sensitive personal information (under PIPL)?": a bare term, no "the", no possessive.
+              r"^\s*what(?:'s|’s| is| are)\s+(?:an?\s+)?(?!the\b|it\b|this\b|that\b|there\b)"
+              r"(?:[\w-]+\s+){0,3}[\w-]+(?:\s+(?:under|in|according to)\b[^?]{0,40})?\s*\?*\s*$",
+        "zh": r"定义|界定|(?<![所意])指(?:什么|谁|哪)|什么意思|含义|算作|哪些.{0,15}属于|属于哪|"
+              r"^(?:什么是|啥是)[^，。？?,]{2,15}[？?]*$|^[^，。？?,的]{2,15}是(?:什么|啥)[？?]*$",
     },
     "person": {
         "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert)\b",

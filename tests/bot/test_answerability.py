@@ -20,7 +20,7 @@ from bot.engine.question import BadQuestion, analyse
         ("How much of a priority is data security?", "en", None),
         ("What fine can a CII operator face for not reporting an incident?", "en", "amount"),
         ("whats the worst-case fine under the dsl?", "en", "amount"),
-        ("What is fine-grained consent?", "en", None),
+        ("What is fine-grained consent?", "en", "definition"),  # a term, not a fine
         ("How many hours do we have to report a breach?", "en", "duration"),
         ("How many companies were summoned?", "en", "number"),
         ("When does the law take effect?", "en", "date"),
@@ -43,6 +43,13 @@ from bot.engine.question import BadQuestion, analyse
         ("Which law are the draft rules meant to beef up?", "en", None),
         ("网安法里“网络运营者”具体指谁？", "zh", "definition"),
         ("哪些数据属于国家核心数据？", "zh", "definition"),
+        ("What is sensitive personal information under PIPL?", "en", "definition"),
+        ("what's core data", "en", "definition"),
+        ("什么是重要数据？", "zh", "definition"),
+        ("个人信息是什么？", "zh", "definition"),
+        ("What is the purpose of the DSL?", "en", None),  # not a bare term
+        ("What's Didi's stock ticker?", "en", None),
+        ("那篇文章说北京今年最看重的是什么？", "zh", None),
         ("罚款怎么算？", "zh", None),
         ("pipl: what is the ceiling on the fine for a serious violation?", "en", "amount"),
         ("dsl fine for breaching the core data rules? whats the range", "en", "amount"),
