@@ -22,6 +22,7 @@ exactly one, the answer leads with it ("$1.2 billion [1]").
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 
@@ -167,15 +168,17 @@ def leading_sentence(scored: Sequence[ScoredSentence], *, whole_document: bool =
     """The sentence an answer leads with: the best one, or the best that states the asked-for kind of fact
     when it scores within ``TYPED_MARGIN`` of it (``scored`` is sorted best first and not empty).
 
-    With ``whole_document`` the fact is about the best sentence's document (who wrote it): the question's words
-    say which document, not what the stating sentence says ("Published by ..."), so any margin will do.
+    The fact must come from the best sentence's document: a name or a figure that another source states
+    beside other words answers another question ("谁负总责？" of a regulation, "President Xi" from a report).
+    With ``whole_document`` the fact is about that document (who wrote it): the question's words say which
+    document, not what the stating sentence says ("Published by ..."), so any margin will do.
     """
     best = scored[0]
     if best.typed:
         return best
-    if whole_document:
-        return next((c for c in scored if c.typed and c.chunk.doc_id == best.chunk.doc_id), best)
-    return next((c for c in scored if c.typed and c.score >= best.score - TYPED_MARGIN), best)
+    margin = math.inf if whole_document else TYPED_MARGIN
+    return next((c for c in scored if c.typed and c.chunk.doc_id == best.chunk.doc_id
+                 and c.score >= best.score - margin), best)
 
 
 def _new(candidate: ScoredSentence, picked: Sequence[ScoredSentence], duplicate_cosine: float) -> bool:

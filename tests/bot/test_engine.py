@@ -19,6 +19,7 @@ DIDI_FINE = "002_e82dffa06f5920f7"
 LISTING_RULES = DIDI_FINE  # the same report tells of the overseas-listing review rules
 WIRE_CHINA = "004_b0dfca530d535ebd"
 SUMMONS = "001_7516783149c43d0d"
+SHUT_APPS = "000_203273770a4fecc1"  # the apps of Full Truck Alliance and Kanzhun registering users again
 
 
 @pytest.fixture(scope="module")
@@ -170,10 +171,32 @@ def test_how_often_how_large_a_fine_and_abbreviations_are_answered_from_the_sour
         ("个保法里的敏感个人信息是指什么？", (PIPL, 28)),
         # A report's wording is quoted from the report, not from a law's definition.
         ("What does the SCMP article mean by treating data security as a red line?", (SUMMONS, None)),
+        # "What is X?", "什么是X？" of a bare term asks for its definition too.
+        ("What is sensitive personal information?", (PIPL, 28)),
+        ("个人信息是什么？", (PIPL, 4)),
+        ("什么是关键信息基础设施？", (CIIR, 2)),
+        ("What is Kanzhun?", (SHUT_APPS, None)),
     ],
 )
 def test_a_definition_question_cites_the_definition(engine, question, source):
     leads_with(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Asked who, of a regulation: the regulation answers, not a name some report states beside other words.
+        ("关基安全保护工作到底谁负总责？", (CIIR, 13)),
+        ("关基要是出了重大网络安全事件，运营者要报给谁啊", (CIIR, None)),
+        # Asked who, of a report: the name leads, from the report the question matches.
+        ("Who heads the CAC's coordination bureau?", (LISTING_RULES, None)),
+        ("Who summoned the 12 tech companies?", (SUMMONS, None)),
+    ],
+)
+def test_the_fact_an_answer_leads_with_comes_from_the_source_that_matches_the_question(engine, question, source):
+    answer = engine.answer(question)
+    leads_with(answer, source)
+    assert answer.citations[0].doc_id == source[0]
 
 
 def test_a_citation_of_the_amended_cybersecurity_law_carries_its_status(engine):
