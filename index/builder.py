@@ -10,6 +10,7 @@ An index is a directory::
     documents.jsonl       the cleaned documents (quotes are verified against their text)
     sentences.npy         (chunk_row, start, end) per sentence, sorted by chunk row
     sentence_vectors.npy  one unit vector per sentence, for re-scoring and quote selection
+    latent_terms.npz      the chunks' latent terms, when the model has a sparse head (see latent.py)
     encoder.onnx          the ONNX encoder that made the vectors (onnx encoders only); queries use it too
     bm25/                 the bm25s keyword index (plain .npy and .json files)
 
@@ -38,6 +39,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import scipy.sparse
 
 from .chunking import chunk_document
 from .crosslingual import TERMS_ID, Lexicon, is_multilingual
@@ -65,6 +67,7 @@ from .integrity import (
     verify_checksums,
 )
 from .keyword import TOKENIZER_ID, KeywordIndex
+from .latent import LATENT_FILE, encode_latent, load_latent, save_latent
 from .laws import article_spans
 from .onnx_encoder import file_digest
 from .records import Chunk, Document, Sentence
@@ -72,7 +75,7 @@ from .store import VectorStore
 
 logger = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: latent terms
 TITLE_TOKENS = 32  # at most this much of a title is prepended to a chunk's embedding input
 ENCODER_FILE = "encoder.onnx"
 PROGRESS_SECONDS = 5.0  # a progress line at most this often: a log read later still shows the build advancing
@@ -113,6 +116,7 @@ class _DocPart:
     sentences: list[Sentence]
     chunk_vectors: np.ndarray
     sentence_vectors: np.ndarray
+    chunk_latent: scipy.sparse.csr_matrix | None = None  # None: the model has no sparse head
 
 
 def embedding_input(chunk: Chunk, embedder: Embedder) -> str:
@@ -211,7 +215,7 @@ def build_from_documents(
                                (), (), (), 0, time.perf_counter() - started, unchanged["store"])
         embedder, encoder_record, encoder_file = open_encoder(index_dir, model, encoder, model_cache)
         _check_chunk_tokens(embedder, chunk_tokens, overlap_sentences)
-        previous = _previous_parts(index_dir, model, settings, encoder_record)
+        previous = _previous_parts(index_dir, model, settings, encoder_record, latent=embedder.sparse_dim > 0)
         old_prints = previous[0] if previous else {}
         fresh = [d for d in documents if old_prints.get(d.doc_id) != fingerprints[d.doc_id]]
         parts = {d: p for d, p in (previous[1] if previous else {}).items() if d in fingerprints}
@@ -290,13 +294,15 @@ def _embed_documents(
     texts = [embedding_input(c, embedder) for c in all_chunks] + [s.text for s in all_sentences]
     vectors = encode_unique(embedder, texts, report.embedded)
     chunk_vectors, sentence_vectors = vectors[: len(all_chunks)], vectors[len(all_chunks) :]
+    latent = encode_latent(embedder, [c.text for c in all_chunks])
     if documents:
         report.tell()
     parts: dict[str, _DocPart] = {}
     c0 = s0 = 0
     for doc, chunks, sentences in chunked:
         c1, s1 = c0 + len(chunks), s0 + len(sentences)
-        parts[doc.doc_id] = _DocPart(chunks, sentences, chunk_vectors[c0:c1], sentence_vectors[s0:s1])
+        parts[doc.doc_id] = _DocPart(chunks, sentences, chunk_vectors[c0:c1], sentence_vectors[s0:s1],
+                                     None if latent is None else latent[c0:c1])
         c0, s0 = c1, s1
     return parts
 
@@ -446,6 +452,8 @@ def _write(
             KeywordIndex.build([keyword_input(c) for c in chunks]).save(staging / "bm25")
         if lexicon is not None:
             lexicon.save(staging)
+        if parts and all(p.chunk_latent is not None for p in parts):
+            save_latent(scipy.sparse.vstack([p.chunk_latent for p in parts]).tocsr(), staging)
         if encoder[1] is not None:
             shutil.copyfile(encoder[1], staging / ENCODER_FILE)  # a copy: damage to one never spreads
         manifest = {
@@ -580,7 +588,7 @@ def _previous_lexicon(index_dir: Path) -> Lexicon | None:
 
 
 def _previous_parts(
-    index_dir: Path, model: str, settings: dict[str, object], encoder: dict[str, str]
+    index_dir: Path, model: str, settings: dict[str, object], encoder: dict[str, str], *, latent: bool
 ) -> tuple[dict[str, str], dict[str, _DocPart]] | None:
     """The reusable state of an existing index, or None when it must be rebuilt from scratch.
 
@@ -599,6 +607,12 @@ def _previous_parts(
         if "files" in manifest:  # an index from before checksums is trusted as far as its records check out
             verify_checksums(index_dir, manifest, only=REUSABLE)
         chunks, documents, arrays = read_records(index_dir, manifest)
+        terms = load_latent(index_dir, len(chunks))
+        if latent and terms is None:
+            raise ValueError(f"{LATENT_FILE} is missing")
+    except ValueError as exc:
+        logger.warning("index %s cannot lend its latent terms (%s): embedding everything again", index_dir, exc)
+        return None
     except IndexNotUsable as exc:
         logger.warning("index %s cannot lend its vectors (%s): embedding everything again", index_dir, exc.detail)
         return None
@@ -616,7 +630,8 @@ def _previous_parts(
         sentences = [
             Sentence(chunks[r].id, s, e, text[s:e]) for r, s, e in sentence_rows[s_rows].tolist()
         ]
-        parts[doc_id] = _DocPart([chunks[r] for r in rows], sentences, vectors[rows], sentence_vectors[s_rows])
+        parts[doc_id] = _DocPart([chunks[r] for r in rows], sentences, vectors[rows], sentence_vectors[s_rows],
+                                 None if terms is None else terms[rows])
     return dict(manifest["documents"]), parts
 
 

@@ -46,6 +46,7 @@ class Settings:
     rescore_weight: float = 0.5
     named_boost: float = 0.3
     in_force_boost: float = 0.5
+    latent_weight: float = 0.2
     k: int = 5
     # Answering.
     max_quotes: int = 3

