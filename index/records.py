@@ -110,6 +110,14 @@ class Hit(OfChunk):
 
     chunk: Chunk
     score: float
+    # The part of ``score`` that latent terms added (`index.latent`). They help find a passage; what its score
+    # says about answering the question is the rest, on which the answerability model was fitted.
+    latent: float = 0.0
+
+    @property
+    def evidence(self) -> float:
+        """``score`` without the latent terms' part."""
+        return self.score - self.latent
 
     @property
     def text(self) -> str:

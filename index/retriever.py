@@ -40,7 +40,7 @@ from .fusion import rrf_scores, weighted_scores
 from .integrity import IndexNotUsable, damaged, read_manifest, read_records, verify_checksums
 from .keyword import KeywordIndex, tokenize, top_positive
 from .language import CJK, detect_language
-from .latent import encode_latent, latent_scores, load_latent
+from .latent import LATENT_LANGUAGES, encode_latent, latent_scores, load_latent
 from .laws import asks_about_penalty, asks_when_in_force, imposes_penalty, referenced_articles, states_in_force
 from .onnx_encoder import file_digest
 from .records import Chunk, Document, Hit, Sentence
@@ -301,8 +301,10 @@ class Retriever:
             scores, rows = self._store.search(vector[None, :], k)
             return self._hits(rows[0], scores[0])
         rows, fused = self._fuse(query, vector, method)
+        latent = self._latent_part(query, rows, method)
+        fused = fused + latent
         order = np.argsort(-fused, kind="stable")[:k]
-        return self._hits(rows[order], fused[order])
+        return self._hits(rows[order], fused[order], latent[order])
 
     def _fuse(self, query: str, vector: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
         named = self.named_documents(query) if method == "default" else frozenset()
@@ -331,9 +333,14 @@ class Retriever:
             )
         if stating:
             fused = fused + self.params.in_force_boost * np.isin(pool.rows, stating).astype(np.float32)
-        if method == "default" and self._latent is not None and self.params.latent_weight:
-            fused = fused + self.params.latent_weight * self.latent_scores(query)[pool.rows]
         return pool.rows, fused
+
+    def _latent_part(self, query: str, rows: np.ndarray, method: str) -> np.ndarray:
+        """What the latent terms add to the final score of ``rows`` (the default pipeline only)."""
+        if (method != "default" or self._latent is None or not self.params.latent_weight
+                or detect_language(query) not in LATENT_LANGUAGES):
+            return np.zeros(len(rows), dtype=np.float32)
+        return self.params.latent_weight * self.latent_scores(query)[rows]
 
     def _penalties_beside_duties(
         self, query: str, vector: np.ndarray, rows: np.ndarray, fused: np.ndarray, named: frozenset[str],
@@ -393,7 +400,7 @@ class Retriever:
         zeros when the index has no latent terms."""
         if self._latent is None:
             return np.zeros(len(self.chunks), dtype=np.float32)
-        if self._latent_query[0] != query:  # a penalty question fuses twice
+        if self._latent_query[0] != query:
             self._latent_query = (query, latent_scores(self._latent, encode_latent(self.embedder, [query]),
                                                        self.row_languages))
         return self._latent_query[1]
@@ -451,9 +458,10 @@ class Retriever:
         """Cosine of the best-matching sentence of each chunk row (see `rerank.best_sentence_scores`)."""
         return best_sentence_scores(vector, rows, self._sentence_vectors, self._sentence_ptr)
 
-    def _hits(self, rows: np.ndarray, scores: np.ndarray) -> list[Hit]:
-        pairs = zip(rows.tolist(), scores.tolist(), strict=True)
-        return [Hit(self.chunks[r], s) for r, s in pairs if math.isfinite(s)]
+    def _hits(self, rows: np.ndarray, scores: np.ndarray, latent: np.ndarray | None = None) -> list[Hit]:
+        parts = np.zeros(len(rows)) if latent is None else latent
+        triples = zip(rows.tolist(), scores.tolist(), parts.tolist(), strict=True)
+        return [Hit(self.chunks[r], s, part) for r, s, part in triples if math.isfinite(s)]
 
     def sentences(self, chunk_id: str) -> tuple[list[Sentence], np.ndarray]:
         """The sentences of a chunk (offsets into its document's text) and their unit vectors."""

@@ -127,14 +127,14 @@ def score_sentences(
             matched = sum(w for g, w in zip(groups[cross], weights[cross], strict=True) if matches(g, tokens))
             overlap = scale[cross] * matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
-            score += PASSAGE_WEIGHT * hit.score + correction
+            score += PASSAGE_WEIGHT * hit.evidence + correction
             typed = question.stated_in(sentence.text)
             if question.kind and typed:
                 score += ANSWER_TYPE_BONUS
             if names and all(n <= tokens for n in names):
                 score += NAME_BONUS
             scored.append(ScoredSentence(
-                sentence, hit.chunk, vector, float(similarity), overlap, score, rank, typed, cross, hit.score
+                sentence, hit.chunk, vector, float(similarity), overlap, score, rank, typed, cross, hit.evidence
             ))
     scored.sort(key=lambda s: (-s.score, s.rank, s.sentence.start))
     return scored

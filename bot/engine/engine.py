@@ -151,8 +151,8 @@ class AnswerEngine:
         if not named or asked.kind not in SOUGHT_KINDS or not hits:
             return []
         found = {h.chunk_id for h in hits}
-        floor = min(h.score for h in hits)
-        return [Hit(c, floor) for c in self.retriever.chunks
+        last = min(hits, key=lambda h: h.score)
+        return [Hit(c, last.score, last.latent) for c in self.retriever.chunks
                 if c.doc_id in named and c.id not in found and asked.stated_in(c.text)]
 
     @staticmethod
@@ -161,7 +161,7 @@ class AnswerEngine:
         on fines for "the maximum fine under PIPL", its final article for "when did PIPL take effect"."""
         if asked.kind not in SOUGHT_KINDS:
             return hits
-        promoted = [Hit(h.chunk, h.score + TYPED_PASSAGE_BONUS * asked.stated_in(h.text)) for h in hits]
+        promoted = [Hit(h.chunk, h.score + TYPED_PASSAGE_BONUS * asked.stated_in(h.text), h.latent) for h in hits]
         return sorted(promoted, key=lambda h: -h.score)
 
     def _focus(self, asked: Question, query: str, vector: np.ndarray) -> np.ndarray:
