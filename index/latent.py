@@ -15,9 +15,14 @@ its own language), and for a question in `LATENT_LANGUAGES` the score is added t
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse
+
+if TYPE_CHECKING:
+    from .embedding import E5Embedder, Embedder
+    from .onnx_encoder import OnnxEmbedder
 
 LATENT_FILE = "latent_terms.npz"
 # The languages of the questions they are used for: where they were measured to help. English questions about
@@ -29,9 +34,9 @@ LATENT_LANGUAGES = ("en",)
 TERMS_PER_TEXT = 256
 
 
-def encode_latent(embedder: object, texts: list[str]) -> scipy.sparse.csr_matrix | None:
+def encode_latent(embedder: Embedder | E5Embedder | OnnxEmbedder, texts: list[str]) -> scipy.sparse.csr_matrix | None:
     """The (len(texts), sparse_dim) latent-term matrix, or None for a model without a sparse head."""
-    if not getattr(embedder, "sparse_dim", 0):
+    if not embedder.sparse_dim:
         return None
     if not texts:
         return scipy.sparse.csr_matrix((0, embedder.sparse_dim), dtype=np.float32)

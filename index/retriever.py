@@ -129,7 +129,6 @@ class Retriever:
         self._row_of = {c.id: i for i, c in enumerate(chunks)}
         self._lexicon = lexicon
         self._latent = latent
-        self._latent_query: tuple[str | None, np.ndarray] = (None, np.zeros(0, dtype=np.float32))
         self._translations: dict[str, Translation] = {}
         self.row_languages = np.array([documents[c.doc_id].language for c in chunks], dtype=object)
         # A passage in the other language than the question's scores lower for the same relevance.
@@ -159,7 +158,8 @@ class Retriever:
             lexicon = Lexicon.load(index_dir)
             latent = load_latent(index_dir, len(chunks))
         except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
-            raise damaged(index_dir, f"its FAISS or BM25 files are unreadable ({exc})", manifest) from exc
+            raise damaged(index_dir, f"its FAISS, BM25, lexicon or latent-term files are unreadable ({exc})",
+                          manifest) from exc
         _check_consistency(index_dir, manifest, chunks, arrays, store)
         embedder = _load_encoder(index_dir, manifest)
         if embedder.dim != manifest["dim"]:
@@ -400,10 +400,7 @@ class Retriever:
         zeros when the index has no latent terms."""
         if self._latent is None:
             return np.zeros(len(self.chunks), dtype=np.float32)
-        if self._latent_query[0] != query:
-            self._latent_query = (query, latent_scores(self._latent, encode_latent(self.embedder, [query]),
-                                                       self.row_languages))
-        return self._latent_query[1]
+        return latent_scores(self._latent, encode_latent(self.embedder, [query]), self.row_languages)
 
     def translation(self, query: str) -> Translation:
         """``query``'s content words in the index's other language (empty without a lexicon or a match), and
