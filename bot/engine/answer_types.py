@@ -135,10 +135,12 @@ _ASKS: dict[str, dict[str, str]] = {
               r"the (?:range|ceiling|cap)\b|"
               r"\bhow (?:big|large|high|steep) (?:can|could|may|might|would|will) (?:the |a |an )?(?:\w+ )?"
               r"(?:fines?|penalt(?:y|ies))\b",
-        # A fee asked for is an amount too: "要交多少评估费", "收费标准是多少" (not "能收费吗").
+        # A fee asked for is an amount too: "要交多少评估费", "收费标准是多少" (not "能收费吗"); so is the range
+        # or cap of a fine or compensation ("罚款区间是多少", "赔偿上限是多少").
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
               r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|"
-              r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少",
+              r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少|"
+              r"(?:罚款|罚金|赔偿|赔偿金)[\u4e00-\u9fff]{0,4}(?:是|为|有)多少",
     },
     # "How often ...?", "多久做一次？": answered by "每年", "at least once a year", not by a length of time.
     "frequency": {
@@ -152,9 +154,12 @@ _ASKS: dict[str, dict[str, str]] = {
         "zh": r"多久|多长时间|(?<!月)(?:多少|几)(?:个)?(?:工作日|小时|天|日|周|星期|个月|年)|多少月|期限是",
     },
     "number": {
-        "en": r"\bhow many\b|\bwhat number\b",
-        # "哪几家" and "这几家" ask which ones, not how many.
-        "zh": r"多少(?:个|家|人|条|名|次|项|种)|(?<![哪这那])几(?:个|家|条|名|次|项|种)",
+        "en": r"\bhow many\b|\bwhat number\b|"
+              r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+ ){0,2}(?:numbers?|thresholds?|count|total|figure)"
+              r"(?=\s*(?:of|for|that|to|at|in|under|before|above|[?.,]|$))",
+        # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
+        "zh": r"多少(?:个|家|人|条|名|次|项|种|数量)|(?<![哪这那])几(?:个|家|条|名|次|项|种)|"
+              r"(?:是|有|达到|为)多少[？?]*$",
     },
     "date": {
         # "When processing causes harm, what must ...?" opens with a condition, not a question about a date.
@@ -175,8 +180,9 @@ _ASKS: dict[str, dict[str, str]] = {
     "official": {
         "en": r"\bwho(?:'s|’s| is| was)? (?:heads|leads|runs|chairs|directs)\b|"
               r"\bwho(?:'s|’s| is| was) the (?:\w+ )?(?:head|director|chief|minister|governor|chair(?:man)?|"
-              r"president|spokes\w+|founder|CEO)\b|\bwhich (?:official|person|executive|minister|professor|academic)\b",
-        "zh": r"(?:局长|主任|部长|行长|负责人|首席执行官|董事长)是谁|谁(?:是|担任)",
+              r"president|spokes\w+|founder|CEO)\b|"
+              r"\bwhich (?:\w+ )?(?:official|person|executive|minister|professor|academic)\b",
+        "zh": r"(?:局长|主任|部长|行长|负责人|首席执行官|董事长)(?:是谁|叫什么(?:名字)?|姓什么)|谁(?:是|担任)",
     },
     # "How does PIPL define anonymisation?", "网络运营者具体指谁？": the law's own definition, before "who".
     "definition": {

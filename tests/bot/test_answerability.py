@@ -66,6 +66,19 @@ from bot.engine.question import BadQuestion, analyse
         ("Who is the author of the PIPL?", "en", "author"),
         ("路透那篇报道的作者是谁？", "zh", "author"),
         ("那篇文章是谁写的", "zh", "author"),
+        # A bare "是多少" asks for a number of whatever precedes it, unless that is money.
+        ("触发网络安全审查的用户门槛是多少？", "zh", "number"),
+        ("看准的招聘平台注册用户有多少？", "zh", "number"),
+        ("处理多少数量的个人信息才要指定负责人", "zh", "number"),
+        ("网安法对这种情况的罚款区间是多少？", "zh", "amount"),
+        ("标准合同里约定的赔偿上限是多少？", "zh", "amount"),
+        ("个人信息主体有多少种权利？", "zh", "number"),
+        ("What is the user threshold that triggers a cybersecurity review?", "en", "number"),
+        ("what's the total number of apps pulled from the stores", "en", "number"),
+        ("What is the threshold question a processor must ask?", "en", None),  # no "the" before threshold
+        # A role holder asked for by name, or by "which <firm> executive".
+        ("网络安全管理局的局长叫什么名字？", "zh", "official"),
+        ("Which Didi executive spoke after the fine?", "en", "official"),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
@@ -115,7 +128,8 @@ def test_a_duration_question_may_ask_in_a_unit(question, language, unit):
     [
         ("关基运营者每年至少做几次检测评估？不做的话罚多少？", "amount", (("number", None),)),
         ("How often must we audit? And what is the fine if we don't?", "amount", (("frequency", None),)),
-        ("个保法的负责人处理多少人才必须设？具体数字是多少？", "number", ((None, None),)),
+        ("个保法的负责人处理多少人才必须设？负责人要做什么？", "number", ((None, None),)),
+        ("个保法的负责人处理多少人才必须设？具体数字是多少？", "number", ()),  # both parts ask for a number
         ("How much was Didi fined?", "amount", ()),  # one part
     ],
 )
