@@ -181,8 +181,11 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"\bwho(?:'s|’s| is| was)? (?:heads|leads|runs|chairs|directs)\b|"
               r"\bwho(?:'s|’s| is| was) the (?:\w+ )?(?:head|director|chief|minister|governor|chair(?:man)?|"
               r"president|spokes\w+|founder|CEO)\b|"
-              r"\bwhich (?:\w+ )?(?:official|person|executive|minister|professor|academic)\b",
-        "zh": r"(?:局长|主任|部长|行长|负责人|首席执行官|董事长)(?:是谁|叫什么(?:名字)?|姓什么)|谁(?:是|担任)",
+              r"\bwhich (?:\w+ )?(?:official|person|executive|minister|professor|academic)\b|"
+              r"\bname of the (?:\w+ ){0,3}(?:head|director|chief|minister|governor|chair(?:man)?|president|"
+              r"spokes\w+|founder|CEO|official|executive)\b",
+        "zh": r"(?:局长|主任|部长|行长|司长|主席|总裁|总经理|发言人|负责人|首席执行官|董事长)"
+              r"(?:是谁|叫(?:什么|啥)(?:名字)?|姓(?:什么|啥))|谁(?:是|担任)",
     },
     # "How does PIPL define anonymisation?", "网络运营者具体指谁？": the law's own definition, before "who".
     "definition": {

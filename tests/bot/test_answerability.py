@@ -79,6 +79,10 @@ from bot.engine.question import BadQuestion, analyse
         # A role holder asked for by name, or by "which <firm> executive".
         ("网络安全管理局的局长叫什么名字？", "zh", "official"),
         ("Which Didi executive spoke after the fine?", "en", "official"),
+        ("发布会上讲话的那位副主任叫啥名字", "zh", "official"),
+        ("数据安全法里说的主管部门负责人姓什么？", "zh", "official"),
+        ("What was the name of the CAC official who announced the draft?", "en", "official"),
+        ("what's the name of the head of the CII protection department under the ciir", "en", "official"),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
