@@ -57,12 +57,6 @@ FEATURES = (
     "similarity", "overlap", "score", "passage_overlap", "passage_score", "margin", "kind_asked", "kind_missing",
     "names_missing", "names_unknown", "cross", "rank", "terms", "missing_rare", "unknown_terms", "from_named_source",
 )
-# Features that may only push the decision one way, kept so when the model is fitted: a term of the question
-# that the corpus never uses, or that the best passage lacks, never argues for an answer. Unconstrained, the fit
-# weighs both up (SQuAD 2.0's unanswerable questions were written to reuse their paragraph's words), and
-# questions about something else ("how long does a passport renewal take?") came through. The overlap features
-# stay free: bounded too, they refused Chinese questions about the English reports, which overlap little.
-DIRECTIONS = {"unknown_terms": -1, "missing_rare": -1}
 # Named laws and bodies: a question about one of them must not be answered from another one.
 _BODY = re.compile(
     r"\b((?:[A-Z][\w'’-]*\s+)+(?:Law|Act|Regulations?|Measures|Provisions|Bureau|Administration|Ministry|"

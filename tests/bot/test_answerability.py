@@ -362,15 +362,6 @@ def test_the_model_prefers_a_sentence_that_covers_the_question_and_states_the_fa
     assert p_good > p_miss
 
 
-
-@pytest.mark.parametrize("name", ["all-MiniLM-L6-v2", "multilingual-e5-small"])
-def test_terms_the_corpus_never_uses_or_the_passage_lacks_never_make_an_answer_likelier(name):
-    model = load_model(name)
-    row = {n: 0.0 for n in FEATURES} | {"similarity": 0.85, "overlap": 0.5, "score": 1.1, "passage_overlap": 0.5,
-                                         "passage_score": 1.0, "terms": 1.5}
-    for feature in ("unknown_terms", "missing_rare"):
-        more = row | {feature: 0.8}
-        assert model.probability([more[n] for n in FEATURES]) <= model.probability([row[n] for n in FEATURES])
 def test_the_sentence_ranker_corrects_only_the_multilingual_model_and_refuses_a_stale_file(tmp_path):
     from bot.engine.ranking import RANKING_FEATURES, Ranker, load_ranker
 
