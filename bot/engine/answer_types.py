@@ -46,8 +46,8 @@ _STATES = {
     "percent": rf"\d\s?(?:%|percent\b|per cent\b)|百分之{_ZH_NUMERAL}+|{_ZH_NUMERAL}成",
     "amount": _MONEY + r"|\b\d[\d,.]*\s?(?:%|percent|billion|million|thousand|bn|m)\b",
     "duration": (
-        rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:hours?|days?|weeks?|months?|years?|decades?)\b"
-        rf"|\bsince\b|\buntil\b|(?:\d+|{_ZH_NUMERAL}+)\s?(?:个)?(?:工作日|小时|日|天|周|星期|个月|月|年)(?:内|以上|以下)?"
+        rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b"
+        rf"|\bsince\b|\buntil\b|(?:\d+|{_ZH_NUMERAL}+)\s?(?:个)?(?:工作日|分钟|小时|日|天|周|星期|个月|月|年)(?:内|以上|以下)?"
     ),
     "date": (
         rf"\b(?:19|20)\d\d\b|\b(?:{_EN_MONTH})[a-z]*\.?\s*\d|"
@@ -149,9 +149,9 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     "duration": {
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
-              r"\bhow many (?:(?:working |business )?days|hours|weeks|months|years|decades)\b",
+              r"\bhow many (?:(?:working |business )?days|minutes|hours|weeks|months|years|decades)\b",
         # "几个月" is how many months, "几月几日" which day of which month.
-        "zh": r"多久|多长时间|(?<!月)(?:多少|几)(?:个)?(?:工作日|小时|天|日|周|星期|个月|年)|多少月|期限是",
+        "zh": r"多久|多长时间|(?<!月)(?:多少|几)(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是",
     },
     "number": {
         "en": r"\bhow many\b|\bwhat number\b|"
@@ -207,6 +207,7 @@ _ASKS: dict[str, dict[str, str]] = {
 # language; a count of days may be given in working days.
 _COUNT = rf"(?<![\d月年])(?:\d{{1,3}}(?:[.,]\d+)?|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}+)"  # not a year: "2021年"
 _UNITS: dict[str, tuple[str, str]] = {
+    "minute": (r"minutes?|分钟", r"minutes?|分钟"),
     "hour": (r"hours?|小时", r"hours?|小时"),
     "working day": (r"(?:working|business) days?|工作日", r"(?:working|business) days?|工作日"),
     "day": (r"days?|天|日", r"(?:working |business )?days?|工作日|天|日"),
@@ -321,6 +322,13 @@ DOCUMENT_KINDS = ("author",)
 # Kinds whose passages in a law the question names are looked for and preferred: the fact kinds, and a
 # definition, which laws gather in one article ("本法下列用语的含义") far from the words that use the term.
 SOUGHT_KINDS = (*FACT_KINDS, "definition")
+
+
+def without_asking(question: str, kind: str | None, language: str) -> str:
+    """``question`` less the words that ask for ``kind`` ("How many minutes should I boil an egg?" -> "should I
+    boil an egg?"): what is left says what the question is about."""
+    pattern = _ASK_PATTERNS[kind].get(language) if kind in _ASK_PATTERNS else None
+    return pattern.sub(" ", question) if pattern is not None else question
 
 
 def asked_kind(question: str, language: str) -> str | None:

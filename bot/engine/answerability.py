@@ -201,12 +201,13 @@ def decide(
 
 
 def shares_no_word(question: Question, retriever: Retriever) -> bool:
-    """Whether the sources use none of the question's words and it names none of them, by a name of a firm or
-    person (in pinyin from Chinese) or of a source ("今天中午吃什么好？", "How do I export a Jira board?"): it
-    is about something else, however close some passage's vector happens to be."""
+    """Whether the sources use none of the words of what the question is about and it names none of them, by a
+    name of a firm or person (in pinyin from Chinese) or of a source ("今天中午吃什么好？", "How do I export a
+    Jira board?", "开车去莫干山要几个小时？": the sources do speak of hours): it is about something else, however
+    close some passage's vector happens to be."""
     return (
-        bool(question.terms)
-        and not any(known(group, retriever) for group in question.terms)
+        bool(question.topic_terms)
+        and not any(known(group, retriever) for group in question.topic_terms)
         and not retriever.names_in(question.text, question.language)
         and not retriever.named_documents(question.search_text)
     )

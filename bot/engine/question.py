@@ -22,7 +22,7 @@ from index.keyword import tokenize
 from index.language import detect_language
 from index.laws import parse_chinese_number
 
-from .answer_types import FACT_KINDS, asked_kind, asked_unit, states
+from .answer_types import FACT_KINDS, asked_kind, asked_unit, states, without_asking
 
 # Follow-ups are short and lean on what came before ("and the fine?", "what about Didi?", "那罚款呢？").
 _FOLLOW_UP = re.compile(
@@ -80,6 +80,8 @@ class Question:
     # What the other parts of a multi-part question ask for, each kind (None: no kind of fact) with its unit
     # ("每年做几次评估？不做的话罚多少？": a number besides the amount).
     also_asks: tuple[tuple[str | None, str | None], ...] = ()
+    # The terms of what it is about: ``terms`` less the words that ask for its kind ("how many minutes").
+    topic_terms: tuple[frozenset[str], ...] = ()
 
     @property
     def is_follow_up(self) -> bool:
@@ -113,6 +115,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         article=_named_article(cleaned),
         about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(cleaned)),
         also_asks=_other_parts_ask(cleaned, language, kind),
+        topic_terms=tuple(key_terms(without_asking(cleaned, kind, language))),
     )
 
 

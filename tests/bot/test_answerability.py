@@ -117,6 +117,8 @@ def test_facts_are_recognised_in_both_languages(text, kind, facts):
         ("how many days do we have to reply?", "en", "day"),
         ("How long must logs be kept?", "en", None),
         ("要在多少小时内报告？", "zh", "hour"),
+        ("how many minutes do we get to respond", "en", "minute"),
+        ("应急响应要在多少分钟内启动？", "zh", "minute"),
         ("评估多少个工作日内出结果？", "zh", "working day"),
         ("个人信息要保存几年？", "zh", "year"),
         ("网络日志要保存多久？", "zh", None),
@@ -341,6 +343,21 @@ def test_question_analysis_reads_names_articles_and_follow_ups():
     assert not analyse("When did the DSL take effect?", context=("What is the PIPL?",)).is_follow_up
     with pytest.raises(BadQuestion):
         analyse(" \x00 ")
+
+
+@pytest.mark.parametrize(
+    "question, about, asking",
+    [
+        ("How many hours do we have to report a breach?", {"report", "breach"}, "hour"),
+        ("How long do you bake banana bread?", {"bake", "banana", "bread"}, "long"),
+        ("开车去杭州要几个小时？", {"开车", "杭州"}, "小时"),
+        ("How much was Didi fined?", {"didi", "fine"}, "much"),
+    ],
+)
+def test_what_a_question_is_about_leaves_out_the_words_that_ask_for_its_kind(question, about, asking):
+    topic = {t for group in analyse(question).topic_terms for t in group}
+    assert about <= topic
+    assert asking not in topic
 
 
 def test_the_model_file_has_weights_for_both_embedding_models_on_the_current_features():

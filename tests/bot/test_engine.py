@@ -272,6 +272,10 @@ def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
         "GDPR规定数据泄露后多少小时内必须报告？",
         # Off topic, with nothing in the sources close to it.
         "What's the weather like in Beijing today?",
+        # Off topic, though the sources state the kind of fact asked for (hours, days): what the question is
+        # about is nowhere in them.
+        "How long do you bake banana bread?",
+        "开车从上海去杭州要几个小时？",
         # How often, where the law says only "regularly" (定期) and the reports say nothing.
         "How often must a personal information processor audit its compliance under PIPL?",
         "个保法要求多久做一次合规审计？",
