@@ -18,7 +18,9 @@ in either language:
   is not answered;
 - nor one asking for a fact about a firm, a person or a place the corpus knows ("how much was Alibaba
   fined?") from a passage that does not name it;
-- a question none of whose words the sources use is about something else (an off-topic one);
+- a question none of whose words the sources use is about something else (an off-topic one), and so is one
+  asking for a kind of fact whose answering passage, in its own language, has no word of what it is about (a
+  law's "24小时" for how many hours learning to drive takes);
 - a question naming a law, a body or an acronym that the sources never mention ("GDPR", "the Cybersecurity
   Law" in a corpus with only the Data Security Law) is about something else;
 - a question about the amended text of a law that the sources hold only from before the amendment ("the
@@ -188,6 +190,8 @@ def decide(
         return Decision(True, probability, "the question asks for a kind of fact no close sentence states")
     if foreign := unknown_instruments(question, retriever):
         return Decision(True, probability, "the sources never mention: " + ", ".join(foreign))
+    if question.kind and not about_the_same(question, scored[0], retriever):
+        return Decision(True, probability, "the passage stating the fact shares nothing of what the question is about")
     if question.kind in FACT_KINDS and (absent := names_absent(question, scored[0], retriever)):
         return Decision(True, probability, "the passage that states the fact does not name: " + ", ".join(absent))
     threshold = model.threshold if threshold is None else threshold
@@ -201,15 +205,30 @@ def decide(
 
 
 def shares_no_word(question: Question, retriever: Retriever) -> bool:
-    """Whether the sources use none of the words of what the question is about and it names none of them, by a
-    name of a firm or person (in pinyin from Chinese) or of a source ("今天中午吃什么好？", "How do I export a
-    Jira board?", "开车去莫干山要几个小时？": the sources do speak of hours): it is about something else, however
-    close some passage's vector happens to be."""
+    """Whether the sources use none of the question's words and it names none of them, by a firm or person
+    (in pinyin from Chinese) or of a source ("今天中午吃什么好？", "How do I export a Jira board?"): it is about
+    something else, however close some passage's vector happens to be. All of its words count, those asking
+    for its kind too: an English question about the laws may have no other word the English reports use
+    ("How long must network logs be kept?")."""
     return (
-        bool(question.topic_terms)
-        and not any(known(group, retriever) for group in question.topic_terms)
+        bool(question.terms)
+        and not any(known(group, retriever) for group in question.terms)
         and not retriever.names_in(question.text, question.language)
         and not retriever.named_documents(question.search_text)
+    )
+
+
+def about_the_same(question: Question, best: ScoredSentence, retriever: Retriever) -> bool:
+    """Whether the best passage, in the question's language, has a word of what the question is about (its
+    words less those asking for its kind), or is from a source the question names. A law's time limit states
+    hours, but "新手学开车要多少个小时？" is about nothing in it. Across languages the word-by-word translation
+    is too loose to tell ("report" becomes 新闻报道, which a law's 报告 does not match), so it is not judged; nor
+    is a question whose every word asks for its kind ("什么是关键信息基础设施？" asks for a definition)."""
+    if best.cross or not question.topic_terms:
+        return True
+    passage = set(tokenize(best.chunk.text))
+    return any(matches(g, passage) for g in question.topic_terms) or best.chunk.doc_id in retriever.named_documents(
+        question.search_text
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from bot.engine import ABSTAIN_TEXT, AnswerEngine, BadQuestion
 from bot.engine.answer_types import states
+from bot.engine.answerability import about_the_same
 from bot.engine.records import Answer, answer_as_dict
 from eval.datasets import load_jsonl
 
@@ -264,6 +265,20 @@ def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
 
 
 @pytest.mark.parametrize(
+    "question, about",
+    [
+        ("How much was Didi fined?", True),  # English, a report
+        ("网络日志要保存多久？", True),  # Chinese, a law
+        ("滴滴被罚了多少钱？", True),  # across languages: not judged
+        ("新手学开车一般要多少个小时？", False),  # a law's 24小时, about nothing asked
+    ],
+)
+def test_a_passage_stating_the_kind_of_fact_asked_must_share_what_the_question_is_about(engine, question, about):
+    asked, _, scored = engine.examine(question)
+    assert about_the_same(asked, scored[0], engine.retriever) is about
+
+
+@pytest.mark.parametrize(
     "question",
     [
         # A law or body the sources never mention, in either language: another law's answer would be wrong.
@@ -272,9 +287,9 @@ def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
         "GDPR规定数据泄露后多少小时内必须报告？",
         # Off topic, with nothing in the sources close to it.
         "What's the weather like in Beijing today?",
-        # Off topic, though the sources state the kind of fact asked for (hours, days): what the question is
-        # about is nowhere in them.
-        "How long do you bake banana bread?",
+        # Off topic, though the sources state the kind of fact asked for (hours): the passage that states one
+        # has nothing of what the question is about.
+        "新手学开车一般要多少个小时？",
         "开车从上海去杭州要几个小时？",
         # How often, where the law says only "regularly" (定期) and the reports say nothing.
         "How often must a personal information processor audit its compliance under PIPL?",
