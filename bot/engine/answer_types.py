@@ -325,8 +325,8 @@ SOUGHT_KINDS = (*FACT_KINDS, "definition")
 
 
 def without_asking(question: str, kind: str | None, language: str) -> str:
-    """``question`` less the words that ask for ``kind`` ("How many minutes should I boil an egg?" -> "should I
-    boil an egg?"): what is left says what the question is about."""
+    """``question`` less the words that ask for ``kind`` ("How many hours does the drive take?" -> "does the
+    drive take?"): what is left says what the question is about."""
     pattern = _ASK_PATTERNS[kind].get(language) if kind in _ASK_PATTERNS else None
     return pattern.sub(" ", question) if pattern is not None else question
 
