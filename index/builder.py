@@ -607,14 +607,15 @@ def _previous_parts(
         if "files" in manifest:  # an index from before checksums is trusted as far as its records check out
             verify_checksums(index_dir, manifest, only=REUSABLE)
         chunks, documents, arrays = read_records(index_dir, manifest)
+    except IndexNotUsable as exc:
+        logger.warning("index %s cannot lend its vectors (%s): embedding everything again", index_dir, exc.detail)
+        return None
+    try:
         terms = load_latent(index_dir, len(chunks))
         if latent and terms is None:
             raise ValueError(f"{LATENT_FILE} is missing")
     except ValueError as exc:
         logger.warning("index %s cannot lend its latent terms (%s): embedding everything again", index_dir, exc)
-        return None
-    except IndexNotUsable as exc:
-        logger.warning("index %s cannot lend its vectors (%s): embedding everything again", index_dir, exc.detail)
         return None
     vectors, sentence_rows, sentence_vectors = arrays["embeddings"], arrays["sentences"], arrays["sentence_vectors"]
     chunk_rows: dict[str, list[int]] = {doc_id: [] for doc_id in documents}  # a document may have no chunks
