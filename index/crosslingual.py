@@ -10,7 +10,9 @@ the other language's passages with those words::
     lexicon = Lexicon.build(documents, embedder)
     lexicon.translate("Do minors need their parents' consent?", "en")     # '未成年人 父母 同意'
 
-A wrong neighbour costs little: it only adds a keyword to a search whose other signals still count. Some
+A wrong neighbour costs little: it only adds a keyword to a search whose other signals still count. Neighbours
+are often loose, though ("fine" → 一定), so an English word also brings the Chinese sense a dictionary gives it
+(`index.dictionary`: "fine" → 罚款). Some
 words, though, are near everything ("hubs": 社会, 一般), and plain nearest neighbours would map many question
 words to them; so the neighbour is chosen by cross-domain similarity local scaling (CSLS, Conneau et al.,
 2018, "Word translation without parallel data"): the cosine, less how close each of the two words is on
@@ -33,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .dictionary import Glossary
 from .keyword import STOPWORDS
 from .records import Document
 from .segment import chinese_words
@@ -149,6 +152,8 @@ class Lexicon:
             key: term for term in words.get("en", ()) if len(key := romanised(term)) >= MIN_ROMANISED
         }
         self._hubs: dict[str, np.ndarray] | None = None
+        self._glossary: Glossary | None = None  # built on first use: parsing the dictionary takes ~0.5 s
+        self._zh_rows: dict[str, int] = {}
 
     def hubness(self, language: str) -> np.ndarray:
         """How close each word of ``language`` is on average to its nearest words of the other language."""
@@ -199,10 +204,27 @@ class Lexicon:
         chosen = counterparts(similarity, self.hubness(other), min_similarity)
         found = [self.words[other][j] for j in chosen if j is not None]
         matched = len(found)
+        # The dictionary's sense nearest to each term joins its neighbour; coverage stays the neighbours' share,
+        # since a dictionary translates everyday words too (a question about the weather is still off topic).
+        found += self._senses(candidates, language, similarity)
         if language == "zh":
             names = [name for _, name in self.romanised_names(question)]
             found, matched = found + names, matched + len(set(names))
         return Translation(" ".join(dict.fromkeys(found)), min(1.0, matched / len(candidates)))
+
+    def _senses(self, terms: list[str], language: str, similarity: np.ndarray) -> list[str]:
+        """Per English term, of the dictionary's Chinese senses the corpus uses, the one nearest by
+        ``similarity`` (rows: ``terms``; columns: the Chinese words)."""
+        if language != "en":
+            return []
+        if self._glossary is None:  # rows first: another thread may read them once the glossary is set
+            self._zh_rows = {word: i for i, word in enumerate(self.words["zh"])}
+            self._glossary = Glossary.of(self.words["zh"], _EN_STOPWORDS)
+        found = []
+        for i, term in enumerate(terms):
+            if senses := self._glossary.senses(term):
+                found.append(max(senses, key=lambda word: similarity[i, self._zh_rows[word]]))
+        return found
 
     def romanised_names(self, question: str) -> list[tuple[str, str]]:
         """The corpus's English names that runs of the Chinese ``question`` spell in pinyin, with those runs:

@@ -44,6 +44,11 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+def stem(word: str) -> str:
+    """The stem BM25 indexes an English word under: ``stem("assessments") == "assess"``."""
+    return _stemmer().stemWord(word.lower())
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stemmed word tokens; runs of Chinese characters become bigrams (or jieba words)."""
     tokens: list[str] = []

