@@ -212,6 +212,14 @@ class Lexicon:
             found, matched = found + names, matched + len(set(names))
         return Translation(" ".join(dict.fromkeys(found)), min(1.0, matched / len(candidates)))
 
+    def senses(self, text: str, embedder) -> list[str]:
+        """The dictionary's Chinese sense, among the corpus's words, of each word of the English ``text`` that
+        has one: ``senses("the fine for a breach")`` -> ``["罚款", ...]``."""
+        candidates = [t for t in query_terms(text, "en") if " " not in t]
+        if not candidates or not len(self.words.get("zh", ())):
+            return []
+        return self._senses(candidates, "en", self._term_vectors(candidates, embedder) @ self.vectors["zh"].T)
+
     def _senses(self, terms: list[str], language: str, similarity: np.ndarray) -> list[str]:
         """Per English term, of the dictionary's Chinese senses the corpus uses, the one nearest by
         ``similarity`` (rows: ``terms``; columns: the Chinese words)."""

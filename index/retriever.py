@@ -418,6 +418,11 @@ class Retriever:
             self._translations[query] = found
         return found
 
+    def senses(self, english: str) -> list[str]:
+        """The Chinese words of the corpus a dictionary translates the words of ``english`` by (see
+        `index.dictionary`); [] without a lexicon: ``senses("What is the fine?") == ["罚款"]``."""
+        return self._lexicon.senses(english, self.embedder) if self._lexicon is not None else []
+
     def keyword_scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk: passages in the query's language for its own words, passages in the
         other language for those words' translations, when the index has a lexicon."""

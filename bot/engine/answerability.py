@@ -19,8 +19,9 @@ in either language:
 - nor one asking for a fact about a firm, a person or a place the corpus knows ("how much was Alibaba
   fined?") from a passage that does not name it;
 - a question none of whose words the sources use is about something else (an off-topic one), and so is one
-  asking for a kind of fact whose answering passage, in its own language, has no word of what it is about (a
-  law's "24小时" for how many hours learning to drive takes);
+  asking for a kind of fact whose answering passage has no word of what it is about (a law's "24小时" for how
+  many hours learning to drive takes; for an English question, a Chinese passage has none of its words'
+  dictionary senses);
 - a question naming a law, a body or an acronym that the sources never mention ("GDPR", "the Cybersecurity
   Law" in a corpus with only the Data Security Law) is about something else;
 - a question about the amended text of a law that the sources hold only from before the amendment ("the
@@ -44,7 +45,7 @@ from index.acronyms import ACRONYMS
 from index.keyword import tokenize
 from index.laws import asks_when_in_force, states_in_force
 
-from .answer_types import DOCUMENT_KINDS, FACT_KINDS
+from .answer_types import DOCUMENT_KINDS, FACT_KINDS, without_asking
 from .compose import known, leading_sentence, matches, matching_terms, term_weights
 from .fitted import fitted_entry
 from .question import Question
@@ -219,17 +220,23 @@ def shares_no_word(question: Question, retriever: Retriever) -> bool:
 
 
 def about_the_same(question: Question, best: ScoredSentence, retriever: Retriever) -> bool:
-    """Whether the best passage, in the question's language, has a word of what the question is about (its
-    words less those asking for its kind), or is from a source the question names. A law's time limit states
-    hours, but "新手学开车要多少个小时？" is about nothing in it. Across languages the word-by-word translation
-    is too loose to tell ("report" becomes 新闻报道, which a law's 报告 does not match), so it is not judged; nor
-    is a question whose every word asks for its kind ("什么是关键信息基础设施？" asks for a definition)."""
-    if best.cross or not question.topic_terms:
+    """Whether the best passage has a word of what the question is about (its words less those asking for its
+    kind), or is from a source the question names. A law's time limit states hours, but "新手学开车要多少个小时？"
+    is about nothing in it. For an English question and a Chinese passage, a word counts by its dictionary
+    sense ("How many hours do we have to report a breach?": report → 报告; the airport of "How many hours does
+    the drive to the airport take?" has none), since the model's nearest words are too loose to tell ("report"
+    → 新闻报道). A Chinese question about an English passage is not judged: no dictionary carries its words
+    into English well enough (measured: right answers about the reports were refused). Nor is a question whose
+    every word asks for its kind ("什么是关键信息基础设施？" asks for a definition)."""
+    if not question.topic_terms or best.chunk.doc_id in retriever.named_documents(question.search_text):
         return True
-    passage = set(tokenize(best.chunk.text))
-    return any(matches(g, passage) for g in question.topic_terms) or best.chunk.doc_id in retriever.named_documents(
-        question.search_text
-    )
+    if not best.cross:
+        passage = set(tokenize(best.chunk.text))
+        return any(matches(g, passage) for g in question.topic_terms)
+    if question.language != "en":
+        return True
+    topic = without_asking(question.text, question.kind, question.language)
+    return any(word in best.chunk.text for word in retriever.senses(topic))
 
 
 def names_to_check(question: Question) -> list[str]:

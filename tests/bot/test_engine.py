@@ -269,8 +269,12 @@ def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
     [
         ("How much was Didi fined?", True),  # English, a report
         ("网络日志要保存多久？", True),  # Chinese, a law
-        ("滴滴被罚了多少钱？", True),  # across languages: not judged
+        ("滴滴被罚了多少钱？", True),  # a Chinese question about an English report: not judged
         ("新手学开车一般要多少个小时？", False),  # a law's 24小时, about nothing asked
+        # An English question about a Chinese article: by the dictionary's senses (report → 报告, fine → 罚款).
+        ("How many hours do we have to report a breach?", True),
+        ("What fine can a company face for refusing to correct a data security failure?", True),
+        ("What is the fine for parking in a bus lane?", False),
     ],
 )
 def test_a_passage_stating_the_kind_of_fact_asked_must_share_what_the_question_is_about(engine, question, about):
@@ -291,6 +295,7 @@ def test_a_passage_stating_the_kind_of_fact_asked_must_share_what_the_question_i
         # has nothing of what the question is about.
         "新手学开车一般要多少个小时？",
         "开车从上海去杭州要几个小时？",
+        "How many days of annual leave do employees get?",
         # How often, where the law says only "regularly" (定期) and the reports say nothing.
         "How often must a personal information processor audit its compliance under PIPL?",
         "个保法要求多久做一次合规审计？",
