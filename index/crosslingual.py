@@ -214,7 +214,7 @@ class Lexicon:
 
     def senses(self, text: str, embedder) -> list[str]:
         """The dictionary's Chinese sense, among the corpus's words, of each word of the English ``text`` that
-        has one: ``senses("the fine for a breach")`` -> ``["罚款", ...]``."""
+        has one: ``senses("the fine for a breach")`` -> ``["罚款"]`` ("breach" has none the laws use)."""
         candidates = [t for t in query_terms(text, "en") if " " not in t]
         if not candidates or not len(self.words.get("zh", ())):
             return []
