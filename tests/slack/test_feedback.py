@@ -7,6 +7,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,22 @@ def make_answer(question: str = "What fine did Didi get?") -> Answer:
     )
 
 
-def test_answer_round_trip_and_thread_questions(tmp_path: Path) -> None:
-    store = FeedbackStore(tmp_path / "sub" / "fb.sqlite3")
+@pytest.fixture
+def open_store() -> Iterator[Callable[..., FeedbackStore]]:
+    """Opens stores that are closed after the test, so that no expiry thread outlives it."""
+    opened: list[FeedbackStore] = []
+
+    def open_(*args: object, **kwargs: object) -> FeedbackStore:
+        opened.append(FeedbackStore(*args, **kwargs))
+        return opened[-1]
+
+    yield open_
+    for store in opened:
+        store.close()
+
+
+def test_answer_round_trip_and_thread_questions(tmp_path: Path, open_store: Callable[..., FeedbackStore]) -> None:
+    store = open_store(tmp_path / "sub" / "fb.sqlite3")
     first = store.record_answer(make_answer("q1"), user="U1", channel="C1", thread_ts="100.1", ts="100.2")
     store.record_answer(make_answer("q2"), user="U1", channel="C1", thread_ts="100.1")
     store.record_answer(make_answer("other thread"), user="U1", channel="C1", thread_ts="200.1")
@@ -45,9 +60,9 @@ def test_answer_round_trip_and_thread_questions(tmp_path: Path) -> None:
         store.thread_questions("C1", "100.1", limit=0)
 
 
-def test_votes_upsert_per_user_and_export_shape(tmp_path: Path) -> None:
+def test_votes_upsert_per_user_and_export_shape(tmp_path: Path, open_store: Callable[..., FeedbackStore]) -> None:
     db = tmp_path / "fb.sqlite3"
-    store = FeedbackStore(db)
+    store = open_store(db)
     stored = store.record_answer(make_answer(), user="U1", channel="C1", thread_ts="1.1", ts="1.2")
     store.record_vote(stored.id, vote="down", user="U2", channel="C1", ts="1.2")
     store.record_vote(stored.id, vote="up", user="U2", channel="C1", ts="1.2")  # changed their mind
@@ -70,9 +85,11 @@ def test_votes_upsert_per_user_and_export_shape(tmp_path: Path) -> None:
     assert [p.name for p in out.parent.iterdir()] == ["feedback.jsonl"]  # no temporary file left behind
 
 
-def test_export_to_stdout_and_stream(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_to_stdout_and_stream(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], open_store: Callable[..., FeedbackStore]
+) -> None:
     db = tmp_path / "fb.sqlite3"
-    store = FeedbackStore(db)
+    store = open_store(db)
     store.record_vote(store.record_answer(make_answer(), user="U1", channel="C1").id, vote="up", user="U9")
     assert export(db, "-") == 1
     assert json.loads(capsys.readouterr().out)["user"] == "U9"
@@ -87,8 +104,8 @@ def test_export_of_missing_database_names_it(tmp_path: Path) -> None:
     assert not (tmp_path / "x.jsonl").exists()
 
 
-def test_bad_votes_and_unknown_answers_are_refused(tmp_path: Path) -> None:
-    store = FeedbackStore(tmp_path / "fb.sqlite3")
+def test_bad_votes_and_unknown_answers_are_refused(tmp_path: Path, open_store: Callable[..., FeedbackStore]) -> None:
+    store = open_store(tmp_path / "fb.sqlite3")
     stored = store.record_answer(make_answer(), user="U1", channel="C1")
     with pytest.raises(ValueError, match="sideways"):
         store.record_vote(stored.id, vote="sideways", user="U1")
@@ -98,8 +115,8 @@ def test_bad_votes_and_unknown_answers_are_refused(tmp_path: Path) -> None:
         FeedbackStore("  ")
 
 
-def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
-    store = FeedbackStore(tmp_path / "fb.sqlite3")
+def test_concurrent_writers_lose_nothing(tmp_path: Path, open_store: Callable[..., FeedbackStore]) -> None:
+    store = open_store(tmp_path / "fb.sqlite3")
     ids = [store.record_answer(make_answer(f"q{i}"), user="U1", channel="C1").id for i in range(8)]
     errors: list[BaseException] = []
 
