@@ -11,12 +11,12 @@ the other language's passages with those words::
     lexicon.translate("Do minors need their parents' consent?", "en")     # '未成年人 父母 同意'
 
 A wrong neighbour costs little: it only adds a keyword to a search whose other signals still count. Neighbours
-are often loose, though ("fine" → 一定), so an English word also brings the Chinese sense a dictionary gives it
-(`index.dictionary`: "fine" → 罚款). Some
-words, though, are near everything ("hubs": 社会, 一般), and plain nearest neighbours would map many question
-words to them; so the neighbour is chosen by cross-domain similarity local scaling (CSLS, Conneau et al.,
-2018, "Word translation without parallel data"): the cosine, less how close each of the two words is on
-average to its ``HUB_NEIGHBOURS`` nearest words of the other language.
+are often loose ("fine" → 一定), so an English word also brings the Chinese sense a dictionary gives it
+(`index.dictionary`: "fine" → 罚款). Some words, though, are near everything ("hubs": 社会, 一般), and plain
+nearest neighbours would map many question words to them; so the neighbour is chosen by cross-domain
+similarity local scaling (CSLS, Conneau et al., 2018, "Word translation without parallel data"): the cosine,
+less how close each of the two words is on average to its ``HUB_NEIGHBOURS`` nearest words of the other
+language.
 
 Chinese names of people and firms are romanised in English text by pinyin (刘烈宏 → "Liu Liehong", 滴滴 →
 "Didi"), which the model knows only vaguely; so a Chinese question's runs of two to four characters are also
@@ -152,7 +152,7 @@ class Lexicon:
             key: term for term in words.get("en", ()) if len(key := romanised(term)) >= MIN_ROMANISED
         }
         self._hubs: dict[str, np.ndarray] | None = None
-        self._glossary: Glossary | None = None  # built on first use: parsing the dictionary takes ~0.5 s
+        self._glossary: Glossary | None = None  # built on first use: reading the dictionary takes ~0.1 s
         self._zh_rows: dict[str, int] = {}
 
     def hubness(self, language: str) -> np.ndarray:
