@@ -45,7 +45,7 @@ from index.acronyms import ACRONYMS
 from index.keyword import tokenize
 from index.laws import asks_when_in_force, states_in_force
 
-from .answer_types import DOCUMENT_KINDS, FACT_KINDS, without_asking
+from .answer_types import DOCUMENT_KINDS, FACT_KINDS
 from .compose import known, leading_sentence, matches, matching_terms, term_weights
 from .fitted import fitted_entry
 from .question import Question
@@ -235,8 +235,7 @@ def about_the_same(question: Question, best: ScoredSentence, retriever: Retrieve
         return any(matches(g, passage) for g in question.topic_terms)
     if question.language != "en":
         return True
-    topic = without_asking(question.text, question.kind, question.language)
-    return any(word in best.chunk.text for word in retriever.senses(topic))
+    return any(word in best.chunk.text for word in retriever.senses(question.topic))
 
 
 def names_to_check(question: Question) -> list[str]:

@@ -80,7 +80,8 @@ class Question:
     # What the other parts of a multi-part question ask for, each kind (None: no kind of fact) with its unit
     # ("每年做几次评估？不做的话罚多少？": a number besides the amount).
     also_asks: tuple[tuple[str | None, str | None], ...] = ()
-    # The terms of what it is about: ``terms`` less the words that ask for its kind ("how many minutes").
+    # What it is about: the question less the words that ask for its kind ("how many minutes"), and its terms.
+    topic: str = ""
     topic_terms: tuple[frozenset[str], ...] = ()
 
     @property
@@ -104,6 +105,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
     cleaned = clean_question(text)
     language = detect_language(cleaned)
     kind = asked_kind(cleaned, language)
+    topic = without_asking(cleaned, kind, language)
     return Question(
         text=cleaned,
         language=language,
@@ -115,7 +117,8 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         article=_named_article(cleaned),
         about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(cleaned)),
         also_asks=_other_parts_ask(cleaned, language, kind),
-        topic_terms=tuple(key_terms(without_asking(cleaned, kind, language))),
+        topic=topic,
+        topic_terms=tuple(key_terms(topic)),
     )
 
 
