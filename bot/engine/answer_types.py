@@ -29,6 +29,12 @@ _MONEY = (
     r"\b(?:billions|millions|thousands|hundreds) of (?:dollars|yuan|euros)\b|"
     rf"(?:\d[\d,.]*|{_ZH_NUMERAL}+)\s?(?:万|亿)?元"
 )
+# A length of time in Chinese ("六个月", "十五个工作日内", "三年"), not a date's parts ("2021年", "11月1日", "六月")
+# nor the year a figure is counted over ("上一年度营业额", "第一年").
+_ZH_LENGTH = (
+    rf"(?<![\d月年第上下本当每{_ZH_NUMERAL[1:-1]}])(?:\d{{1,3}}|{_ZH_NUMERAL}+)\s?"
+    r"(?:个月|个?(?:工作日|分钟|小时|日|天|周|星期|年)(?!度))(?:内|以上|以下)?"
+)
 _STATES = {
     # A definition as statutes and reports word one: "网络运营者，是指……", "本法所称", "X means ...", or a
     # sentence that opens with the term and "是" ("敏感个人信息是一旦泄露……的个人信息").
@@ -46,8 +52,9 @@ _STATES = {
     "percent": rf"\d\s?(?:%|percent\b|per cent\b)|百分之{_ZH_NUMERAL}+|{_ZH_NUMERAL}成",
     "amount": _MONEY + r"|\b\d[\d,.]*\s?(?:%|percent|billion|million|thousand|bn|m)\b",
     "duration": (
-        rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b"
-        rf"|\bsince\b|\buntil\b|(?:\d+|{_ZH_NUMERAL}+)\s?(?:个)?(?:工作日|分钟|小时|日|天|周|星期|个月|月|年)(?:内|以上|以下)?"
+        rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:(?:working|business|calendar) )?"
+        r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b"
+        rf"|\bsince\b|\buntil\b|{_ZH_LENGTH}"
     ),
     "date": (
         rf"\b(?:19|20)\d\d\b|\b(?:{_EN_MONTH})[a-z]*\.?\s*\d|"
@@ -204,8 +211,9 @@ _ASKS: dict[str, dict[str, str]] = {
 }
 # The unit a duration is asked in ("how many hours", "多少个工作日"): the answer must state one in that unit,
 # since a time limit in days does not answer a question about hours. unit: (asked as, stated as), in either
-# language; a count of days may be given in working days.
-_COUNT = rf"(?<![\d月年])(?:\d{{1,3}}(?:[.,]\d+)?|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}+)"  # not a year: "2021年"
+# language; a count of days may be given in working days. A count is not a date's year ("2021年") nor the year a
+# figure is counted over ("上一年度").
+_COUNT = rf"(?<![\d月年第上下本当每])(?:\d{{1,3}}(?:[.,]\d+)?|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}+)"
 _UNITS: dict[str, tuple[str, str]] = {
     "minute": (r"minutes?|分钟", r"minutes?|分钟"),
     "hour": (r"hours?|小时", r"hours?|小时"),
@@ -213,7 +221,7 @@ _UNITS: dict[str, tuple[str, str]] = {
     "day": (r"days?|天|日", r"(?:working |business )?days?|工作日|天|日"),
     "week": (r"weeks?|周|星期", r"weeks?|周|星期"),
     "month": (r"months?|个月|月", r"months?|个月|月"),
-    "year": (r"years?|年", r"years?|年"),
+    "year": (r"years?|年", r"years?|年(?!度)"),
 }
 _UNIT_ASKED = re.compile(
     r"(?:\bhow many|\bwithin how many|多少|几)\s*(?:个)?\s*(" + "|".join(a for a, _ in _UNITS.values()) + ")", re.I

@@ -176,10 +176,28 @@ def test_a_fee_is_stated_only_by_a_sum_charged():
         # A date is not a duration, in either language; nor are "months of tightening".
         ("本法自2021年11月1日起施行。", set()),
         ("It follows months of tightening enforcement, as of June 1, 2021.", set()),
+        # Nor is the year a figure is counted over.
+        ("并处五千万元以下或者上一年度营业额百分之五以下罚款", set()),
+        ("a fine of up to 5% of the previous year's turnover", set()),
     ],
 )
 def test_a_duration_is_stated_in_its_unit_and_a_date_is_none(text, units):
     assert {u for u in ("hour", "working day", "day", "month", "year") if states(text, "duration", u)} == units
+
+
+@pytest.mark.parametrize(
+    "text, durations",
+    [
+        ("应当至少保存三年；自受理之日起十五个工作日内", ["三年", "十五个工作日内"]),
+        ("Records must be kept for three years, and complaints answered within 15 working days.",
+         ["three years", "15 working days"]),
+        ("本法自2021年11月1日起施行。", []),
+        ("并处五千万元以下或者上一年度营业额百分之五以下罚款", []),
+        ("The fine is up to 5% of the previous year's turnover, as of June 1, 2021.", []),
+    ],
+)
+def test_a_length_of_time_is_told_from_a_date_and_a_counting_year(text, durations):
+    assert stated(text, "duration") == durations
 
 
 @pytest.mark.parametrize(
