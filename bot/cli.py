@@ -270,7 +270,8 @@ def _print_answer(result: object) -> None:
     print("\nSources:")
     for c in result.citations:
         print(f"  [{c.n}] {_source(c.label, c.title, c.publisher)} ({c.chunk_id})")
-        print(f"      “{' '.join(c.quote.split())}”")
+        if not result.shows(c):  # an extractive answer's text is its quotes
+            print(f"      “{' '.join(c.quote.split())}”")
 
 
 def _source(label: str, title: str, publisher: str) -> str:

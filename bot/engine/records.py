@@ -63,6 +63,12 @@ class Answer:
     notices: tuple[str, ...] = ()
     confidence: float | None = None
 
+    def shows(self, citation: Citation) -> bool:
+        """Whether ``text`` already shows ``citation``'s quote word for word, as an extractive answer does (a
+        generated one summarises): a list of sources need not print it twice,
+        ``[c for c in answer.citations if not answer.shows(c)]``."""
+        return " ".join(citation.quote.split()) in " ".join(self.text.split())
+
 
 def answer_as_dict(answer: Answer) -> dict:
     """The JSON shape of `regbot ask --json` (documented in the README)."""

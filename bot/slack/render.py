@@ -117,9 +117,12 @@ def _source_line(title: str, publisher: str, label: str = "") -> str:
     return head + (f" · _{escape(publisher.strip())}_" if publisher.strip() else "")
 
 
-def _citation_block(c: Citation) -> dict[str, Any]:
-    quote = truncate_escaped(escape(c.quote.strip()), MAX_QUOTE_CHARS)
-    return _section(f"*[{c.n}]* {_source_line(c.title, c.publisher, c.label)}\n{_blockquote(quote)}")
+def _citation_block(c: Citation, *, quoted: bool) -> dict[str, Any]:
+    """A source of the answer; its quote only when the answer's text does not show it already (``quoted``)."""
+    line = f"*[{c.n}]* {_source_line(c.title, c.publisher, c.label)}"
+    if quoted:
+        return _section(line)
+    return _section(f"{line}\n{_blockquote(truncate_escaped(escape(c.quote.strip()), MAX_QUOTE_CHARS))}")
 
 
 def _closest_block(i: int, hit: Hit) -> dict[str, Any]:
@@ -184,7 +187,7 @@ def render_answer(
         header = "*Closest sources* — related passages; they do not answer the question:"
         what = "closest sources"
     else:
-        items = [_citation_block(c) for c in sorted(answer.citations, key=lambda c: c.n)]
+        items = [_citation_block(c, quoted=answer.shows(c)) for c in sorted(answer.citations, key=lambda c: c.n)]
         header = "*Sources*"
         what = "sources"
     head = ([_context(":scissors: " + escape(notice))] if notice else []) + answer_blocks

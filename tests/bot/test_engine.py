@@ -507,6 +507,19 @@ def test_the_module_level_answer_uses_the_default_index(kb):
     assert DIDI_FINE in {c.doc_id for c in result.citations}
 
 
+@pytest.mark.parametrize("question", ["How much was Didi fined?", "What is the maximum fine under PIPL?"])
+def test_regbot_ask_prints_each_quote_once_since_the_answer_is_its_quotes(kb, capsys, question):
+    from bot import answer
+    from bot.cli import main
+
+    assert main(["ask", question]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    result = answer(question)
+    assert result.citations and all(result.shows(c) for c in result.citations)
+    for c in result.citations:
+        assert out.count(" ".join(c.quote.split())) == 1 and f"[{c.n}] " in out
+
+
 def test_regbot_ask_json_abstains_on_what_the_sources_do_not_cover(kb, capsys):
     from bot.cli import main
 

@@ -122,6 +122,13 @@ def test_answer_then_sources_then_buttons() -> None:
     assert msg.text == "Didi was fined 8.026 billion yuan [1], by the CAC [2]."
 
 
+def test_a_source_whose_quote_the_answer_shows_is_listed_without_it() -> None:
+    quote = "Didi was fined 8.026 billion yuan."
+    ans = answer(f"8.026 billion yuan [1]\n{quote} [1]", [citation(1, quote)])
+    sources = render_answer(ans, answer_id="a1").blocks[3]["text"]["text"]
+    assert sources == "*[1]* *Didi fined* · _Reuters_"
+
+
 def test_shareable_answer_has_share_button_and_shared_copy_names_sharer() -> None:
     ans = answer("Yes [1].", [citation(1)])
     elements = render_answer(ans, answer_id="x", shareable=True).blocks[-1]["elements"]
