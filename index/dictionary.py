@@ -9,7 +9,8 @@ dictionary glosses with it (stemmed: "assess" finds "assessment"), the one the m
     glossary = Glossary.of(["罚款", "评估", "一定"])
     glossary.senses("fines")          # ('罚款',)
 
-Only short glosses count (one or two content words): a long gloss explains a word rather than translating it.
+Only short glosses count (one or two content words): a long gloss explains a word rather than translating it;
+nor does an English word so general that it glosses many of the corpus's words ("take", "make").
 Chinese questions do not use it: their words' English glosses, added to the neighbours, found the news
 articles no better and made more off-topic questions look answerable. Without the wheel, translation falls back
 to the model's neighbours alone, after one warning.
@@ -39,6 +40,10 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # Words of a gloss that say how to use it rather than what it means ("to fine sb").
 FILLERS = frozenset("to a an the of sb sth etc one's oneself person used".split())
 MAX_GLOSS_WORDS = 2
+# An English word the dictionary renders by more than this many of a corpus's words is too general to translate:
+# "take" by 16 of the laws' words (采取, 作为, 利用 ...), "make" by 18, "fine" by one. Its one nearest sense would
+# put a question about how long a passport renewal takes into a law's 采取.
+MAX_SENSES = 12
 
 
 def glosses(headwords: Iterable[str], stopwords: frozenset[str] = frozenset()) -> dict[str, set[str]]:
@@ -86,7 +91,7 @@ class Glossary:
         for zh, words in glosses(chinese_words, stopwords).items():
             for word in words:
                 found[stem(word)].add(zh)
-        return cls({key: tuple(sorted(words)) for key, words in found.items()})
+        return cls({key: tuple(sorted(words)) for key, words in found.items() if len(words) <= MAX_SENSES})
 
     def senses(self, term: str) -> tuple[str, ...]:
         """The corpus's Chinese words that translate the English word ``term`` (none for a phrase)."""

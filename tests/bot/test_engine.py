@@ -296,6 +296,9 @@ def test_a_passage_stating_the_kind_of_fact_asked_must_share_what_the_question_i
         "新手学开车一般要多少个小时？",
         "开车从上海去杭州要几个小时？",
         "How many days of annual leave do employees get?",
+        # ... though a light verb's dictionary sense is in it ("take": 采取).
+        "How many hours does the drive to the airport take?",
+        "How long does a passport renewal take?",
         # How often, where the law says only "regularly" (定期) and the reports say nothing.
         "How often must a personal information processor audit its compliance under PIPL?",
         "个保法要求多久做一次合规审计？",

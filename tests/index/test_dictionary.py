@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from index.dictionary import Glossary, glosses
+from index.dictionary import MAX_SENSES, Glossary, glosses
 
 CORPUS_WORDS = ["罚款", "评估", "一定", "公安机关", "负责人", "个人信息"]
 
@@ -23,6 +23,16 @@ def test_words_the_corpus_does_not_use_and_phrases_get_no_sense():
     assert glossary.senses("banana") == ()
     assert glossary.senses("personal information") == ()  # phrases go to the model's neighbours
     assert not {s for word in ("the", "to", "of") for s in glossary.senses(word)}
+
+
+def test_a_word_that_glosses_too_many_of_the_corpus_words_gets_no_sense():
+    # The laws' words that CC-CEDICT glosses with "take": a light verb says nothing of what a question is about.
+    taking = ["采取", "利用", "参加", "发生", "处置", "主动", "优先", "作为", "形成", "担任", "接收", "施行", "生效",
+              "监管", "采取措施", "防止"]
+    assert len(taking) > MAX_SENSES
+    assert Glossary.of(taking + CORPUS_WORDS).senses("take") == ()
+    assert Glossary.of(taking[:3] + CORPUS_WORDS).senses("take")
+    assert Glossary.of(taking + CORPUS_WORDS).senses("fine") == ("罚款",)
 
 
 def test_stopwords_never_translate():
