@@ -64,6 +64,8 @@ _STATES = {
         rf"\d{{4}}年|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)日|自.{{0,12}}起施行"
     ),
 }
+# A deadline is a length of time ("within 24 hours", "3个月内") or a date ("by September 1").
+_STATES["deadline"] = f"(?:{_STATES['duration']})|(?:{_STATES['date']})"
 # A person's name as news text introduces one: after a title ("Vice Minister Niu Yibing"), before a role
 # ("Sun Weimin, head of ...", "Opper, a professor") or a speech verb, after "said", or closing a caption.
 # Any two capitalised words in a row would also take "Alibaba Group" and "Data Security" for people.
@@ -110,6 +112,7 @@ _EXTRACT = {
         rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日|(?:\d{{4}}年)?(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)日"
     ),
 }
+_EXTRACT["deadline"] = f"(?:{_STATES['duration']})|(?:{_EXTRACT['date']})"
 # A count is not a sum of money or a year: "how many violations" is not answered by "$1.2 billion".
 _NUMBER = rf"\d|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}"
 # Nor a reference to a provision or a list item: "第五十二条", "Article 30", "（三）" number no things.
@@ -176,6 +179,11 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\bwhen (?:did|does|do|will|was|is)\b|\b(?:exact|calendar|specific|effective) date\b",
         "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|"
               r"生效日期|施行日期|哪个月|几月份",
+    },
+    # "What's the deadline for reporting it?", "审查时限": neither how long nor when, but either answers it.
+    "deadline": {
+        "en": r"\b(?:deadlines?|time[ -]?limits?|time ?frames?|cut-?off (?:date|time))\b",
+        "zh": r"时限|截止|最晚|最迟",
     },
     # Who wrote or edited a report: answered by its byline, which a law has none of.
     "author": {
@@ -323,7 +331,9 @@ _NUMBER_PATTERN = re.compile(_NUMBER, re.I)
 _REFERENCE_PATTERN = re.compile(_REFERENCE, re.I)
 # Kinds whose absence from the answering sentence means the question is not answered (a "who" question may
 # be answered by a firm or a regulator, which names no person).
-FACT_KINDS = ("article", "percent", "amount", "frequency", "duration", "number", "date", "official", "author")
+FACT_KINDS = (
+    "article", "percent", "amount", "frequency", "duration", "number", "date", "deadline", "official", "author"
+)
 # Kinds of fact about a document as a whole: the names in the question say which document ("who wrote the piece
 # on Alibaba?"), so its passage stating the fact need not repeat them.
 DOCUMENT_KINDS = ("author",)

@@ -57,7 +57,7 @@ TYPED_MARGIN = 0.2
 # A law's article is quoted whole up to this length; a longer one by the sentences picked from it.
 ARTICLE_QUOTE_CHARS = 400
 # The kinds of fact an answer can lead with.
-LEAD_KINDS = ("amount", "percent", "date", "duration", "article", "official", "person", "author")
+LEAD_KINDS = ("amount", "percent", "date", "duration", "deadline", "article", "official", "person", "author")
 
 
 def matches(group: frozenset[str], tokens: set[str]) -> bool:

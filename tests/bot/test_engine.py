@@ -82,6 +82,10 @@ def test_every_dev_question_gets_exact_quotes_and_consistent_markers(engine):
         ("What is the maximum fine under PIPL?", (PIPL, 66), "五千万元以下"),
         ("数据安全法什么时候施行？", (DSL, 55), "2021年9月1日"),
         ("网络日志要保存多久？", (CSL, 21), "六个月"),
+        # A deadline is a length of time or a date, whichever the source states.
+        ("What deadline does the CIIR give for re-determining a changed facility?", (CIIR, 11), "3个月内"),
+        ("关基条例规定重新认定的时限是多长？", (CIIR, 11), "3个月内"),
+        ("What's the deadline for companies to comply with the Data Security Law?", (SUMMONS, None), "September 1"),
     ],
 )
 def test_questions_are_answered_from_the_document_and_article_that_state_the_fact(engine, question, source, fact):
@@ -95,6 +99,9 @@ def test_a_fact_question_leads_with_the_fact(engine):
     assert engine.answer("How much was Didi fined?").text.startswith("$1.2 billion [1]")
     assert engine.answer("数据安全法什么时候施行？").text.startswith("2021年9月1日 [1]")
     assert engine.answer("南华早报那篇约谈科技公司的报道是谁写的？").text.startswith("Che Pan [1]")
+    assert engine.answer("What deadline does the CIIR give for re-determining a changed facility?").text.startswith(
+        "3个月内 [1]"
+    )
 
 
 def test_a_law_is_cited_by_article_with_a_label_in_the_askers_language(engine):
