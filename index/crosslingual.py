@@ -120,6 +120,16 @@ def romanised(term: str) -> str:
     return re.sub(r"[^a-z]", "", term.lower())
 
 
+def _name_runs(term: str) -> list[str]:
+    """A term and, when it is a run of capitalised words, its runs of two or three of them: a name stands in a
+    longer one ("Yi Gang" in "People's Bank of China Governor Yi Gang")."""
+    words = term.split()
+    if len(words) < 3:
+        return [term]
+    runs = [" ".join(words[i : i + size]) for size in (3, 2) for i in range(len(words) - size + 1)]
+    return [term, *(run for run in runs if all(w[:1].isupper() for w in run.split()))]
+
+
 def _pinyin_windows(question: str) -> list[tuple[str, str]]:
     """Every run of two to four Chinese characters of ``question``, with its romanisation."""
     from pypinyin import lazy_pinyin
@@ -149,7 +159,8 @@ class Lexicon:
         self.vectors = vectors
         self._cache: dict[str, np.ndarray] = {}
         self._by_romanisation = {
-            key: term for term in words.get("en", ()) if len(key := romanised(term)) >= MIN_ROMANISED
+            key: name for term in words.get("en", ()) for name in _name_runs(term)
+            if len(key := romanised(name)) >= MIN_ROMANISED
         }
         self._hubs: dict[str, np.ndarray] | None = None
         self._glossary: Glossary | None = None  # built on first use: reading the dictionary takes ~0.1 s

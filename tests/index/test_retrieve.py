@@ -42,6 +42,7 @@ def test_questions_find_the_article_that_states_the_answer(retriever, question, 
         # ... and the English articles.
         ("滴滴被罚了多少钱？", {("002_e82dffa06f5920f7", None)}),
         ("刘烈宏现在担任什么职务？", {("004_b0dfca530d535ebd", None)}),
+        ("据该文，易纲指出部分大型科技公司在客户数据方面存在什么问题？", {("003_063a98726e882e65", None)}),
     ],
 )
 def test_questions_find_the_passage_across_languages(kb, question, wanted):
@@ -233,6 +234,8 @@ def test_the_firms_and_people_a_question_names_are_found_in_either_language(kb):
     assert not {"china", "cybersecur", "reuter", "juli", "minist"} & kb.proper_names()
     assert kb.names_in("how much was full truck alliance fined?", "en") == [frozenset({"full", "truck", "allianc"})]
     assert kb.names_in("阿里巴巴被罚了多少钱？", "zh") == [frozenset({"阿里巴巴", "alibaba"})]
+    # A person the news names inside a longer run of capitals ("People's Bank of China Governor Yi Gang").
+    assert kb.names_in("易纲宣布了什么新规？", "zh") == [frozenset({"易纲", "yi", "gang"})]
     assert kb.names_in("What is the maximum fine under the Cybersecurity Law in China?", "en") == []
     # A word of a name ("Alibaba Group Holdings") whose stem is an everyday word is matched as written.
     assert kb.names_in("once we hold personal info on 10m people, what applies?", "en") == []
