@@ -297,6 +297,24 @@ _AMOUNTS: dict[str, tuple[str, str]] = {
     "fee": (r"费|\b(?:fees?|costs?|price|charges?)\b", r"费|\b(?:fees?|costs?|price|charge[sd]?)\b"),
 }
 _AMOUNT_ASKED = {unit: re.compile(asked, re.I) for unit, (asked, _) in _AMOUNTS.items()}
+# The role a question asks a person by ("which professor", "副主任叫啥名字", "who chaired"): the name that
+# answers it is introduced in that role, not any name the sentence holds ("President Xi" for who chaired a
+# meeting). role: (asked as, stated as), in either language; a deputy is asked for before a head.
+_ROLES: dict[str, tuple[str, str]] = {
+    "deputy": (r"\b(?:deputy|vice)\b|副(?:主任|局长|部长|司长|行长)", r"\b(?:deputy|vice)\b|副"),
+    "professor": (r"\b(?:prof(?:essor)?|academic|scholar)s?\b|教授|学者",
+                  r"\b(?:prof(?:essor)?|academic|scholar)\b|教授|学者"),
+    "head": (r"\b(?:head|director|chief)s?\b|局长|主任|司长|署长", r"\b(?:head|director|chief)\b|局长|主任|司长|署长"),
+    "minister": (r"\bministers?\b|部长", r"\bminister\b|部长"),
+    "governor": (r"\bgovernors?\b|行长", r"\bgovernor\b|行长"),
+    "executive": (r"\b(?:executive|CEO|chairman|chairwoman|founder)s?\b|高管|总裁|董事长|创始人",
+                  r"\b(?:executive|CEO|chairman|chairwoman|founder)\b|高管|总裁|董事长|创始人"),
+    "chair": (r"\bchair(?:ed|s)?\b|\bpresided\b|主持", r"\bchair(?:ed|s|man|woman)?\b|\bpresided\b|主持"),
+    "spokesperson": (r"\bspokes(?:person|man|woman)\b|发言人", r"\bspokes(?:person|man|woman)\b|发言人"),
+}
+_ROLE_ASKED = {role: re.compile(asked, re.I) for role, (asked, _) in _ROLES.items()}
+_ROLE_STATED = {role: re.compile(stated, re.I) for role, (_, stated) in _ROLES.items()}
+PERSON_KINDS = ("official", "person")
 _AMOUNT_STATED = {unit: re.compile(stated, re.I) for unit, (_, stated) in _AMOUNTS.items()}
 
 
@@ -312,6 +330,8 @@ def asked_unit(question: str, kind: str | None) -> str | None:
         return next((grain for grain, pattern in _GRAIN_ASKED.items() if pattern.search(question)), None)
     if kind == "number":
         return next((unit for unit, pattern in _COUNT_ASKED.items() if pattern.search(question)), None)
+    if kind in PERSON_KINDS:
+        return next((role for role, pattern in _ROLE_ASKED.items() if pattern.search(question)), None)
     match = _UNIT_ASKED.search(question) if kind == "duration" else None
     if match is None:
         return None
@@ -370,6 +390,8 @@ def states(text: str, kind: str | None, unit: str | None = None) -> bool:
         return bool(found.search(without))
     if kind == "amount" and unit is not None:
         return bool(_STATE_PATTERNS[kind].search(text) and _AMOUNT_STATED[unit].search(text))
+    if kind in PERSON_KINDS and unit is not None:
+        return bool(_STATE_PATTERNS[kind].search(text) and _ROLE_STATED[unit].search(text))
     if unit is not None:
         return bool((_GRAIN_STATED if kind == "date" else _UNIT_STATED)[unit].search(text))
     return bool(_STATE_PATTERNS[kind].search(text))

@@ -105,13 +105,16 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
     cleaned = clean_question(text)
     language = detect_language(cleaned)
     kind = asked_kind(cleaned, language)
+    unit = asked_unit(cleaned, kind)
+    if kind == "person" and unit is not None:
+        kind = "official"  # "which professor ...?" asks for a name, which a firm or a body does not give
     topic = without_asking(cleaned, kind, language)
     return Question(
         text=cleaned,
         language=language,
         search_text=with_context(cleaned, context),
         kind=kind,
-        unit=asked_unit(cleaned, kind),
+        unit=unit,
         names=tuple(question_names(cleaned, language)),
         terms=tuple(key_terms(cleaned)),
         article=_named_article(cleaned),

@@ -114,6 +114,41 @@ def test_facts_are_recognised_in_both_languages(text, kind, facts):
 
 
 @pytest.mark.parametrize(
+    "question, language, role",
+    [
+        ("Which professor did the central bank piece quote?", "en", "professor"),
+        ("who's the oxford prof quoted in the piece on yi gang's fintech rules?", "en", "professor"),
+        ("Who chaired the meeting with the 12 tech firms?", "en", "chair"),
+        ("Who heads the CAC's coordination bureau?", "en", "head"),
+        ("那场发布会上讲话的副主任叫啥名字？", "zh", "deputy"),
+        ("国家数据局局长是谁？", "zh", "head"),
+        ("约谈是工信部哪位官员主持的？", "zh", "chair"),
+        ("Who is responsible for checking the data?", "en", None),  # a firm or a body may answer
+    ],
+)
+def test_a_person_asked_for_by_role_is_an_official_of_that_role(question, language, role):
+    asked = analyse(question)
+    assert asked.language == language and asked.unit == role
+    assert asked.kind == ("official" if role else "person")
+
+
+@pytest.mark.parametrize(
+    "text, role, holds",
+    [
+        ("Sun Weimin, head of the regulator's cybersecurity coordination bureau, said the review went on.", "head",
+         True),
+        ("The MIIT said it delivered instructions from Chinese President Xi Jinping.", "chair", False),
+        ("The MIIT said it delivered instructions from Chinese President Xi Jinping.", "head", False),
+        ("said Rana Mitter, a professor specializing in modern China at the University of Oxford.", "professor",
+         True),
+        ("Vice Minister Niu Yibing told a news conference.", "deputy", True),
+    ],
+)
+def test_a_name_answers_for_a_role_only_where_the_sentence_gives_that_role(text, role, holds):
+    assert states(text, "official") and states(text, "official", role) is holds
+
+
+@pytest.mark.parametrize(
     "question, language, unit",
     [
         ("Within how many hours must we report the incident?", "en", "hour"),

@@ -99,6 +99,7 @@ def test_a_fact_question_leads_with_the_fact(engine):
     assert engine.answer("How much was Didi fined?").text.startswith("$1.2 billion [1]")
     assert engine.answer("数据安全法什么时候施行？").text.startswith("2021年9月1日 [1]")
     assert engine.answer("南华早报那篇约谈科技公司的报道是谁写的？").text.startswith("Che Pan [1]")
+    assert engine.answer("Who heads the CAC's cybersecurity coordination bureau?").text.startswith("Sun Weimin [1]")
     assert engine.answer("What deadline does the CIIR give for re-determining a changed facility?").text.startswith(
         "3个月内 [1]"
     )
@@ -306,6 +307,12 @@ def test_a_passage_stating_the_kind_of_fact_asked_must_share_what_the_question_i
         # ... though a light verb's dictionary sense is in it ("take": 采取).
         "How many hours does the drive to the airport take?",
         "How long does a passport renewal take?",
+        # A person asked for by role, where no sentence gives a name in that role: not whoever else is named
+        # ("President Xi" delivered instructions; who chaired the meeting is not said), in the news or the laws.
+        "Who from MIIT chaired the Wednesday meeting with the 12 tech firms?",
+        "南华早报报道的那次约谈，是工信部哪位官员主持的？",
+        "Which minister heads the CAC under the Cybersecurity Law?",
+        "国家网信部门的负责人叫什么名字？",
         # How often, where the law says only "regularly" (定期) and the reports say nothing.
         "How often must a personal information processor audit its compliance under PIPL?",
         "个保法要求多久做一次合规审计？",
