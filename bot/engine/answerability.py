@@ -45,7 +45,7 @@ from index.acronyms import ACRONYMS
 from index.keyword import tokenize
 from index.laws import asks_when_in_force, states_in_force
 
-from .answer_types import DOCUMENT_KINDS, FACT_KINDS
+from .answer_types import DOCUMENT_KINDS, FACT_KINDS, PERSON_KINDS
 from .compose import known, leading_sentence, matches, matching_terms, term_weights
 from .fitted import fitted_entry
 from .question import Question
@@ -128,7 +128,14 @@ def load_model(embedding_model: str, path: Path = WEIGHTS_PATH) -> Answerability
 def features(question: Question, scored: Sequence[ScoredSentence], retriever: Retriever) -> dict[str, float]:
     """The `FEATURES` of the best candidate sentence (``scored`` is sorted best first and not empty)."""
     best = scored[0]
-    lead = leading_sentence(scored, whole_document=True) if question.kind in DOCUMENT_KINDS else best
+    # What the answer leads with must state the kind of fact asked for: the best sentence itself (a near miss
+    # often has a sentence stating that kind close by), but for a person asked for by role the sentence naming
+    # someone in it ("Yi said ..." is best, "Governor Yi" leads), and for an author the document's byline.
+    lead = best
+    if question.kind in DOCUMENT_KINDS:
+        lead = leading_sentence(scored, whole_document=True)
+    elif question.kind in PERSON_KINDS and question.unit:
+        lead = leading_sentence(scored)
     passage = set(tokenize(best.chunk.text))
     groups, scale = matching_terms(question, retriever, cross=best.cross)
     weights = term_weights(groups, retriever)

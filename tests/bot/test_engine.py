@@ -20,6 +20,7 @@ DIDI_FINE = "002_e82dffa06f5920f7"
 LISTING_RULES = DIDI_FINE  # the same report tells of the overseas-listing review rules
 WIRE_CHINA = "004_b0dfca530d535ebd"
 SUMMONS = "001_7516783149c43d0d"
+FINTECH_RULES = "003_063a98726e882e65"  # the central bank governor's fintech data rules
 SHUT_APPS = "000_203273770a4fecc1"  # the apps of Full Truck Alliance and Kanzhun registering users again
 
 
@@ -82,6 +83,9 @@ def test_every_dev_question_gets_exact_quotes_and_consistent_markers(engine):
         ("What is the maximum fine under PIPL?", (PIPL, 66), "五千万元以下"),
         ("数据安全法什么时候施行？", (DSL, 55), "2021年9月1日"),
         ("网络日志要保存多久？", (CSL, 21), "六个月"),
+        # A person asked for by role: the report gives the role once ("Governor Yi Gang"), then "Yi said".
+        ("Which central bank governor said some big tech firms misused customer data?", (FINTECH_RULES, None), "Yi"),
+        ("央行哪位行长说一些大型科技公司滥用了客户数据？", (FINTECH_RULES, None), "Governor Yi"),
         # A deadline is a length of time or a date, whichever the source states.
         ("What deadline does the CIIR give for re-determining a changed facility?", (CIIR, 11), "3个月内"),
         ("关基条例规定重新认定的时限是多长？", (CIIR, 11), "3个月内"),
