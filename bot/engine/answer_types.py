@@ -321,7 +321,8 @@ _AMOUNT_STATED = {unit: re.compile(stated, re.I) for unit, (_, stated) in _AMOUN
 def asked_unit(question: str, kind: str | None) -> str | None:
     """The unit a duration question asks in ("hour" for "within how many hours?"), the grain a date question
     asks at ("day of month" for "on what date?"), what a count question counts ("people" for "多少人"), what an
-    amount is of ("fee" for "要交多少评估费"), or None."""
+    amount is of ("fee" for "要交多少评估费"), the role a person is asked for by ("chair" for "who chaired it?"),
+    or None."""
     if kind == "amount":
         if asks_about_penalty(question):  # asks for the fine, whatever else it says ("could cost up to 10m yuan")
             return None
