@@ -122,7 +122,7 @@ def romanised(term: str) -> str:
 
 def _name_runs(term: str) -> list[str]:
     """A term and, when it is a run of capitalised words, its runs of two or three of them: a name stands in a
-    longer one ("Yi Gang" in "People's Bank of China Governor Yi Gang")."""
+    longer one ("Jane Roe" in "Central Bank Governor Jane Roe")."""
     words = term.split()
     if len(words) < 3:
         return [term]

@@ -298,8 +298,8 @@ _AMOUNTS: dict[str, tuple[str, str]] = {
 }
 _AMOUNT_ASKED = {unit: re.compile(asked, re.I) for unit, (asked, _) in _AMOUNTS.items()}
 # The role a question asks a person by ("which professor", "副主任叫啥名字", "who chaired"): the name that
-# answers it is introduced in that role, not any name the sentence holds ("President Xi" for who chaired a
-# meeting). role: (asked as, stated as), in either language; a deputy is asked for before a head.
+# answers it is introduced in that role, not any name the sentence holds (a president who sent a message, for
+# who chaired a meeting). role: (asked as, stated as), in either language; a deputy is asked for before a head.
 _ROLES: dict[str, tuple[str, str]] = {
     "deputy": (r"\b(?:deputy|vice)\b|副(?:主任|局长|部长|司长|行长)", r"\b(?:deputy|vice)\b|副"),
     "professor": (r"\b(?:prof(?:essor)?|academic|scholar)s?\b|教授|学者",

@@ -130,7 +130,8 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
     best = scored[0]
     # What the answer leads with must state the kind of fact asked for: the best sentence itself (a near miss
     # often has a sentence stating that kind close by), but for a person asked for by role the sentence naming
-    # someone in it ("Yi said ..." is best, "Governor Yi" leads), and for an author the document's byline.
+    # someone in it (a report gives the role once: "Roe said ..." is best, "Governor Jane Roe" leads), and for
+    # an author the document's byline.
     lead = best
     if question.kind in DOCUMENT_KINDS:
         lead = leading_sentence(scored, whole_document=True)
