@@ -26,6 +26,14 @@ ACRONYMS = {
     "PIPIA": "personal information protection impact assessment",
     "IPO": "initial public offering",
 }
+# How employees shorten the generic words of a source's English name: "the CII regs", "network data security
+# mgmt regs", "personal info protection law". A name's other words must still be written out.
+SHORTHAND = {
+    "regulations": ("regulation", "regs", "reg", "rules"),
+    "management": ("mgmt",),
+    "information": ("info",),
+    "administration": ("admin",),
+}
 _ACRONYM = re.compile(r"\b(" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 

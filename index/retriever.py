@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .acronyms import ACRONYMS, expand_acronyms
+from .acronyms import ACRONYMS, SHORTHAND, expand_acronyms
 from .builder import ENCODER_FILE, FORMAT_VERSION
 from .crosslingual import Lexicon, Translation
 from .embedding import (
@@ -528,8 +528,16 @@ def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """Any of ``names`` as whole words (case ignored); a Chinese name also inside a Chinese sentence, and a Latin
     one next to Chinese characters ("据WallStreetPR的文章", "PIPL第几条")."""
     latin = r"[A-Za-z0-9_-]"
-    alternatives = [re.escape(n) if CJK.search(n) else rf"(?<!{latin}){re.escape(n)}(?!{latin})" for n in names if n]
+    alternatives = [re.escape(n) if CJK.search(n) else rf"(?<!{latin}){_with_shorthand(n)}(?!{latin})"
+                    for n in names if n]
     return re.compile("|".join(sorted(alternatives, key=len, reverse=True)), re.IGNORECASE)
+
+
+def _with_shorthand(name: str) -> str:
+    """``name`` as a pattern that also takes the usual short forms of its generic words (`SHORTHAND`)."""
+    words = [re.escape(w) if w.lower() not in SHORTHAND else
+             "(?:" + "|".join(map(re.escape, (w, *SHORTHAND[w.lower()]))) + ")" for w in name.split()]
+    return r"\s+".join(words)
 
 
 def _plain(text: str) -> str:
