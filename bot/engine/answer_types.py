@@ -122,6 +122,7 @@ _REFERENCE = (
 )
 
 # kind -> {language: pattern of a question asking for it}, most specific first.
+_CURRENCY = r"(?:yuan|rmb|renminbi|usd|us dollars|dollars)\b"
 _ASKS: dict[str, dict[str, str]] = {
     "article": {
         "en": r"\b(?:which|what)\s+(?:article|section|clause|provision)s?\b",
@@ -144,18 +145,24 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{0,80}[.?!]?\s*\b(?:what(?:'s|’s| is)?|whats) "
               r"the (?:range|ceiling|cap)\b|"
               r"\bhow (?:big|large|high|steep) (?:can|could|may|might|would|will) (?:the |a |an )?(?:\w+ )?"
-              r"(?:fines?|penalt(?:y|ies))\b",
+              r"(?:fines?|penalt(?:y|ies))\b|"
+              # A sum asked in a currency: "what's that in usd", "the fine in yuan", "in RMB, how big was ...".
+              rf"\b(?:what(?:'s|’s| is| was)?|whats|how much(?: is| was)?) (?:that|it|this) in {_CURRENCY}|"
+              rf"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{{0,30}}\bin {_CURRENCY}|^in {_CURRENCY},",
         # A fee asked for is an amount too: "要交多少评估费", "收费标准是多少" (not "能收费吗"); so is the range
         # or cap of a fine or compensation ("罚款区间是多少", "赔偿上限是多少").
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
-              r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|"
+              r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|折合(?:人民币|美元)|"
               r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少|"
               r"(?:罚款|罚金|赔偿|赔偿金)[\u4e00-\u9fff]{0,4}(?:是|为|有)多少",
     },
     # "How often ...?", "多久做一次？": answered by "每年", "at least once a year", not by a length of time.
     "frequency": {
-        "en": r"\bhow (?:often|frequently)\b|\bhow many times (?:a|per|each|every) (?:year|quarter|month|week|day)\b",
-        "zh": r"(?:多久|多长时间|隔多久)[^，。？?！!]{0,12}一次|频率|频次|(?:几|多少)(?:个)?(?:年|月|季度|天)一次",
+        "en": r"\bhow (?:often|frequently)\b|"
+              r"\bhow many times\b[^?.]{0,60}?\b(?:a|per|each|every) (?:year|quarter|month|week|day)\b",
+        # "每年至少组织几次" asks how often, not how many: a count of anything else does not answer it.
+        "zh": r"(?:多久|多长时间|隔多久)[^，。？?！!]{0,12}一次|频率|频次|(?:几|多少)(?:个)?(?:年|月|季度|天)一次|"
+              r"(?:每|一)个?(?:年|季度|月|周|星期|天|日)[^，。？?！!]{0,12}(?:几|多少)次",
     },
     "duration": {
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
@@ -291,11 +298,18 @@ _GRAIN_ASKED = {grain: re.compile(asked, re.I) for grain, (asked, _) in _DATE_GR
 _GRAIN_STATED = {grain: re.compile(stated, re.I) for grain, (_, stated) in _DATE_GRAINS.items()}
 
 
-# What an amount is asked of, when not a fine: a fee ("多少认证费", "what's the application fee") is answered by
-# a sum the text says is charged, not by a fine stated next to it. unit: (asked as, stated as), either language.
+# What an amount is asked in or of. A currency ("in yuan", "折合人民币"): a sum in another currency does not
+# answer it, nor does a conversion the text never makes. A fee ("多少认证费", "what's the application fee"),
+# when not a fine: answered by a sum the text says is charged, not by a fine stated next to it.
+# unit: (asked as, stated as), in either language; the first that matches counts.
 _AMOUNTS: dict[str, tuple[str, str]] = {
+    "yuan": (r"\b(?:in|into) (?:chinese )?(?:yuan|rmb|renminbi)\b|折合人民币|(?:多少|几)(?:万|亿)?(?:元)?人民币",
+             r"元|\byuan\b|\brmb\b|¥"),
+    "dollar": (r"\b(?:in|into) (?:us )?(?:dollars|usd|us\$)|折合美元|(?:多少|几)(?:万|亿)?美元",
+               r"\$|\b(?:dollars?|usd)\b|美元"),
     "fee": (r"费|\b(?:fees?|costs?|price|charges?)\b", r"费|\b(?:fees?|costs?|price|charge[sd]?)\b"),
 }
+_CURRENCIES = ("yuan", "dollar")
 _AMOUNT_ASKED = {unit: re.compile(asked, re.I) for unit, (asked, _) in _AMOUNTS.items()}
 # The role a question asks a person by ("which professor", "副主任叫啥名字", "who chaired"): the name that
 # answers it is introduced in that role, not any name the sentence holds (a president who sent a message, for
@@ -324,9 +338,10 @@ def asked_unit(question: str, kind: str | None) -> str | None:
     amount is of ("fee" for "要交多少评估费"), the role a person is asked for by ("chair" for "who chaired it?"),
     or None."""
     if kind == "amount":
-        if asks_about_penalty(question):  # asks for the fine, whatever else it says ("could cost up to 10m yuan")
-            return None
-        return next((unit for unit, pattern in _AMOUNT_ASKED.items() if pattern.search(question)), None)
+        # A fine is asked for whatever else the question says ("could cost up to 10m yuan"), but in its currency.
+        penalty = asks_about_penalty(question)
+        return next((unit for unit, pattern in _AMOUNT_ASKED.items()
+                     if pattern.search(question) and (unit in _CURRENCIES or not penalty)), None)
     if kind == "date":
         return next((grain for grain, pattern in _GRAIN_ASKED.items() if pattern.search(question)), None)
     if kind == "number":

@@ -59,6 +59,11 @@ from bot.engine.question import BadQuestion, analyse
         ("What is the range of data the DSL covers?", "en", None),
         ("How often must a CII operator run a risk assessment?", "en", "frequency"),
         ("关基运营者多久要做一次检测评估？", "zh", "frequency"),
+        # How many times in a period asks how often, not how many.
+        ("关基运营者每年至少要做几次检测评估？", "zh", "frequency"),
+        ("How many times must a CII operator run a security test each year?", "en", "frequency"),
+        ("What was Didi's fine in yuan?", "en", "amount"),  # a sum in a currency
+        ("滴滴的罚款折合人民币是多少？", "zh", "amount"),
         ("When processing causes harm, what must the processor prove?", "en", None),
         ("When the law takes effect, will we need fresh consent?", "en", None),
         ("What's the application fee for PIPL certification?", "en", "amount"),
@@ -171,7 +176,7 @@ def test_a_duration_question_may_ask_in_a_unit(question, language, unit):
 @pytest.mark.parametrize(
     "question, kind, also",
     [
-        ("关基运营者每年至少做几次检测评估？不做的话罚多少？", "amount", (("number", None),)),
+        ("关基运营者每年至少做几次检测评估？不做的话罚多少？", "amount", (("frequency", None),)),
         ("How often must we audit? And what is the fine if we don't?", "amount", (("frequency", None),)),
         ("个保法的负责人处理多少人才必须设？负责人要做什么？", "number", ((None, None),)),
         ("个保法的负责人处理多少人才必须设？具体数字是多少？", "number", ()),  # both parts ask for a number
@@ -191,9 +196,14 @@ def test_each_part_of_a_multi_part_question_asks_for_its_own_kind(question, kind
         ("How much was Didi fined?", "en", None),
         ("SCMP said it could cost up to 10m yuan. What fine does the DSL set?", "en", None),  # a fine, not a fee
         ("滴滴被罚了多少钱？", "zh", None),
+        # The currency asked in counts, for a fine too.
+        ("How much was Didi's fine in yuan?", "en", "yuan"),
+        ("The 10m yuan cap in the SCMP story - how much is that in US dollars?", "en", "dollar"),
+        ("滴滴那笔12亿美元的罚款，折合人民币是多少？", "zh", "yuan"),
+        ("滴滴被罚了多少美元？", "zh", "dollar"),
     ],
 )
-def test_an_amount_question_may_ask_for_a_fee(question, language, unit):
+def test_an_amount_question_may_ask_for_a_fee_or_in_a_currency(question, language, unit):
     assert asked_kind(question, language) == "amount"
     assert asked_unit(question, "amount") == unit == analyse(question).unit
 
@@ -202,6 +212,13 @@ def test_a_fee_is_stated_only_by_a_sum_charged():
     assert states("收取评估费用人民币一万元", "amount", "fee")
     assert not states("处五千万元以下或者上一年度营业额百分之五以下罚款", "amount", "fee")
     assert states("处五千万元以下或者上一年度营业额百分之五以下罚款", "amount")
+
+
+def test_a_sum_asked_in_a_currency_is_stated_only_in_that_currency():
+    assert states("处五千万元以下或者上一年度营业额百分之五以下罚款", "amount", "yuan")
+    assert not states("处五千万元以下或者上一年度营业额百分之五以下罚款", "amount", "dollar")
+    assert not states("Didi was fined $1.2 billion last month.", "amount", "yuan")
+    assert states("a penalty of up to 10 million yuan (US$1.55 million)", "amount", "dollar")
 
 
 @pytest.mark.parametrize(

@@ -423,6 +423,22 @@ def test_a_fee_asked_for_is_answered_only_with_an_amount(engine, question, sourc
 @pytest.mark.parametrize(
     "question, source",
     [
+        # The report gives Didi's fine in dollars only, the laws give fines in yuan only: no conversion is made.
+        ("How much was Didi's fine in yuan?", None),
+        ("滴滴的罚款折合人民币是多少？", None),
+        ("What's the PIPL maximum fine in US dollars?", None),
+        ("滴滴被罚了多少美元？", (DIDI_FINE, None)),
+        ("What's the maximum PIPL fine in yuan?", ("PIPL_2021-08-20_zh", 66)),
+        ("个保法最高罚款是多少人民币？", ("PIPL_2021-08-20_zh", 66)),
+    ],
+)
+def test_a_sum_asked_in_a_currency_is_answered_only_in_that_currency(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # None of their words occurs in the sources, in either language: about something else.
         ("春节放假怎么调休？", None),
         ("帮我订一张去成都的高铁票", None),
