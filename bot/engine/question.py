@@ -46,6 +46,18 @@ _ASKS_REPORT = {
     ),
     "zh": re.compile(r"文章|报道|报导|新闻|那篇|这篇|媒体|记者"),
 }
+# The words that say which report a question means ("the Alibaba article", "the piece on Yi Gang's rules",
+# "讲阿里、京东、百度的那篇文章"): a name in them points at the report, and need not recur in the passage that
+# answers. Names outside them still must.
+_REPORT_BY = {
+    "en": re.compile(
+        r"(?:\b[\w’'.&/-]+[ /]){1,3}(?:data |fintech |regulatory |news )?(?:article|piece|story|report|write-?up)\b"
+        r"(?: (?:on|about|covering|regarding) [^,.;:?!–—]{1,60})?",
+        re.I,
+    ),
+    "zh": re.compile(r"(?:讲|关于|有关|报道|写)[^，。？?！!]{1,24}?的(?:那篇|这篇)?(?:文章|报道|新闻|稿子)|"
+                     r"[^，。？?！!\s]{1,15}(?:那篇|这篇)(?:文章|报道|新闻)?"),
+}
 _ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)\b|第([\d零一二三四五六七八九十百]+)条", re.I)
 
 
@@ -77,6 +89,8 @@ class Question:
     terms: tuple[frozenset[str], ...]
     article: int | None
     about_report: bool = False
+    # The words that say which report is meant ("the Alibaba article", "讲阿里的那篇文章").
+    report_by: tuple[str, ...] = ()
     # What the other parts of a multi-part question ask for, each kind (None: no kind of fact) with its unit
     # ("每年做几次评估？不做的话罚多少？": a number besides the amount).
     also_asks: tuple[tuple[str | None, str | None], ...] = ()
@@ -119,6 +133,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         terms=tuple(key_terms(cleaned)),
         article=_named_article(cleaned),
         about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(cleaned)),
+        report_by=tuple(m.group() for m in _REPORT_BY.get(language, _REPORT_BY["en"]).finditer(cleaned)),
         also_asks=_other_parts_ask(cleaned, language, kind),
         topic=topic,
         topic_terms=tuple(key_terms(topic)),

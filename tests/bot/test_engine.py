@@ -423,6 +423,25 @@ def test_a_fee_asked_for_is_answered_only_with_an_amount(engine, question, sourc
 @pytest.mark.parametrize(
     "question, source",
     [
+        # A name that says which report is meant need only be in that report, not in the sentence answering.
+        ("In the Alibaba piece, when did the CAC start its reviews of Kanzhun and Full Truck Alliance?",
+         (SHUT_APPS, None)),
+        ("讲阿里、百度和京东的那篇文章里，网信办什么时候对满帮、看准、滴滴展开网络安全审查？", (SHUT_APPS, None)),
+        # ... and it must be in it: no report on Yi Gang tells of Didi's fine or of those reviews.
+        ("In the piece on Yi Gang, how much was Didi fined?", None),
+        ("那篇讲易纲的文章里，网信办什么时候对满帮、看准、滴滴展开网络安全审查？", None),
+        # A law's article "on" a subject names no report: answered from the law.
+        ("In the PIPL article on sensitive personal information, what kind of consent is needed?",
+         ("PIPL_2021-08-20_zh", 29)),
+    ],
+)
+def test_a_name_saying_which_report_is_meant_is_looked_for_in_that_report(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # The report gives Didi's fine in dollars only, the laws give fines in yuan only: no conversion is made.
         ("How much was Didi's fine in yuan?", None),
         ("滴滴的罚款折合人民币是多少？", None),
