@@ -189,7 +189,8 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     # "What's the deadline for reporting it?", "审查时限": neither how long nor when, but either answers it.
     "deadline": {
-        "en": r"\b(?:deadlines?|time[ -]?limits?|time ?frames?|cut-?off (?:date|time))\b",
+        "en": r"\b(?:deadlines?|time[ -]?limits?|time ?frames?|cut-?off (?:date|time)|"
+              r"(?:reporting|notification|notice|response|review) (?:window|period))\b",
         "zh": r"时限|截止|最晚|最迟",
     },
     # Who wrote or edited a report: answered by its byline, which a law has none of.
@@ -238,8 +239,14 @@ _UNITS: dict[str, tuple[str, str]] = {
     "month": (r"months?|个月|月", r"months?|个月|月"),
     "year": (r"years?|年", r"years?|年(?!度)"),
 }
+_UNIT_WORDS = "|".join(a for a, _ in _UNITS.values())
+# "how many hours", "多少个工作日", and a limit given its unit: "the hour deadline", "a 72-hour window",
+# "expressed in hours", "(hrs/days)".
 _UNIT_ASKED = re.compile(
-    r"(?:\bhow many|\bwithin how many|多少|几)\s*(?:个)?\s*(" + "|".join(a for a, _ in _UNITS.values()) + ")", re.I
+    rf"(?:\bhow many|\bwithin how many|多少|几)\s*(?:个)?\s*({_UNIT_WORDS})|"
+    rf"\b({_UNIT_WORDS}|hrs?)[- ](?:deadline|limit|time limit|window|cut-?off)\b|"
+    rf"\b(?:expressed|measured|given|stated|counted) in ({_UNIT_WORDS}|hrs?)\b|\(({_UNIT_WORDS}|hrs?)\s*/",
+    re.I,
 )
 _UNIT_STATED = {
     unit: re.compile(rf"{_COUNT}\s?(?:个)?[\s-]?(?:{stated})", re.I) for unit, (_, stated) in _UNITS.items()
@@ -348,10 +355,11 @@ def asked_unit(question: str, kind: str | None) -> str | None:
         return next((unit for unit, pattern in _COUNT_ASKED.items() if pattern.search(question)), None)
     if kind in PERSON_KINDS:
         return next((role for role, pattern in _ROLE_ASKED.items() if pattern.search(question)), None)
-    match = _UNIT_ASKED.search(question) if kind == "duration" else None
+    match = _UNIT_ASKED.search(question) if kind in ("duration", "deadline") else None
     if match is None:
         return None
-    word = match.group(1)
+    word = next(group for group in match.groups() if group)
+    word = "hours" if word.lower() in ("hr", "hrs") else word
     return next(unit for unit, (asked, _) in _UNITS.items() if re.fullmatch(asked, word, re.I))
 
 

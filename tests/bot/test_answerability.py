@@ -174,6 +174,22 @@ def test_a_duration_question_may_ask_in_a_unit(question, language, unit):
 
 
 @pytest.mark.parametrize(
+    "question, unit",
+    [
+        # A time limit asked for with its unit, however worded.
+        ("what's the hour deadline for telling the police?", "hour"),
+        ("What reporting window, expressed in hours, applies?", "hour"),
+        ("hard deadline (hrs/days) to notify the regulator?", "hour"),
+        ("is there a 30-day time limit for replying?", "day"),
+        ("What's the deadline for public comments?", None),
+    ],
+)
+def test_a_deadline_may_be_asked_in_a_unit(question, unit):
+    assert asked_kind(question, "en") == "deadline"
+    assert asked_unit(question, "deadline") == unit == analyse(question).unit
+
+
+@pytest.mark.parametrize(
     "question, kind, also",
     [
         ("关基运营者每年至少做几次检测评估？不做的话罚多少？", "amount", (("frequency", None),)),

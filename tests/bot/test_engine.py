@@ -442,6 +442,21 @@ def test_a_name_saying_which_report_is_meant_is_looked_for_in_that_report(engine
 @pytest.mark.parametrize(
     "question, source",
     [
+        # The network data regulations give incidents a 24-hour limit; the CII regulations give none in hours
+        # (their Art. 11 gives the authority three months to re-identify an operator).
+        ("network data regs: what's the hour deadline for reporting a security incident to the authorities?",
+         ("NDSMR_2024-09-24_zh", 10)),
+        ("网络数据安全管理条例规定发生网络数据安全事件后，报告时限是多少小时？", ("NDSMR_2024-09-24_zh", 10)),
+        ("CII regs - what's the hour deadline for an operator to tell the police about a major incident?", None),
+    ],
+)
+def test_a_deadline_asked_in_hours_is_answered_only_in_hours(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # The report gives Didi's fine in dollars only, the laws give fines in yuan only: no conversion is made.
         ("How much was Didi's fine in yuan?", None),
         ("滴滴的罚款折合人民币是多少？", None),
