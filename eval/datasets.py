@@ -86,7 +86,8 @@ DEVELOPMENT_SETS = tuple(
     DEVSET_PATH.with_name(f"{name}.jsonl")
     for name in (
         "devset", "laws_dev", "dev2", "blind4", "dev3", "blind5", "dev4", "blind6", "blind7", "blind8", "blind9",
-        "blind10", "blind11", "blind12", "blind13", "blind14", "blind15",
+        "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
+        "blind17",
     )
 )
 # Public benchmark data sits beside the repository, never inside it.
