@@ -47,7 +47,6 @@ class Settings:
     named_boost: float = 0.3
     in_force_boost: float = 0.5
     latent_weight: float = 0.2
-    expansion: bool = True
     k: int = 5
     # Answering.
     max_quotes: int = 3
@@ -99,13 +98,10 @@ def _convert(name: str, type_name: object, raw: str) -> object:
     try:
         if "Path" in kind:
             return Path(raw).expanduser()
-        if kind == "bool":
-            return {"1": True, "true": True, "yes": True, "on": True,
-                    "0": False, "false": False, "no": False, "off": False}[raw.strip().lower()]
         if kind == "int":
             return int(raw)
         if "float" in kind:
             return float(raw)
-    except (ValueError, KeyError):
+    except ValueError:
         raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid {kind}") from None
     return raw

@@ -29,7 +29,6 @@ def retrieval_params(settings: Settings) -> RetrievalParams:
         named_boost=settings.named_boost,
         in_force_boost=settings.in_force_boost,
         latent_weight=settings.latent_weight,
-        expansion=settings.expansion,
     )
 
 

@@ -36,7 +36,6 @@ from .embedding import (
     Embedder,
     load_embedder,
 )
-from .expansion import expansion
 from .fusion import rrf_scores, weighted_scores
 from .integrity import IndexNotUsable, damaged, read_manifest, read_records, verify_checksums
 from .keyword import KeywordIndex, tokenize, top_positive
@@ -89,8 +88,6 @@ class RetrievalParams:
     in_force_boost: float = 0.5
     # Weight of the 0..1 latent-term score (`index.latent`) added to the fused score, when the index has one.
     latent_weight: float = 0.2
-    # Add the learned links of a question's terms (`index.expansion`) to its translation for keyword search.
-    expansion: bool = True
 
     def __post_init__(self) -> None:
         if self.fusion not in ("weighted", "rrf"):
@@ -428,15 +425,12 @@ class Retriever:
 
     def keyword_scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk: passages in the query's language for its own words, passages in the
-        other language for those words' translations (when the index has a lexicon) and learned links
-        (`index.expansion`)."""
+        other language for those words' translations, when the index has a lexicon."""
         scores = self._keyword.scores(query)
         other = self.row_languages != detect_language(query)
         if self._lexicon is None or not other.any():
             return scores
         translated = self.translation(query).text
-        if self.params.expansion:
-            translated = " ".join([translated, *expansion(query, detect_language(query))]).strip()
         if not translated:
             return np.where(other, 0.0, scores).astype(np.float32)
         return np.where(other, self._keyword.scores(translated), scores).astype(np.float32)
