@@ -284,8 +284,8 @@ def unknown_instruments(question: Question, retriever: Retriever) -> list[str]:
 
 def names_absent(question: Question, best: ScoredSentence, retriever: Retriever) -> list[str]:
     """The firms, people and places the question names (`Retriever.names_in`) that the best sentence's passage
-    does not: an amount or a date stated about Didi does not answer how much Alibaba was fined. A name that
-    only says which report is meant ("per the Alibaba article, when ...?") need only be in that report."""
+    does not: an amount or a date stated about one firm does not answer how much another was fined. A name
+    that only says which report is meant ("per the Acme article, when ...?") need only be in that report."""
     document = retriever.documents[best.chunk.doc_id].text
     passage = document if question.kind in DOCUMENT_KINDS else best.chunk.text
     rest = question.text

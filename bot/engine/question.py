@@ -46,8 +46,8 @@ _ASKS_REPORT = {
     ),
     "zh": re.compile(r"文章|报道|报导|新闻|那篇|这篇|媒体|记者"),
 }
-# The words that say which report a question means ("the Alibaba article", "the piece on Yi Gang's rules",
-# "讲阿里、京东、百度的那篇文章"): a name in them points at the report, and need not recur in the passage that
+# The words that say which report a question means ("the Acme article", "the piece on Jane Roe's rules",
+# "讲甲公司、乙公司的那篇文章"): a name in them points at the report, and need not recur in the passage that
 # answers. Names outside them still must.
 _REPORT_BY = {
     "en": re.compile(
@@ -89,7 +89,7 @@ class Question:
     terms: tuple[frozenset[str], ...]
     article: int | None
     about_report: bool = False
-    # The words that say which report is meant ("the Alibaba article", "讲阿里的那篇文章").
+    # The words that say which report is meant ("the Acme article", "讲甲公司的那篇文章").
     report_by: tuple[str, ...] = ()
     # What the other parts of a multi-part question ask for, each kind (None: no kind of fact) with its unit
     # ("每年做几次评估？不做的话罚多少？": a number besides the amount).
