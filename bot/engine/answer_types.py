@@ -232,7 +232,7 @@ _ASKS: dict[str, dict[str, str]] = {
 _COUNT = rf"(?<![\d月年第上下本当每])(?:\d{{1,3}}(?:[.,]\d+)?|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}+)"
 _UNITS: dict[str, tuple[str, str]] = {
     "minute": (r"minutes?|分钟", r"minutes?|分钟"),
-    "hour": (r"hours?|小时", r"hours?|小时"),
+    "hour": (r"hours?|hrs?|小时", r"hours?|小时"),
     "working day": (r"(?:working|business) days?|工作日", r"(?:working|business) days?|工作日"),
     "day": (r"days?|天|日", r"(?:working |business )?days?|工作日|天|日"),
     "week": (r"weeks?|周|星期", r"weeks?|周|星期"),
@@ -244,8 +244,8 @@ _UNIT_WORDS = "|".join(a for a, _ in _UNITS.values())
 # "expressed in hours", "(hrs/days)".
 _UNIT_ASKED = re.compile(
     rf"(?:\bhow many|\bwithin how many|多少|几)\s*(?:个)?\s*({_UNIT_WORDS})|"
-    rf"\b({_UNIT_WORDS}|hrs?)[- ](?:deadline|limit|time limit|window|cut-?off)\b|"
-    rf"\b(?:expressed|measured|given|stated|counted) in ({_UNIT_WORDS}|hrs?)\b|\(({_UNIT_WORDS}|hrs?)\s*/",
+    rf"\b({_UNIT_WORDS})[- ](?:deadline|limit|time limit|window|cut-?off)\b|"
+    rf"\b(?:expressed|measured|given|stated|counted) in ({_UNIT_WORDS})\b|\(({_UNIT_WORDS})\s*/",
     re.I,
 )
 _UNIT_STATED = {
@@ -359,7 +359,6 @@ def asked_unit(question: str, kind: str | None) -> str | None:
     if match is None:
         return None
     word = next(group for group in match.groups() if group)
-    word = "hours" if word.lower() in ("hr", "hrs") else word
     return next(unit for unit, (asked, _) in _UNITS.items() if re.fullmatch(asked, word, re.I))
 
 
