@@ -30,7 +30,8 @@ _PRC_PREFIX = "中华人民共和国"
 # A question about when a law took effect, in either language ("When did PIPL take effect?", "数安法哪天施行").
 _TAKES_EFFECT = re.compile(
     r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went|enter(?:s|ed|ing)?)\s+(?:into\s+)?(?:effect|force)\b|"
-    r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|施行|生效|实施", re.I
+    r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|\bcommence(?:s|d|ment)?\b|"
+    r"施行|生效|实施", re.I
 )
 # A question about the penalty for a breach, in either language ("what's the fine for ...", "违反了会怎么罚").
 _ASKS_PENALTY = re.compile(

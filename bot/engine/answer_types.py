@@ -182,10 +182,10 @@ _ASKS: dict[str, dict[str, str]] = {
         # "When processing causes harm, what must ...?" opens with a condition, not a question about a date.
         "en": r"^\s*when\b(?![^?]*,\s*(?:what|which|who|whom|how|does|do|did|is|are|can|must|should|will|would|"
               r"may|could|has|have)\b)|"
-              r"\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b|"
-              r"\bwhen (?:did|does|do|will|was|is)\b|\b(?:exact|calendar|specific|effective) date\b",
+              r"\b(?:what|which) (?:year|date|day|month|weekday)\b|\bsince when\b|"
+              r"\bwhen (?:did|does|do|will|was|is)\b|\b(?:exact|calendar|specific|effective|commencement) date\b",
         "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|"
-              r"生效日期|施行日期|哪个月|几月份",
+              r"生效日期|施行日期|哪个月|几月份|(?:星期|周|礼拜)几",
     },
     # "What's the deadline for reporting it?", "审查时限": neither how long nor when, but either answers it.
     "deadline": {
@@ -276,8 +276,9 @@ _COUNT_STATED = {
 }
 
 
-# How precisely a date is asked for: "on what date", "几月几日" want the day of the month, not only the month
-# or year; "what day", "哪一天" are also answered by a weekday ("on Friday"); "which year" wants a year.
+# How precisely a date is asked for: "星期几" wants a weekday; "on what date", "几月几日" want the day of the
+# month, not only the month or year; "what day", "哪一天" are also answered by a weekday ("on Friday"); "which
+# year" wants a year.
 # grain: (asked as, stated as), in either language; the first grain whose question pattern matches counts.
 _DAY_OF_MONTH = (
     rf"(?:\b(?:{_EN_MONTH})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH})|"
@@ -285,6 +286,8 @@ _DAY_OF_MONTH = (
 )
 _WEEKDAY = r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|(?:星期|周|礼拜)[一二三四五六日天]"
 _DATE_GRAINS: dict[str, tuple[str, str]] = {
+    # "星期几", "what day of the week": only a weekday answers, though a sentence nearby may state the date.
+    "weekday": (r"\bday of the week\b|\bweekday\b|(?:星期|周|礼拜)几", _WEEKDAY),
     "day of month": (
         r"\b(?:what|which|exact|specific|effective|calendar) (?:calendar )?date\b|\bwhen exactly\b|\bexactly when\b|"
         r"几月几[日号]|几号|什么日期|具体日期|具体(?:是)?什么时候",

@@ -69,6 +69,11 @@ _BODY = re.compile(
 _LAW_HEAD = re.compile(r"\b(?:Law|Act|Regulations?|Measures|Provisions)$")
 # A question about a law's amended text names the amendment, in either language, or a year it was in force.
 _AMENDED = re.compile(r"\b(?:amend(?:ed|ment|ments)|revised|revision|new version)\b|修正|修订|修改后|新版|新修", re.I)
+# ... unless it sets the amendment aside: "the original one, not the amendment", "修订前的网安法".
+_UNAMENDED = re.compile(
+    r"\b(?:original|pre-?amendment|unamended|before (?:the|its) (?:amendment|revision)|"
+    r"not the (?:amended|amendment|revised|revision|new)\b)|修订前|修正前|修改前|原版|旧版", re.I
+)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # An instrument's acronym has three letters or more (GDPR, CCPA, PDPO); two capitals are mostly an everyday
 # abbreviation (HQ, ID, IM, AI, HR), which an answerable question may well use.
@@ -337,6 +342,8 @@ def asks_amended_text(question: Question, retriever: Retriever) -> list[str]:
     documents = retriever.documents
     amended = [documents[d] for d in sorted(retriever.named_documents(question.search_text))
                if documents[d].kind == "law" and documents[d].amended_from[:4].isdigit()]
+    if _UNAMENDED.search(question.text):
+        return []
     years = [int(y) for y in _YEAR.findall(question.text)]
     return [d.short_name or d.title for d in amended
             if _AMENDED.search(question.text) or any(y >= int(d.amended_from[:4]) for y in years)]

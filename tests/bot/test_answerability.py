@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -278,6 +279,9 @@ def test_a_length_of_time_is_told_from_a_date_and_a_counting_year(text, duration
         ("On what date did PIPL come into force?", "en", "day of month"),
         ("When exactly did the apps return?", "en", "day of month"),
         ("What day did the ministry meet the firms?", "en", "day"),
+        ("On what day of the week did the ministry meet the firms?", "en", "weekday"),
+        ("工信部是星期几开的会？", "zh", "weekday"),
+        ("个保法是周几通过的", "zh", "weekday"),
         ("Which month did the listing rules take effect?", "en", "month"),
         ("In what year was the Data Security Law adopted?", "en", "calendar year"),
         ("When did PIPL take effect?", "en", None),
@@ -309,6 +313,7 @@ def test_a_date_question_may_ask_for_a_day_a_month_or_a_year(question, language,
 )
 def test_a_date_is_stated_at_a_grain(text, grains):
     assert {g for g in ("day of month", "day", "month", "calendar year") if states(text, "date", g)} == grains
+    assert states(text, "date", "weekday") is bool(re.search(r"Friday|周五", text))
 
 
 @pytest.mark.parametrize(

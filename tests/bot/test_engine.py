@@ -228,6 +228,9 @@ def test_a_citation_of_the_amended_cybersecurity_law_carries_its_status(engine):
         ("2026年起施行的网络安全法要求网络日志保存多久？", None),
         ("修订后的网安法规定网络日志要留存多久？", None),
         ("When did the amended Cybersecurity Law take effect?", None),
+        # Setting the amendment aside asks about the text the sources hold.
+        ("When did the Cybersecurity Law take effect (the original one, not the amendment)?", (CSL, 79)),
+        ("修订前的网安法是哪天施行的？", (CSL, 79)),
         # About the law as the sources hold it: answered from it, with its status.
         ("Under the Cybersecurity Law, how long must network logs be kept?", (CSL, 21)),
         ("网络安全法要求网络日志保存多久？", (CSL, 21)),
@@ -258,6 +261,22 @@ def test_a_question_about_an_amended_text_the_sources_lack_is_not_answered_from_
 )
 def test_a_fact_about_a_named_firm_comes_only_from_a_passage_that_names_it(engine, question, source):
     answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        ("工信部是星期几跟这些科技公司开的会？", (SUMMONS, None)),
+        ("Which weekday did the ministry meet the tech companies?", (SUMMONS, None)),
+        # The laws state dates, never weekdays: the date they were adopted does not say which day of the week.
+        ("个人信息保护法是星期几通过的？", None),
+        ("What day of the week was the Data Security Law adopted?", None),
+    ],
+)
+def test_asked_for_a_weekday_the_answer_leads_with_a_sentence_stating_one(engine, question, source):
+    answer = engine.answer(question)
+    answered_from(answer, source)
+    assert answer.abstained or states(answer.citations[0].quote, "date", "weekday")
 
 
 def test_when_a_law_was_adopted_is_not_answered_with_when_it_took_effect(engine):

@@ -149,6 +149,8 @@ def test_the_in_force_date_is_recognised_as_chinese_and_english_statutes_write_i
         ("On what date did the PIPL enter into force?", True),
         ("数据安全法什么时候施行？", True),
         ("关基条例哪天生效的", True),
+        ("what's the DSL commencement date?", True),
+        ("When did the CII regulations commence?", True),
         ("When did MIIT summon the 12 firms?", False),
         ("个人信息出境需要满足什么条件？", False),
     ],
