@@ -27,6 +27,7 @@ import numpy as np
 from .acronyms import ACRONYMS, SHORTHAND, expand_acronyms
 from .builder import ENCODER_FILE, FORMAT_VERSION
 from .crosslingual import Lexicon, Translation
+from .dictionary import everyday_words
 from .embedding import (
     CROSS_LINGUAL_OFFSET,
     CROSS_LINGUAL_RANKING_OFFSET,
@@ -139,6 +140,7 @@ class Retriever:
         self._name_patterns: list[tuple[str, re.Pattern[str]]] | None = None  # built on first `named_documents`
         self._proper_names: frozenset[str] | None = None  # built on first `proper_names`
         self._name_words: frozenset[str] = frozenset()  # with it
+        self._ordinary_name_words: frozenset[str] = frozenset()  # with it
         self._in_force_rows: dict[str, list[int]] | None = None  # built on first `in_force_rows`
         self._penalties: dict[int, list[int]] | None = None  # built on first `penalties_citing`
 
@@ -218,7 +220,7 @@ class Retriever:
         own name (a law, a publisher) nor in all of them (the corpus's setting, "China"): the firms, people
         and places a fact is about, "alibaba", "tencent", "liehong"."""
         if self._proper_names is None:
-            capitalised, lower, spread, written = set(), set(), collections.Counter(), set()
+            capitalised, lower, spread, written, lone = set(), set(), collections.Counter(), set(), set()
             english = [d for d in self.documents.values() if d.language == "en"]
             for doc in english:
                 words = [(m.group(), _sentence_start(doc.text, m.start())) for m in _WORD.finditer(doc.text)]
@@ -227,6 +229,7 @@ class Retriever:
                         (capitalised if word[0].isupper() else lower).update(tokenize(word))
                 spread.update({t for w, _ in words for t in tokenize(w)})
                 written.update(w for w, _ in words if w[0].isupper())
+                lone.update(_bare(w) for w in _lone_capitalised(doc.text))
             own = {t for n in (*ACRONYMS, *ACRONYMS.values(), *(n for _, names in self._source_names() for n in names))
                    for t in tokenize(n)}
             common = {t for t, n in spread.items() if n == len(english)}
@@ -235,6 +238,9 @@ class Retriever:
             self._name_words = frozenset(
                 _bare(w) for w in written if (tokens := tokenize(w)) and all(t in self._proper_names for t in tokens)
             )
+            # A name word that is also an everyday word names something in a question only where the documents
+            # write it as a name on its own ("ant", not the "week" of "Fintech Week").
+            self._ordinary_name_words = everyday_words(self._name_words) - lone
         return self._proper_names
 
     def names_in(self, question: str, language: str) -> list[frozenset[str]]:
@@ -242,19 +248,27 @@ class Retriever:
         such tokens ("full truck alliance") or, from a Chinese question, a run it spells in pinyin
         (``{"阿里巴巴", "alibaba"}``)."""
         proper = self.proper_names()
-        names, run = [], []
+        names, run, words = [], [], []
         for word in [*(m.group() for m in _WORD.finditer(question)), ""]:
-            if _bare(word) in self._name_words:
+            if _bare(word) in self._name_words and not _abbreviation(word):
                 run += tokenize(word)
+                words.append(word)
             elif run:
-                names.append(frozenset(run))
-                run = []
+                if self._names_something(words):
+                    names.append(frozenset(run))
+                run, words = [], []
         if language == "zh" and self._lexicon is not None:
             for chinese, english in self._lexicon.romanised_names(question):
                 tokens = {t for t in tokenize(english) if t in proper}
                 if tokens:
                     names.append(frozenset({chinese, *tokens}))
         return list(dict.fromkeys(names))
+
+    def _names_something(self, words: list[str]) -> bool:
+        """Whether a run of a question's name words names something: capitalised as a name is, or more than one
+        word ("full truck alliance"), or not an everyday word ("tencent", not the "week" of "Fintech Week" in
+        "what day of the week")."""
+        return any(w[0].isupper() for w in words) or len(words) > 1 or _bare(words[0]) not in self._ordinary_name_words
 
     def knows(self, term: str) -> bool:
         """Whether a keyword token (see `keyword.tokenize`) occurs anywhere in the indexed chunks."""
@@ -517,6 +531,26 @@ _CAPITALISED_WORDS = frozenset(tokenize(
 def _bare(word: str) -> str:
     """A word in lower case without a possessive: "Regulator's" -> "regulator"."""
     return re.sub(r"['’]s$", "", word.lower())
+
+
+def _lone_capitalised(text: str) -> list[str]:
+    """The capitalised words of ``text`` that stand alone, neither a sentence's first word nor next to another
+    capitalised word: "Alibaba" in "Alibaba and its peers", not "Week" in "Fintech Week"."""
+    matches = list(_WORD.finditer(text))
+    lone = []
+    for i, match in enumerate(matches):
+        if not match.group()[0].isupper() or _sentence_start(text, match.start()):
+            continue
+        neighbours = [m for m in (matches[i - 1] if i else None, matches[i + 1] if i + 1 < len(matches) else None)
+                      if m is not None and not text[min(m.end(), match.end()):max(m.start(), match.start())].strip()]
+        if not any(m.group()[0].isupper() for m in neighbours):
+            lone.append(match.group())
+    return lone
+
+
+def _abbreviation(word: str) -> bool:
+    """Two capitals are mostly an everyday abbreviation (HR, HQ, IM), not the name a fact is about."""
+    return word.isupper() and len(word) <= 2
 
 
 def _sentence_start(text: str, at: int) -> bool:
