@@ -25,6 +25,16 @@ ACRONYMS = {
     "PIA": "personal information protection impact assessment",
     "PIPIA": "personal information protection impact assessment",
     "IPO": "initial public offering",
+    # An employee's everyday abbreviations of roles, metrics and currencies: known words, not a foreign law.
+    "DPO": "data protection officer",
+    "CISO": "chief information security officer",
+    "PII": "personally identifiable information",
+    "KYC": "know your customer",
+    "MAU": "monthly active users",
+    "DAU": "daily active users",
+    "RMB": "renminbi yuan",
+    "CNY": "Chinese yuan",
+    "USD": "US dollars",
 }
 # How employees shorten the generic words of a source's English name: "the CII regs", "network data security
 # mgmt regs", "personal info protection law". A name's other words must still be written out.

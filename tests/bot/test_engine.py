@@ -165,6 +165,10 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
         # An everyday abbreviation is no foreign law (GDPR is), and a domain one is expanded.
         ("Can our HQ abroad receive employee data from China without a security assessment under PIPL?", (PIPL, None)),
         ("How long must we keep PIA reports under PIPL?", (PIPL, 56)),
+        # So are a role's, a metric's and a currency's, in either language.
+        ("Our DPO asks how long PIPL impact assessment reports must be kept.", (PIPL, 56)),
+        ("我们的DPO想把去年的个人信息保护影响评估报告删掉，个保法要求这些报告至少保存多久？", (PIPL, 56)),
+        ("How much was Didi fined, in USD?", (DIDI_FINE, None)),
     ],
 )
 def test_how_often_how_large_a_fine_and_abbreviations_are_answered_from_the_source(engine, question, source):
