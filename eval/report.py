@@ -43,6 +43,7 @@ def markdown(result: EvalResult) -> str:
             cells = [_latency(v.latency_ms.get(stage)) for stage in stages]
             lines.append(_row([v.name, *cells]))
     lines += _breakdown(result)
+    lines += _abstention_curve(result)
     if result.command:
         lines += ["", f"Command: `{result.command}`"]
     return "\n".join(lines)
@@ -63,6 +64,23 @@ def _breakdown(result: EvalResult) -> list[str]:
     for label, scores in shown.groups.items():
         cells = [f"{scores['n']:.0f}", *(_number(scores.get(key)) for key in BREAKDOWN_KEYS[1:])]
         lines.append(_row([label, *cells]))
+    return lines
+
+
+CURVE_KEYS = ("Abstain-P", "Abstain-R", "Abstain-F1", "Answered")
+
+
+def _abstention_curve(result: EvalResult) -> list[str]:
+    """The default variant's learned decision alone at each threshold, and the point regbot chose (its rules and
+    the model's operating point together)."""
+    shown = next((v for v in result.variants if v.name == "default"), result.variants[-1] if result.variants else None)
+    if shown is None or not shown.abstention_curve or shown.answers is None:
+        return []
+    lines = ["", f"Abstention ({shown.name}): the estimated probability alone, refused below each threshold:", "",
+             _row(["threshold", *CURVE_KEYS]), _row(["---", *["---:"] * len(CURVE_KEYS)])]
+    for point in shown.abstention_curve:
+        lines.append(_row([f"{point['threshold']:.1f}", *(_number(point.get(key)) for key in CURVE_KEYS)]))
+    lines.append(_row(["chosen", *(_number(shown.answers.get(key)) for key in CURVE_KEYS)]))
     return lines
 
 

@@ -102,6 +102,8 @@ class VariantScores:
     answers: dict[str, float | None] | None
     latency_ms: dict[str, dict[str, float]]
     groups: dict[str, dict[str, float | None]] = field(default_factory=dict)  # "lang=zh" -> metrics
+    # Refusing below each threshold of the answers' estimated probability: {"threshold", "Abstain-P", ...}.
+    abstention_curve: tuple[dict[str, float], ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -110,6 +112,7 @@ class VariantScores:
             "latency_ms": self.latency_ms,
             "recall_curve": list(self.recall_curve),
             "groups": self.groups,
+            "abstention_curve": list(self.abstention_curve),
         }
 
 
@@ -332,6 +335,27 @@ def answer_metrics(examples: Sequence[QAExample], answers: Sequence[AnswerLike])
     return {**scores, **abstain}
 
 
+CURVE_THRESHOLDS = tuple(round(0.1 * i, 1) for i in range(1, 10))
+
+
+def abstention_curve(examples: Sequence[QAExample], answers: Sequence[AnswerLike]) -> tuple[dict[str, float], ...]:
+    """The learned decision alone, at each of `CURVE_THRESHOLDS`: Abstain-P/R/F1 and Answered (of answerable
+    questions) when an answer is refused exactly when its estimated probability (``confidence``) is below the
+    threshold. Empty when the answers carry no estimate or no example is unanswerable. The answers' own
+    decisions (the class rules and the model's operating point) are the chosen point, in the scores table."""
+    confidence = [getattr(answer, "confidence", None) for answer in answers]
+    if all(c is None for c in confidence) or all(ex.answerable for ex in examples):
+        return ()
+    should = [not ex.answerable for ex in examples]
+    curve = []
+    for threshold in CURVE_THRESHOLDS:
+        refused = [c is None or c < threshold for c in confidence]
+        answered = [not r for r, ex in zip(refused, examples, strict=True) if ex.answerable]
+        point = {"threshold": threshold, **abstention_scores(refused, should)}
+        curve.append({**point, "Answered": sum(answered) / len(answered) if answered else 0.0})
+    return tuple(curve)
+
+
 def is_correct(example: QAExample, answer: AnswerLike) -> bool:
     """Answered, containing an accepted answer, and citing a gold article or document."""
     gold = set(example.gold_units)
@@ -381,16 +405,17 @@ def evaluate(
         method = VARIANTS[name]
         run, timings = run_retrieval(retriever, dataset.examples, method, progress=progress, label=name)
         retrieval, curve = score_retrieval(qrels, run)
-        answer_scores, produced = None, None
+        answer_scores, produced, refusals = None, None, ()
         if with_answers:
             produced, answer_timings = run_answers(
                 answerer(method), dataset.examples, progress=progress, label=name
             )
             answer_scores = answer_metrics(dataset.examples, produced)
+            refusals = abstention_curve(dataset.examples, produced)
             timings = [*timings, *answer_timings]
         latency = latency_summary(timings) if timings else {}
         groups = group_scores(dataset.examples, groups_of, qrels, run, produced)
-        scored.append(VariantScores(name, retrieval, curve, answer_scores, latency, groups))
+        scored.append(VariantScores(name, retrieval, curve, answer_scores, latency, groups, refusals))
         logger.info("%s %s: %s", dataset.name, name, {k: round(v, 3) for k, v in retrieval.items()})
     return EvalResult(dataset.name, command, len(dataset.examples), tuple(scored))
 

@@ -3,6 +3,7 @@ v2 file, the CLI, and the committed expected scores of our dev set (the regressi
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shlex
@@ -20,6 +21,7 @@ from eval.runner import (
     VARIANTS,
     EvalResult,
     VariantScores,
+    abstention_curve,
     answer_metrics,
     command_line,
     corpus_key,
@@ -301,6 +303,18 @@ def test_answer_metrics_by_hand():
     assert (scores["Abstain-P"], scores["Abstain-R"], scores["Abstain-F1"]) == (0.5, 0.5, 0.5)
 
 
+def test_the_abstention_curve_refuses_below_each_threshold():
+    examples = [QAExample(q, q, ("d1",), ("x",), True) for q in "ab"]
+    examples += [QAExample(q, q, (), (), False) for q in "cd"]
+    answers = [dataclasses.replace(_answer([("d1", "x")], "x [1]"), confidence=p) for p in (0.85, 0.35, 0.25, 0.65)]
+    curve = {point["threshold"]: point for point in abstention_curve(examples, answers)}
+    # Below 0.3 only c is refused: right, half the unanswerable found, every answerable one answered.
+    assert (curve[0.3]["Abstain-P"], curve[0.3]["Abstain-R"], curve[0.3]["Answered"]) == (1.0, 0.5, 1.0)
+    assert (curve[0.5]["Abstain-P"], curve[0.5]["Abstain-R"], curve[0.5]["Answered"]) == (0.5, 0.5, 0.5)
+    assert curve[0.7]["Abstain-R"] == 1.0 and curve[0.9]["Answered"] == 0.0
+    assert abstention_curve(examples, [_answer([], "x")] * 4) == ()  # no estimates: no curve
+
+
 def test_answer_metrics_without_answer_strings_are_null():
     scores = answer_metrics([QAExample("a", "q", ("d1",), (), True)], [_answer([("d1", "p")], "p [1]")])
     assert scores["EM"] is None and scores["Contains"] is None
@@ -362,6 +376,9 @@ def test_squad_v2_answers_are_scored_with_unanswerables_as_abstention(tmp_path, 
         assert v.answers["Contains"] == 1.0 and v.answers["Citation-R"] == 1.0
         assert v.answers["Abstain-R"] == 1.0  # Peking duck is not in the corpus
         assert {"search", "retrieve", "compose", "total"} <= set(v.latency_ms)
+    recall = [point["Abstain-R"] for point in result.variant("default").abstention_curve]
+    assert recall == sorted(recall)  # refusing below a higher threshold finds at least as many
+    assert "| chosen |" in markdown(result)
 
 
 # --- the command line ---------------------------------------------------------------------------------------
