@@ -22,6 +22,9 @@ _NUMBER_WORDS = (
 )
 _ZH_NUMERAL = "[零〇一二两三四五六七八九十百千万亿]"
 _EN_MONTH = "jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+# "几" asks how many, except after a numeral, where it makes an approximate count ("十几家", "二十几年"), or
+# after 哪/这/那 ("哪几家" asks which ones).
+_JI = "(?<![哪这那十百千万])几"
 
 # What a text must contain to state each kind. English and Chinese forms together.
 _MONEY = (
@@ -168,14 +171,14 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
               r"\bhow many (?:(?:working |business )?days|minutes|hours|weeks|months|years|decades)\b",
         # "几个月" is how many months, "几月几日" which day of which month.
-        "zh": r"多久|多长时间|(?<!月)(?:多少|几)(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是",
+        "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是",
     },
     "number": {
         "en": r"\bhow many\b|\bwhat number\b|"
               r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+ ){0,2}(?:numbers?|thresholds?|count|total|figure)"
               r"(?=\s*(?:of|for|that|to|at|in|under|before|above|[?.,]|$))",
         # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
-        "zh": r"多少(?:个|家|人|条|名|次|项|种|数量)|(?<![哪这那])几(?:个|家|条|名|次|项|种)|"
+        "zh": rf"多少(?:个|家|人|条|名|次|项|种|数量)|{_JI}(?:个|家|条|名|次|项|种)|"
               r"(?:是|有|达到|为)多少[？?]*$",
     },
     "date": {
@@ -256,12 +259,12 @@ _UNIT_STATED = {
 _COUNTED: dict[str, tuple[str, str]] = {
     "people": (
         r"\bhow many (?:\w+ )?(?:people|persons|individuals|users|employees|staff|customers)\b|"
-        r"多少(?:万)?(?:个)?人|(?<![哪这那])几(?:万)?个?人",
+        rf"多少(?:万)?(?:个)?人|{_JI}(?:万)?个?人",
         r"(?:people|persons|individuals|users|employees|staff|customers|subscribers)\b|(?:万|亿)?人",
     ),
     "organisations": (
         r"\bhow many (?:\w+ )?(?:firms|companies|businesses|platforms|operators|organi[sz]ations|entities)\b|"
-        r"多少家|(?<![哪这那])几家",
+        rf"多少家|{_JI}家",
         r"(?:firms|companies|businesses|platforms|operators|organi[sz]ations|entities|groups)\b|家",
     ),
 }

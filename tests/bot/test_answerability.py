@@ -282,6 +282,8 @@ def test_a_length_of_time_is_told_from_a_date_and_a_counting_year(text, duration
         ("On what day of the week did the ministry meet the firms?", "en", "weekday"),
         ("工信部是星期几开的会？", "zh", "weekday"),
         ("个保法是周几通过的", "zh", "weekday"),
+        # "十几家" is an approximate count, not a question about how many.
+        ("工信部约谈阿里腾讯字节那十几家 会是星期几开的", "zh", "weekday"),
         ("Which month did the listing rules take effect?", "en", "month"),
         ("In what year was the Data Security Law adopted?", "en", "calendar year"),
         ("When did PIPL take effect?", "en", None),
