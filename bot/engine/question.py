@@ -46,6 +46,13 @@ _ASKS_REPORT = {
     ),
     "zh": re.compile(r"文章|报道|报导|新闻|那篇|这篇|媒体|记者"),
 }
+# A report a law makes someone prepare, send or receive ("which authority receives the report", "submit the
+# report") is a duty, not a news report (which is written, published or issued, so those verbs do not count).
+_REPORT_DUTY = re.compile(
+    r"\b(?:receiv|submit|fil|send|sent|deliver|prepar|compil|draw(?:s|n)? up|hand(?:s|ed)? in)"
+    r"\w* (?:the|that|this|an?|its|their|our) (?:\w+ )?report\b",
+    re.I,
+)
 # The words that say which report a question means ("the Acme article", "the piece on Jane Roe's rules",
 # "讲甲公司、乙公司的那篇文章"): a name in them points at the report, and need not recur in the passage that
 # answers. Names outside them still must.
@@ -132,7 +139,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         names=tuple(question_names(cleaned, language)),
         terms=tuple(key_terms(cleaned)),
         article=_named_article(cleaned),
-        about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(cleaned)),
+        about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(_REPORT_DUTY.sub(" ", cleaned))),
         report_by=tuple(m.group() for m in _REPORT_BY.get(language, _REPORT_BY["en"]).finditer(cleaned)),
         also_asks=_other_parts_ask(cleaned, language, kind),
         topic=topic,

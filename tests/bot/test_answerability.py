@@ -372,6 +372,9 @@ def test_a_provision_or_a_list_item_numbers_nothing():
         ("Within how many hours must a CII operator report a major incident?", False),
         ("Which article of PIPL covers cross-border transfers?", False),
         ("个保法第三十八条规定了什么？", False),
+        ("Which authority receives the report on the annual risk assessment?", False),
+        ("Do we have to submit the assessment report to the CAC?", False),
+        ("Who published the report on Alibaba's data rules?", True),
     ],
 )
 def test_a_question_may_ask_what_a_news_report_says(question, about_report):
