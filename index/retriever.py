@@ -137,6 +137,7 @@ class Retriever:
         self._ranking_offsets = CROSS_LINGUAL_RANKING_OFFSET.get(embedder.name, {})
         self.duplicate_cosine = DUPLICATE_COSINE.get(embedder.name, 0.9)
         self._corpus_text: str | None = None  # built on first `mentions`
+        self._initialisms: frozenset[str] | None = None  # built on first `abbreviates`
         self._name_patterns: list[tuple[str, re.Pattern[str]]] | None = None  # built on first `named_documents`
         self._proper_names: frozenset[str] | None = None  # built on first `proper_names`
         self._name_words: frozenset[str] = frozenset()  # with it
@@ -282,6 +283,16 @@ class Retriever:
                 _plain(part) for d in self.documents.values() for part in (*d.names, d.publisher, d.author, d.text)
             )
         return re.search(rf"(?<!\w){re.escape(_plain(phrase))}(?!\w)", self._corpus_text) is not None
+
+    def abbreviates(self, acronym: str) -> bool:
+        """Whether ``acronym`` is the initials of a name some English document writes out, its small words
+        ("of", "and") counted or not: ``abbreviates("FTA")`` for "Full Truck Alliance"."""
+        if self._initialisms is None:
+            self._initialisms = frozenset(
+                initials for d in self.documents.values() if d.language == "en"
+                for run in _CAPITALISED_RUN.finditer(d.text) for initials in _initialisms(run.group().split())
+            )
+        return acronym.upper() in self._initialisms
 
     def idf(self, term: str) -> float:
         """Rarity of a keyword token in the indexed chunks (0 for an empty index)."""
@@ -546,6 +557,27 @@ def _lone_capitalised(text: str) -> list[str]:
         if not any(m.group()[0].isupper() for m in neighbours):
             lone.append(match.group())
     return lone
+
+
+# A name written out: capitalised words, perhaps joined by small words ("People's Bank of China").
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|the|on)\s+)?[A-Z][\w'’-]*)+")
+_SMALL_WORDS = frozenset({"of", "and", "for", "the", "on"})
+
+
+def _initialisms(words: list[str]) -> set[str]:
+    """The initials of every stretch of two or more capitalised words of a name, with and without its small
+    words: "Full Truck Alliance Co" gives FTA, FTAC, TA, ...; "Bank of China" gives BC and BOC."""
+    found = set()
+    for start in range(len(words)):
+        if words[start] in _SMALL_WORDS:
+            continue
+        for end in range(start + 2, len(words) + 1):
+            stretch = words[start:end]
+            if stretch[-1] in _SMALL_WORDS:
+                continue
+            found.add("".join(w[0] for w in stretch).upper())
+            found.add("".join(w[0] for w in stretch if w not in _SMALL_WORDS).upper())
+    return found
 
 
 def _abbreviation(word: str) -> bool:

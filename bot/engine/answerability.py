@@ -268,7 +268,9 @@ def unknown_names(question: Question, retriever: Retriever) -> list[str]:
                 unknown.append(word)
             continue
         tokens = tokenize(word)
-        if tokens and not any(retriever.knows(t) for t in tokens) and not retriever.mentions(word):
+        if tokens and not any(retriever.knows(t) for t in tokens) and not retriever.mentions(word) and not (
+            word.isupper() and retriever.abbreviates(word)  # "FTA" for the Full Truck Alliance the news names
+        ):
             unknown.append(word)  # a publisher ("per WallStreetPR") is known from the documents' metadata
     for match in _BODY.finditer(question.text):
         words = match.group(1).split()

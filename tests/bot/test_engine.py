@@ -169,6 +169,8 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
         ("Our DPO asks how long PIPL impact assessment reports must be kept.", (PIPL, 56)),
         ("我们的DPO想把去年的个人信息保护影响评估报告删掉，个保法要求这些报告至少保存多久？", (PIPL, 56)),
         ("How much was Didi fined, in USD?", (DIDI_FINE, None)),
+        # Initials of a name the news writes out are no foreign law.
+        ("the cybersecurity probes into kanzhun / FTA / didi - what month did CAC start them?", (SHUT_APPS, None)),
         # A report a law makes someone submit is no news report: the law answers.
         ("Under the NDSMR, how often is a risk assessment required, and which authority receives the report?",
          (NDSMR, 33)),

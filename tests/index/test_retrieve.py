@@ -251,3 +251,8 @@ def test_the_firms_and_people_a_question_names_are_found_in_either_language(kb):
     assert kb.names_in("can we send staff data abroad for global HR?", "en") == []
     assert kb.names_in("how much was tencent fined?", "en") == [frozenset({"tencent"})]
     assert kb.names_in("what did Fintech Week announce?", "en") == [frozenset({"fintech", "week"})]
+
+
+def test_an_acronym_is_known_when_the_news_writes_out_a_name_with_those_initials(kb):
+    assert kb.abbreviates("FTA") and kb.abbreviates("pboc")  # Full Truck Alliance; People's Bank of China
+    assert not kb.abbreviates("GDPR") and not kb.abbreviates("SEC")
