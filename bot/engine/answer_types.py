@@ -168,10 +168,13 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?:每|一)个?(?:年|季度|月|周|星期|天|日)[^，。？?！!]{0,12}(?:几|多少)次",
     },
     "duration": {
+        # A retention period or floor is a length of time: "the retention floor for network logs", "保存期限".
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
-              r"\bhow many (?:(?:working |business )?days|minutes|hours|weeks|months|years|decades)\b",
+              r"\bhow many (?:(?:working |business )?days|minutes|hours|weeks|months|years|decades)\b|"
+              r"\b(?:retention|storage|record-?keeping) (?:period|floor|minimum|time|term)s?\b|\bminimum retention\b",
         # "几个月" is how many months, "几月几日" which day of which month.
-        "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是",
+        "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是|"
+              r"(?:保存|留存|保留|存储)(?:期限|时限|时间)",
     },
     "number": {
         "en": r"\bhow many\b|\bwhat number\b|"
@@ -207,7 +210,7 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"\bwho(?:'s|’s| is| was)? (?:heads|leads|runs|chairs|directs)\b|"
               r"\bwho(?:'s|’s| is| was) the (?:\w+ )?(?:head|director|chief|minister|governor|chair(?:man)?|"
               r"president|spokes\w+|founder|CEO)\b|"
-              r"\bwhich (?:\w+ )?(?:official|person|executive|minister|professor|academic)\b|"
+              r"\bwhich (?:\w+ )?(?:official|person|executive|minister|professor|academic|leader)\b|"
               r"\bname of the (?:\w+ ){0,3}(?:head|director|chief|minister|governor|chair(?:man)?|president|"
               r"spokes\w+|founder|CEO|official|executive)\b",
         "zh": r"(?:局长|主任|部长|行长|司长|主席|总裁|总经理|发言人|负责人|首席执行官|董事长)"
@@ -224,7 +227,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"^(?:什么是|啥是)[^，。？?,]{2,15}[？?]*$|^[^，。？?,的]{2,15}是(?:什么|啥)[？?]*$",
     },
     "person": {
-        "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert)\b",
+        "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert|leader)\b",
         "zh": r"谁|哪位",
     },
 }

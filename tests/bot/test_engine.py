@@ -171,13 +171,24 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
         ("How much was Didi fined, in USD?", (DIDI_FINE, None)),
         # Initials of a name the news writes out are no foreign law.
         ("the cybersecurity probes into kanzhun / FTA / didi - what month did CAC start them?", (SHUT_APPS, None)),
+        # A retention period is a length of time, in either language; the news states none.
+        ("csl q - what's the minimum retention period for network logs?", (CSL, 21)),
+        ("网安法对网络日志的保存期限是多久？", (CSL, 21)),
+        ("What retention period did Didi set for its users' data?", None),
+        # Which leader asks for a person: the news names one, the laws name none.
+        ("Which leader's instructions did the MIIT pass on to the tech firms?", (SUMMONS, None)),
+        ("Which leader signed the Personal Information Protection Law?", None),
         # A report a law makes someone submit is no news report: the law answers.
         ("Under the NDSMR, how often is a risk assessment required, and which authority receives the report?",
          (NDSMR, 33)),
     ],
 )
-def test_how_often_how_large_a_fine_and_abbreviations_are_answered_from_the_source(engine, question, source):
-    leads_with(engine.answer(question), source)
+def test_how_often_fines_abbreviations_retention_and_leaders_are_answered_from_their_source(engine, question, source):
+    answer = engine.answer(question)
+    if source is None:
+        assert answer.abstained, answer.text
+    else:
+        leads_with(answer, source)
 
 
 @pytest.mark.parametrize(
