@@ -67,7 +67,7 @@ def glosses(headwords: Iterable[str], stopwords: frozenset[str] = frozenset()) -
 
 def everyday_words(words: Iterable[str]) -> frozenset[str]:
     """Those of the lower-case ``words`` that the dictionary glosses something with, in lower case: ordinary
-    English ("week", "group"), unlike a firm's or a person's name ("tencent", "liehong"). Empty without the
+    English ("week", "group"), unlike a firm's or a person's name ("jingtech", "zhangwei"). Empty without the
     wheel. Reads the whole file (about half a second)."""
     wanted, found = set(words), set()
     try:

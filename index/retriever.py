@@ -240,7 +240,7 @@ class Retriever:
                 _bare(w) for w in written if (tokens := tokenize(w)) and all(t in self._proper_names for t in tokens)
             )
             # A name word that is also an everyday word names something in a question only where the documents
-            # write it as a name on its own ("ant", not the "week" of "Fintech Week").
+            # write it as a name on its own ("jingtech", not the "week" of "Acme Tech Week").
             self._ordinary_name_words = everyday_words(self._name_words) - lone
         return self._proper_names
 
@@ -267,7 +267,7 @@ class Retriever:
 
     def _names_something(self, words: list[str]) -> bool:
         """Whether a run of a question's name words names something: capitalised as a name is, or more than one
-        word ("full truck alliance"), or not an everyday word ("tencent", not the "week" of "Fintech Week" in
+        word ("acme cargo alliance"), or not an everyday word ("jingtech", not the "week" of "Acme Tech Week" in
         "what day of the week")."""
         return any(w[0].isupper() for w in words) or len(words) > 1 or _bare(words[0]) not in self._ordinary_name_words
 
@@ -286,7 +286,7 @@ class Retriever:
 
     def abbreviates(self, acronym: str) -> bool:
         """Whether ``acronym`` is the initials of a name some English document writes out, its small words
-        ("of", "and") counted or not: ``abbreviates("FTA")`` for "Full Truck Alliance"."""
+        ("of", "and") counted or not: ``abbreviates("ACA")`` for "Acme Cargo Alliance"."""
         if self._initialisms is None:
             self._initialisms = frozenset(
                 initials for d in self.documents.values() if d.language == "en"
@@ -546,7 +546,7 @@ def _bare(word: str) -> str:
 
 def _lone_capitalised(text: str) -> list[str]:
     """The capitalised words of ``text`` that stand alone, neither a sentence's first word nor next to another
-    capitalised word: "Alibaba" in "Alibaba and its peers", not "Week" in "Fintech Week"."""
+    capitalised word: "Jingtech" in "Jingtech and its peers", not "Week" in "Acme Tech Week"."""
     matches = list(_WORD.finditer(text))
     lone = []
     for i, match in enumerate(matches):
@@ -566,7 +566,7 @@ _SMALL_WORDS = frozenset({"of", "and", "for", "the", "on"})
 
 def _initialisms(words: list[str]) -> set[str]:
     """The initials of every stretch of two or more capitalised words of a name, with and without its small
-    words: "Full Truck Alliance Co" gives FTA, FTAC, TA, ...; "Bank of China" gives BC and BOC."""
+    words: "Acme Cargo Alliance Co" gives ACA, ACAC, CA, ...; "Bank of China" gives BC and BOC."""
     found = set()
     for start in range(len(words)):
         if words[start] in _SMALL_WORDS:

@@ -269,7 +269,7 @@ def unknown_names(question: Question, retriever: Retriever) -> list[str]:
             continue
         tokens = tokenize(word)
         if tokens and not any(retriever.knows(t) for t in tokens) and not retriever.mentions(word) and not (
-            word.isupper() and retriever.abbreviates(word)  # "FTA" for the Full Truck Alliance the news names
+            word.isupper() and retriever.abbreviates(word)  # "ACA" for an "Acme Cargo Alliance" the news names
         ):
             unknown.append(word)  # a publisher ("per WallStreetPR") is known from the documents' metadata
     for match in _BODY.finditer(question.text):

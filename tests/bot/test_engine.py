@@ -471,7 +471,7 @@ def test_a_fee_asked_for_is_answered_only_with_an_amount(engine, question, sourc
         ("那篇讲易纲的文章里，网信办什么时候对满帮、看准、滴滴展开网络安全审查？", None),
         # A law's article "on" a subject names no report: answered from the law.
         ("In the PIPL article on sensitive personal information, what kind of consent is needed?",
-         ("PIPL_2021-08-20_zh", 29)),
+         (PIPL, 29)),
     ],
 )
 def test_a_name_saying_which_report_is_meant_is_looked_for_in_that_report(engine, question, source):
@@ -484,8 +484,8 @@ def test_a_name_saying_which_report_is_meant_is_looked_for_in_that_report(engine
         # The network data regulations give incidents a 24-hour limit; the CII regulations give none in hours
         # (their Art. 11 gives the authority three months to re-identify an operator).
         ("network data regs: what's the hour deadline for reporting a security incident to the authorities?",
-         ("NDSMR_2024-09-24_zh", 10)),
-        ("网络数据安全管理条例规定发生网络数据安全事件后，报告时限是多少小时？", ("NDSMR_2024-09-24_zh", 10)),
+         (NDSMR, 10)),
+        ("网络数据安全管理条例规定发生网络数据安全事件后，报告时限是多少小时？", (NDSMR, 10)),
         ("CII regs - what's the hour deadline for an operator to tell the police about a major incident?", None),
     ],
 )
@@ -501,8 +501,8 @@ def test_a_deadline_asked_in_hours_is_answered_only_in_hours(engine, question, s
         ("滴滴的罚款折合人民币是多少？", None),
         ("What's the PIPL maximum fine in US dollars?", None),
         ("滴滴被罚了多少美元？", (DIDI_FINE, None)),
-        ("What's the maximum PIPL fine in yuan?", ("PIPL_2021-08-20_zh", 66)),
-        ("个保法最高罚款是多少人民币？", ("PIPL_2021-08-20_zh", 66)),
+        ("What's the maximum PIPL fine in yuan?", (PIPL, 66)),
+        ("个保法最高罚款是多少人民币？", (PIPL, 66)),
     ],
 )
 def test_a_sum_asked_in_a_currency_is_answered_only_in_that_currency(engine, question, source):
