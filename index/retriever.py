@@ -336,7 +336,7 @@ class Retriever:
         # "When did PIPL take effect?" is answered by the article that states the date, which shares no word
         # with the question ("本法自2021年11月1日起施行"): it joins the candidates and is preferred.
         stating = self.in_force_rows(named) if named and asks_when_in_force(query) else []
-        rows, fused = self._fuse_pool(query, vector, method, named, stating)
+        rows, fused = self._fuse_pool(query, vector, method, named, stating, also=self.named_report_rows(named))
         if method == "default" and asks_about_penalty(query):
             rows, fused = self._penalties_beside_duties(query, vector, rows, fused, named, stating)
         return rows, fused
@@ -385,7 +385,8 @@ class Retriever:
         present = set(rows.tolist())
         missing = [penalty for penalty, _ in pairs if penalty not in present]
         if missing:
-            rows, fused = self._fuse_pool(query, vector, "default", named, stating, also=missing)
+            also = [*self.named_report_rows(named), *missing]
+            rows, fused = self._fuse_pool(query, vector, "default", named, stating, also=also)
         position = {row: i for i, row in enumerate(rows.tolist())}
         fused = fused.copy()
         for penalty, duty in pairs:
@@ -408,6 +409,14 @@ class Retriever:
                     for cited in rows_of.get((chunk.doc_id, number), ()):
                         self._penalties[cited].append(r)
         return self._penalties.get(row, [])
+
+    def named_report_rows(self, named: frozenset[str]) -> list[int]:
+        """The chunk rows of the reports among the ``named`` documents. They join the candidates, besides being
+        preferred: a Chinese question naming an English report ("路透那篇里……") may be close to none of its
+        passages by vector or keyword. (A named law's articles are among the candidates already, and adding a
+        whole law would reshape the pool's score scale.)"""
+        reports = {d for d in named if self.documents[d].kind != "law"}
+        return [row for row, chunk in enumerate(self.chunks) if chunk.doc_id in reports] if reports else []
 
     def in_force_rows(self, doc_ids: Iterable[str]) -> list[int]:
         """The chunk rows of the laws ``doc_ids`` that state the law's in-force date (its final article, as a

@@ -397,6 +397,9 @@ def test_a_time_limit_asked_in_a_unit_is_answered_only_in_that_unit(engine, ques
         ("南华早报那篇报道里，约谈阿里、腾讯和字节跳动的是哪个部门？", (SUMMONS, None)),
         ("按南华早报的报道，未经批准向境外提供核心数据最高罚多少？", (SUMMONS, None)),
         ("路透社那篇报道说，是谁在发布会上介绍了滴滴整改的情况？", (DIDI_FINE, None)),
+        # ... even when neither its words nor its vector bring the report's passages near the question.
+        ("路透那篇里，发布会上讲话的副部长叫什么名字？", (DIDI_FINE, None)),
+        ("According to Reuters, which vice minister spoke at the news conference?", (DIDI_FINE, None)),
         ("per the news story, how much can a company be fined for sending core data abroad without approval?",
          (SUMMONS, None)),
     ],
