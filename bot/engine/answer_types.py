@@ -93,7 +93,7 @@ _STATES["official"] = _STATES["person"]
 _STATES["author"] = rf"{SIGN_OFF.pattern}|^(?:作者|记者|撰稿|责任编辑)[:：\s]"
 # The name alone, for the line that leads an answer ("Sun Weimin", not "according to Sun Weimin").
 _PERSON_NAME = (
-    rf"\b{_ROLE} [A-Z][a-z]+\b|" + _INTRODUCED + _SPEAKS
+    rf"\b{_ROLE} [A-Z][a-z]+(?: [A-Z][a-z]+)?\b|" + _INTRODUCED + _SPEAKS
     + rf"(?:(?<=[Ss]aid )|(?<=[Ss]ays )|(?<=[Tt]old )|(?<=[Aa]ccording to )){_NAME_WORDS}\b"
     + rf"|(?<=, ){_NAME_WORDS}(?=\.?$)"
 )

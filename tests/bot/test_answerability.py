@@ -431,6 +431,10 @@ def test_a_person_is_recognised_by_how_news_text_introduces_one(sentence, is_per
 def test_an_answer_leads_with_the_name_alone():
     assert stated("According to Sun Weimin, the review is over.", "person") == ["Sun Weimin"]
     assert stated("Sun Weimin, head of the regulator's bureau, said so.", "official") == ["Sun Weimin"]
+    # A title takes the whole name after it, not its first word only.
+    assert stated("The CAC said so, Vice Minister Niu Yibing told a news conference.", "official") == [
+        "Vice Minister Niu Yibing"
+    ]
 
 
 def test_question_analysis_reads_names_articles_and_follow_ups():
