@@ -124,7 +124,12 @@ def article_spans(text: str) -> list[ArticleSpan]:
 
 def asks_when_in_force(question: str) -> bool:
     """Whether ``question`` asks when a law took effect (or whether it is in force), in English or Chinese."""
-    return _TAKES_EFFECT.search(question) is not None
+    return speaks_of_taking_effect(question)
+
+
+def speaks_of_taking_effect(text: str) -> bool:
+    """Whether ``text`` speaks of something taking effect: "will take effect on September 1", "本法自……起施行"."""
+    return _TAKES_EFFECT.search(text) is not None
 
 
 def states_in_force(in_force: str, text: str) -> bool:

@@ -112,6 +112,8 @@ _EXTRACT = {
     "date": (
         r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december)"
         r"\s+\d{1,2}(?:st|nd|rd|th)?(?:,?\s+(?:19|20)\d\d)?\b|"
+        # News abbreviates a month with a full stop, a space after it or not: "Sept. 1", "Nov.3".
+        r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.\s*\d{1,2}\b(?:,?\s+(?:19|20)\d\d\b)?|"
         rf"\d{{4}}年\d{{1,2}}月\d{{1,2}}日|(?:\d{{4}}年)?(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)日"
     ),
 }
@@ -287,7 +289,7 @@ _COUNT_STATED = {
 # year" wants a year.
 # grain: (asked as, stated as), in either language; the first grain whose question pattern matches counts.
 _DAY_OF_MONTH = (
-    rf"(?:\b(?:{_EN_MONTH})[a-z]*\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH})|"
+    rf"(?:\b(?:{_EN_MONTH})[a-z]*(?:\.\s*|\s+)\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH})|"
     rf"\b(?:19|20)\d\d-\d\d-\d\d\b|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)[日号])"
 )
 _WEEKDAY = r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|(?:星期|周|礼拜)[一二三四五六日天]"

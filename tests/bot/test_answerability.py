@@ -305,6 +305,7 @@ def test_a_date_question_may_ask_for_a_day_a_month_or_a_year(question, language,
     [
         ("本法自2021年11月1日起施行。", {"day of month", "day", "month", "calendar year"}),
         ("The rules took effect on Sept. 1, 2021.", {"day of month", "day", "month", "calendar year"}),
+        ("The governor announced on Wednesday, Nov.3, a series of rules.", {"day of month", "day", "month"}),
         ("The ministry met the firms on Friday.", {"day"}),
         ("约谈于周五进行。", {"day"}),
         ("new rules that came into effect in February", {"month"}),
@@ -315,7 +316,7 @@ def test_a_date_question_may_ask_for_a_day_a_month_or_a_year(question, language,
 )
 def test_a_date_is_stated_at_a_grain(text, grains):
     assert {g for g in ("day of month", "day", "month", "calendar year") if states(text, "date", g)} == grains
-    assert states(text, "date", "weekday") is bool(re.search(r"Friday|周五", text))
+    assert states(text, "date", "weekday") is bool(re.search(r"Friday|Wednesday|周五", text))
 
 
 @pytest.mark.parametrize(
@@ -445,6 +446,12 @@ def test_question_analysis_reads_names_articles_and_follow_ups():
     follow = analyse("and when did it take effect?", context=("What is the PIPL?",))
     assert follow.is_follow_up and follow.search_text.startswith("What is the PIPL?")
     assert not analyse("When did the DSL take effect?", context=("What is the PIPL?",)).is_follow_up
+    # Asked when something takes effect, a date stated of anything else does not answer.
+    assert analyse("新规具体哪天起生效？").asks_in_force and analyse("When does PIPL take effect?").asks_in_force
+    assert not analyse("When was PIPL adopted?").asks_in_force
+    assert not analyse("What's the deadline to file the contract after it takes effect?").asks_in_force
+    assert analyse("When does PIPL take effect?").stated_in("本法自2021年11月1日起施行。")
+    assert not analyse("When does PIPL take effect?").stated_in("2021年8月20日第十三届全国人民代表大会常务委员会通过")
     with pytest.raises(BadQuestion):
         analyse(" \x00 ")
 

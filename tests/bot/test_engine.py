@@ -86,6 +86,9 @@ def test_every_dev_question_gets_exact_quotes_and_consistent_markers(engine):
         # A person asked for by role: the report gives the role once ("Governor Yi Gang"), then "Yi said".
         ("Which central bank governor said some big tech firms misused customer data?", (FINTECH_RULES, None), "Yi"),
         ("央行哪位行长说一些大型科技公司滥用了客户数据？", (FINTECH_RULES, None), "Governor Yi"),
+        # A day of the month as news abbreviates it ("Nov.3"), asked in either language.
+        ("On what date did the central bank chief announce the fintech data rules?", (FINTECH_RULES, None), "Nov.3"),
+        ("央行行长具体是几月几号宣布金融科技数据新规的？", (FINTECH_RULES, None), "Nov.3"),
         # A deadline is a length of time or a date, whichever the source states.
         ("What deadline does the CIIR give for re-determining a changed facility?", (CIIR, 11), "3个月内"),
         ("关基条例规定重新认定的时限是多长？", (CIIR, 11), "3个月内"),
@@ -101,6 +104,9 @@ def test_questions_are_answered_from_the_document_and_article_that_state_the_fac
 
 def test_a_fact_question_leads_with_the_fact(engine):
     assert engine.answer("How much was Didi fined?").text.startswith("$1.2 billion [1]")
+    assert engine.answer("On what date did the central bank chief announce the fintech data rules?").text.startswith(
+        "Nov.3 [1]"
+    )
     assert engine.answer("数据安全法什么时候施行？").text.startswith("2021年9月1日 [1]")
     assert engine.answer("南华早报那篇约谈科技公司的报道是谁写的？").text.startswith("Che Pan [1]")
     assert engine.answer("Who heads the CAC's cybersecurity coordination bureau?").text.startswith("Sun Weimin [1]")
@@ -280,6 +286,24 @@ def test_a_question_about_an_amended_text_the_sources_lack_is_not_answered_from_
     ],
 )
 def test_a_fact_about_a_named_firm_comes_only_from_a_passage_that_names_it(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # When something takes effect is answered by a sentence saying so, in a law or a report, in either
+        # language ...
+        ("When did the Cybersecurity Law come into force?", (CSL, 79)),
+        ("关基条例哪天起施行？", (CIIR, 51)),
+        ("per the SCMP piece, when does the Data Security Law take effect?", (SUMMONS, None)),
+        ("南华早报那篇说数据安全法哪天生效？", (SUMMONS, None)),
+        # ... never by the date the rules were announced, stated beside it ("announced on Wednesday, Nov.3").
+        ("What date do the PBOC's fintech data rules come into force?", None),
+        ("央行那批金融科技数据新规哪天起生效？", None),
+    ],
+)
+def test_asked_when_something_takes_effect_only_a_sentence_saying_so_answers(engine, question, source):
     answered_from(engine.answer(question), source)
 
 
