@@ -28,7 +28,7 @@ _DIVISION = re.compile(rf"^(?:第(?:{_CN_NUMBER}|\d+)[编章节]|(?:Chapter|Sect
 MIN_ARTICLES = 3
 _PRC_PREFIX = "中华人民共和国"
 # A question about when a law took effect, in either language ("When did PIPL take effect?", "数安法哪天施行").
-_TAKES_EFFECT = re.compile(
+TAKES_EFFECT = re.compile(
     r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went|enter(?:s|ed|ing)?)\s+(?:into\s+)?(?:effect|force)\b|"
     r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|\bcommence(?:s|d|ment)?\b|"
     r"施行|生效|实施", re.I
@@ -124,12 +124,7 @@ def article_spans(text: str) -> list[ArticleSpan]:
 
 def asks_when_in_force(question: str) -> bool:
     """Whether ``question`` asks when a law took effect (or whether it is in force), in English or Chinese."""
-    return speaks_of_taking_effect(question)
-
-
-def speaks_of_taking_effect(text: str) -> bool:
-    """Whether ``text`` speaks of something taking effect: "will take effect on September 1", "本法自……起施行"."""
-    return _TAKES_EFFECT.search(text) is not None
+    return TAKES_EFFECT.search(question) is not None
 
 
 def states_in_force(in_force: str, text: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from index.documents import SIGN_OFF
-from index.laws import asks_about_penalty
+from index.laws import TAKES_EFFECT, asks_about_penalty
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?"
@@ -346,6 +346,24 @@ _ROLES: dict[str, tuple[str, str]] = {
 }
 _ROLE_ASKED = {role: re.compile(asked, re.I) for role, (asked, _) in _ROLES.items()}
 _ROLE_STATED = {role: re.compile(stated, re.I) for role, (_, stated) in _ROLES.items()}
+# The event a date is asked of ("when did the rules take effect?", "刘烈宏哪年上任的？"): a date stated of another
+# event beside it (the day the rules were announced, a caption's date) does not answer it, in either language.
+# event: (asked as, stated as).
+_EVENTS: dict[str, tuple[str, str]] = {
+    "taking effect": (TAKES_EFFECT.pattern, TAKES_EFFECT.pattern),
+    "appointment": (
+        r"\b(?:appoint\w*|t(?:ake|akes|ook|aken) (?:over|office)|bec(?:ome|ame|omes) (?:the )?(?:head|director|"
+        r"chief|governor|minister))\b|上任|任命|接任|就任",
+        r"\bappoint\w*|\bt(?:ake|akes|ook|aken) (?:over|office)\b|上任|任命|接任|就任",
+    ),
+    "founding": (
+        r"\b(?:set up|establish(?:ed)?|founded|creat(?:e|ed))\b|成立|设立|组建|挂牌",  # not "found" (find)
+        r"\b(?:set up|establish\w*|found(?:ed|ing)|creat(?:ed|ing|ion))\b|成立|设立|组建|挂牌",
+    ),
+    "announcement": (r"\b(?:announc\w*|unveil\w*)\b|宣布", r"\b(?:announc\w*|unveil\w*)\b|宣布"),
+}
+_EVENT_ASKED = {event: re.compile(asked, re.I) for event, (asked, _) in _EVENTS.items()}
+_EVENT_STATED = {event: re.compile(stated, re.I) for event, (_, stated) in _EVENTS.items()}
 PERSON_KINDS = ("official", "person")
 _AMOUNT_STATED = {unit: re.compile(stated, re.I) for unit, (_, stated) in _AMOUNTS.items()}
 
@@ -371,6 +389,19 @@ def asked_unit(question: str, kind: str | None) -> str | None:
         return None
     word = next(group for group in match.groups() if group)
     return next(unit for unit, (asked, _) in _UNITS.items() if re.fullmatch(asked, word, re.I))
+
+
+def asked_event(question: str, kind: str | None) -> str | None:
+    """The event a date question asks the date of (one of `_EVENTS`: "taking effect", "appointment", ...), or
+    None: "When did the rules take effect?" is answered only by a sentence saying something takes effect."""
+    if kind != "date":
+        return None
+    return next((event for event, pattern in _EVENT_ASKED.items() if pattern.search(question)), None)
+
+
+def states_event(text: str, event: str | None) -> bool:
+    """Whether ``text`` speaks of ``event`` (true for None)."""
+    return event is None or bool(_EVENT_STATED[event].search(text))
 
 
 KINDS = tuple(_ASKS)

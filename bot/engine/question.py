@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from index.acronyms import ACRONYMS
 from index.keyword import tokenize
 from index.language import detect_language
-from index.laws import asks_when_in_force, parse_chinese_number, speaks_of_taking_effect
+from index.laws import parse_chinese_number
 
-from .answer_types import FACT_KINDS, asked_kind, asked_unit, states, without_asking
+from .answer_types import FACT_KINDS, asked_event, asked_kind, asked_unit, states, states_event, without_asking
 
 # Follow-ups are short and lean on what came before ("and the fine?", "what about Didi?", "那罚款呢？").
 _FOLLOW_UP = re.compile(
@@ -104,9 +104,9 @@ class Question:
     # What it is about: the question less the words that ask for its kind ("how many minutes"), and its terms.
     topic: str = ""
     topic_terms: tuple[frozenset[str], ...] = ()
-    # Whether it asks when something takes effect ("具体什么时候生效？"): the date of its announcement, stated
-    # beside it, does not answer that.
-    asks_in_force: bool = False
+    # The event a date is asked of ("taking effect" for "具体什么时候生效？"; see `answer_types.asked_event`):
+    # the date of another event stated beside it does not answer.
+    event: str | None = None
 
     @property
     def is_follow_up(self) -> bool:
@@ -114,7 +114,7 @@ class Question:
 
     def stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact asked for, in the unit asked in (true when none is asked)."""
-        return states(text, self.kind, self.unit) and (not self.asks_in_force or speaks_of_taking_effect(text))
+        return states(text, self.kind, self.unit) and states_event(text, self.event)
 
     def partly_stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact one part of the question asks for (see `stated_in`): "每年至少
@@ -147,7 +147,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         also_asks=_other_parts_ask(cleaned, language, kind),
         topic=topic,
         topic_terms=tuple(key_terms(topic)),
-        asks_in_force=kind == "date" and asks_when_in_force(cleaned),
+        event=asked_event(cleaned, kind),
     )
 
 

@@ -447,9 +447,11 @@ def test_question_analysis_reads_names_articles_and_follow_ups():
     assert follow.is_follow_up and follow.search_text.startswith("What is the PIPL?")
     assert not analyse("When did the DSL take effect?", context=("What is the PIPL?",)).is_follow_up
     # Asked when something takes effect, a date stated of anything else does not answer.
-    assert analyse("新规具体哪天起生效？").asks_in_force and analyse("When does PIPL take effect?").asks_in_force
-    assert not analyse("When was PIPL adopted?").asks_in_force
-    assert not analyse("What's the deadline to file the contract after it takes effect?").asks_in_force
+    assert analyse("新规具体哪天起生效？").event == analyse("When does PIPL take effect?").event == "taking effect"
+    assert analyse("When was PIPL adopted?").event is None
+    assert analyse("What's the deadline to file the contract after it takes effect?").event is None
+    assert analyse("刘烈宏哪年上任的？").event == analyse("When was Jane Roe appointed?").event == "appointment"
+    assert analyse("When was the breach found?").event is None
     assert analyse("When does PIPL take effect?").stated_in("本法自2021年11月1日起施行。")
     assert not analyse("When does PIPL take effect?").stated_in("2021年8月20日第十三届全国人民代表大会常务委员会通过")
     with pytest.raises(BadQuestion):

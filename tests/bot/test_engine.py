@@ -301,9 +301,16 @@ def test_a_fact_about_a_named_firm_comes_only_from_a_passage_that_names_it(engin
         # ... never by the date the rules were announced, stated beside it ("announced on Wednesday, Nov.3").
         ("What date do the PBOC's fintech data rules come into force?", None),
         ("央行那批金融科技数据新规哪天起生效？", None),
+        # The same for the other events a date is asked of: when they were announced is stated ...
+        ("央行行长是哪天宣布那批金融科技规定的？", (FINTECH_RULES, None)),
+        # ... when someone took office or a body was set up is not (a caption's "May 2023" dates a speech).
+        ("In what year did Liu Liehong take over the national data bureau?", None),
+        ("刘烈宏是哪一年接任国家数据局局长的？", None),
+        ("When was the national data bureau established?", None),
+        ("国家网信部门是哪年成立的？", None),
     ],
 )
-def test_asked_when_something_takes_effect_only_a_sentence_saying_so_answers(engine, question, source):
+def test_a_date_is_answered_by_a_sentence_stating_the_event_asked_about(engine, question, source):
     answered_from(engine.answer(question), source)
 
 
