@@ -118,6 +118,13 @@ _EXTRACT = {
     ),
 }
 _EXTRACT["deadline"] = f"(?:{_STATES['duration']})|(?:{_EXTRACT['date']})"
+# A date is a deadline when the text makes it one ("by September 1", "截止到……", "之前") or when something takes
+# effect on it (compliance is due then); "on Thursday, the CAC announced ..." dates an announcement.
+_DEADLINE_MARK = re.compile(
+    r"\b(?:by|before|until|till|no later than|deadline|due|expires?|ends?|closes?)\b|"
+    r"截止|截至|之前|以前|日前|届满|为止",
+    re.I,
+)
 # A count is not a sum of money or a year: "how many violations" is not answered by "$1.2 billion".
 _NUMBER = rf"\d|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}"
 # Nor a reference to a provision or a list item: "第五十二条", "Article 30", "（三）" number no things.
@@ -361,7 +368,23 @@ _EVENTS: dict[str, tuple[str, str]] = {
         r"\b(?:set up|establish\w*|found(?:ed|ing)|creat(?:ed|ing|ion))\b|成立|设立|组建|挂牌",
     ),
     "announcement": (r"\b(?:announc\w*|unveil\w*)\b|宣布", r"\b(?:announc\w*|unveil\w*)\b|宣布"),
+    # A draft's public consultation: the day the draft was announced, or a law's in-force date, is not when
+    # comments are due.
+    "consultation": (
+        # When comments are due, not a question that merely mentions the draft they were asked on.
+        r"\b(?:comments?|feedback|consultation)\s+(?:period|window|deadline|close)|"
+        r"\b(?:comments?|feedback)\b[^?.]{0,40}\bdue\b|"
+        r"\b(?:deadline|cut-?off|due date)\s+(?:for|on)\s+(?:\w+\s+){0,2}(?:comments?|feedback)\b|"
+        r"\b(?:submit|send|file|give|provide)\w*\s+(?:\w+\s+){0,2}(?:comments?|feedback)\b|"
+        r"(?:征求意见|意见|反馈)[^，。？?]{0,4}(?:截止|截至|期限|结束)|(?:提交|反馈|提)意见|意见反馈",
+        # ... and stated with the day they are due, not the day they were asked for.
+        r"(?:\b(?:comments?|feedback|consult\w*)\b|意见|反馈)[^.。;；]{0,80}?"
+        r"(?:\b(?:by|before|until|till|due|close[sd]?|ends?)\b|截止|截至|之前|以前)|"
+        r"(?:\b(?:by|before|until|till)\b|截止|截至|日前)[^.。;；]{0,80}?(?:\b(?:comments?|feedback)\b|意见|反馈)",
+    ),
 }
+# The events a deadline is asked of: "the deadline to file after it takes effect" asks for a time limit.
+_DEADLINE_EVENTS = ("consultation",)
 _EVENT_ASKED = {event: re.compile(asked, re.I) for event, (asked, _) in _EVENTS.items()}
 _EVENT_STATED = {event: re.compile(stated, re.I) for event, (_, stated) in _EVENTS.items()}
 PERSON_KINDS = ("official", "person")
@@ -392,11 +415,10 @@ def asked_unit(question: str, kind: str | None) -> str | None:
 
 
 def asked_event(question: str, kind: str | None) -> str | None:
-    """The event a date question asks the date of (one of `_EVENTS`: "taking effect", "appointment", ...), or
-    None: "When did the rules take effect?" is answered only by a sentence saying something takes effect."""
-    if kind != "date":
-        return None
-    return next((event for event, pattern in _EVENT_ASKED.items() if pattern.search(question)), None)
+    """The event a date or deadline question asks the date of (one of `_EVENTS`: "taking effect", "appointment",
+    ...), or None: "When did the rules take effect?" is answered only by a sentence saying something does."""
+    events = tuple(_EVENTS) if kind == "date" else _DEADLINE_EVENTS if kind == "deadline" else ()
+    return next((event for event in events if _EVENT_ASKED[event].search(question)), None)
 
 
 def states_event(text: str, event: str | None) -> bool:
@@ -459,6 +481,10 @@ def states(text: str, kind: str | None, unit: str | None = None) -> bool:
         return bool(_STATE_PATTERNS[kind].search(text) and _ROLE_STATED[unit].search(text))
     if unit is not None:
         return bool((_GRAIN_STATED if kind == "date" else _UNIT_STATED)[unit].search(text))
+    if kind == "deadline":
+        return bool(_STATE_PATTERNS["duration"].search(text) or (
+            _STATE_PATTERNS["date"].search(text) and (_DEADLINE_MARK.search(text) or TAKES_EFFECT.search(text))
+        ))
     return bool(_STATE_PATTERNS[kind].search(text))
 
 

@@ -301,6 +301,36 @@ def test_a_date_question_may_ask_for_a_day_a_month_or_a_year(question, language,
 
 
 @pytest.mark.parametrize(
+    "text, is_deadline",
+    [
+        # A length of time, a date the text makes a deadline, or the day something takes effect ...
+        ("运营者应当在3个月内报告。", True),
+        ("Comments are due by September 1.", True),
+        ("本法自2021年9月1日起施行。", True),
+        ("公众可在2021年11月22日前反馈意见。", True),
+        # ... not the day something was announced.
+        ("On Thursday, the CAC announced that it was looking for public feedback.", False),
+    ],
+)
+def test_a_deadline_is_a_length_of_time_or_a_date_made_one(text, is_deadline):
+    assert states(text, "deadline") is is_deadline
+
+
+@pytest.mark.parametrize(
+    "question, text, answers",
+    [
+        ("When are comments on the draft due?", "Comments are due by September 1.", True),
+        ("征求意见截止到哪天？", "公众可在2021年11月22日前反馈意见。", True),
+        ("When are comments on the draft due?", "On Thursday, the CAC said it sought public feedback.", False),
+        ("征求意见截止到哪天？", "本法自2021年9月1日起施行。", False),
+    ],
+)
+def test_asked_when_comments_are_due_only_a_date_they_are_due_by_answers(question, text, answers):
+    assert analyse(question).event == "consultation"
+    assert analyse(question).stated_in(text) is answers
+
+
+@pytest.mark.parametrize(
     "text, grains",
     [
         ("本法自2021年11月1日起施行。", {"day of month", "day", "month", "calendar year"}),

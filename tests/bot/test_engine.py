@@ -308,6 +308,12 @@ def test_a_fact_about_a_named_firm_comes_only_from_a_passage_that_names_it(engin
         ("刘烈宏是哪一年接任国家数据局局长的？", None),
         ("When was the national data bureau established?", None),
         ("国家网信部门是哪年成立的？", None),
+        # When comments on a draft are due: neither the day it was put out for comment nor a law's in-force date.
+        ("what's the deadline to send feedback on the CAC's draft outbound rules?", None),
+        ("网信办出境草案的意见反馈截止到什么时候？", None),
+        ("个人信息保护法草案征求意见的截止日期是哪天？", None),
+        # A deadline that is the day a law takes effect still answers.
+        ("What's the deadline for companies to comply with the Data Security Law?", (SUMMONS, None)),
     ],
 )
 def test_a_date_is_answered_by_a_sentence_stating_the_event_asked_about(engine, question, source):
