@@ -186,12 +186,14 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?:保存|留存|保留|存储)(?:期限|时限|时间)",
     },
     "number": {
+        # A volume or a cut-off asked for is a number too: "below what data volume ...?", "the data volume cutoff".
         "en": r"\bhow many\b|\bwhat number\b|"
-              r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+ ){0,2}(?:numbers?|thresholds?|count|total|figure)"
-              r"(?=\s*(?:of|for|that|to|at|in|under|before|above|[?.,]|$))",
+              r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+ ){0,2}(?:numbers?|thresholds?|count|total|figure|"
+              r"volume|cut-?off)(?=\s*(?:of|for|that|to|at|in|under|before|above|[?.,]|$))|"
+              r"\b(?:below|above|under|over|at) what (?:\w+ )?(?:volume|threshold|number|scale|level)\b",
         # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
         "zh": rf"多少(?:个|家|人|条|名|次|项|种|数量)|{_JI}(?:个|家|条|名|次|项|种)|"
-              r"(?:是|有|达到|为)多少[？?]*$",
+              r"(?:是|有|达到|为)多少[？?]*$|(?:低于|高于|超过|不足|少于|多于|达到)多少(?!钱|费|罚)",
     },
     "date": {
         # "When processing causes harm, what must ...?" opens with a condition, not a question about a date.

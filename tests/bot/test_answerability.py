@@ -366,6 +366,20 @@ def test_a_count_question_may_ask_what_it_counts(question, language, counted):
     assert asked_unit(question, "number") == counted
 
 
+@pytest.mark.parametrize(
+    "question, language",
+    [
+        ("below what data volume would firms be exempt?", "en"),
+        ("at what scale does a platform count as large?", "en"),
+        ("what's the data volume cutoff for the waiver?", "en"),
+        ("数据量低于多少的企业可以免于安全评估？", "zh"),
+        ("注册用户超过多少算大型平台？", "zh"),
+    ],
+)
+def test_a_volume_or_a_cut_off_asked_for_is_a_number(question, language):
+    assert asked_kind(question, language) == "number"
+
+
 def test_which_ones_is_no_count():
     assert asked_kind("哪几家公司的App恢复了新用户注册？", "zh") is None
     assert asked_kind("当时让这几家公司暂停注册的理由是什么？", "zh") is None

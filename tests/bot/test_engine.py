@@ -292,6 +292,21 @@ def test_a_fact_about_a_named_firm_comes_only_from_a_passage_that_names_it(engin
 @pytest.mark.parametrize(
     "question, source",
     [
+        # A volume or a scale asked for is a number: the law states one, in either language ...
+        ("at what scale of users does a platform count as a large online platform under the NDSMR?", (NDSMR, 62)),
+        ("网数条例里，注册用户达到多少才算大型网络平台？", (NDSMR, 62)),
+        # ... the report on the proposal to waive assessments states none.
+        ("below what data volume would firms be exempt from the CAC security assessment, per The Wire China?", None),
+        ("连线中国那篇说，数据量低于多少的企业可以免于安全评估？", None),
+    ],
+)
+def test_asked_for_a_volume_only_a_passage_stating_a_number_answers(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # When something takes effect is answered by a sentence saying so, in a law or a report, in either
         # language ...
         ("When did the Cybersecurity Law come into force?", (CSL, 79)),
