@@ -135,6 +135,7 @@ _REFERENCE = (
 
 # kind -> {language: pattern of a question asking for it}, most specific first.
 _CURRENCY = r"(?:yuan|rmb|renminbi|usd|us dollars|dollars)\b"
+_SUM_WORDS = r"(?:amount|figure|value|equivalent|number|sum|terms)\b"
 _ASKS: dict[str, dict[str, str]] = {
     "article": {
         "en": r"\b(?:which|what)\s+(?:article|section|clause|provision)s?\b",
@@ -160,10 +161,12 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?:fines?|penalt(?:y|ies))\b|"
               # A sum asked in a currency: "what's that in usd", "the fine in yuan", "in RMB, how big was ...".
               rf"\b(?:what(?:'s|’s| is| was)?|whats|how much(?: is| was)?) (?:that|it|this) in {_CURRENCY}|"
-              rf"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{{0,30}}\bin {_CURRENCY}|^in {_CURRENCY},",
+              rf"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{{0,30}}\bin {_CURRENCY}|^in {_CURRENCY},|"
+              rf"\b(?:yuan|rmb|renminbi|dollar|usd) {_SUM_WORDS}",
         # A fee asked for is an amount too: "要交多少评估费", "收费标准是多少" (not "能收费吗"); so is the range
         # or cap of a fine or compensation ("罚款区间是多少", "赔偿上限是多少").
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
+              r"(?:人民币|美元)(?:金额|数额)|"
               r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|折合(?:人民币|美元)|"
               r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少|"
               r"(?:罚款|罚金|赔偿|赔偿金)[\u4e00-\u9fff]{0,4}(?:是|为|有)多少",
@@ -330,9 +333,12 @@ _GRAIN_STATED = {grain: re.compile(stated, re.I) for grain, (_, stated) in _DATE
 # when not a fine: answered by a sum the text says is charged, not by a fine stated next to it.
 # unit: (asked as, stated as), in either language; the first that matches counts.
 _AMOUNTS: dict[str, tuple[str, str]] = {
-    "yuan": (r"\b(?:in|into) (?:chinese )?(?:yuan|rmb|renminbi)\b|折合人民币|(?:多少|几)(?:万|亿)?(?:元)?人民币",
+    # "in yuan", "the renminbi amount", "the USD figure", "人民币金额".
+    "yuan": (r"\b(?:in|into) (?:chinese )?(?:yuan|rmb|renminbi)\b|折合人民币|(?:多少|几)(?:万|亿)?(?:元)?人民币|"
+             rf"\b(?:yuan|rmb|renminbi) {_SUM_WORDS}|人民币(?:金额|数额)",
              r"元|\byuan\b|\brmb\b|¥"),
-    "dollar": (r"\b(?:in|into) (?:us )?(?:dollars|usd|us\$)|折合美元|(?:多少|几)(?:万|亿)?美元",
+    "dollar": (r"\b(?:in|into) (?:us )?(?:dollars|usd|us\$)|折合美元|(?:多少|几)(?:万|亿)?美元|"
+               rf"\b(?:dollar|usd|us dollar) {_SUM_WORDS}|美元(?:金额|数额)",
                r"\$|\b(?:dollars?|usd)\b|美元"),
     "fee": (r"费|\b(?:fees?|costs?|price|charges?)\b", r"费|\b(?:fees?|costs?|price|charge[sd]?)\b"),
 }

@@ -558,6 +558,12 @@ def test_a_deadline_asked_in_hours_is_answered_only_in_hours(engine, question, s
         ("滴滴被罚了多少美元？", (DIDI_FINE, None)),
         ("What's the maximum PIPL fine in yuan?", (PIPL, 66)),
         ("个保法最高罚款是多少人民币？", (PIPL, 66)),
+        # The currency named before the sum asked for: "the renminbi amount", "the USD figure", "人民币金额".
+        ("What was the renminbi amount of the fine Didi got?", None),
+        ("滴滴罚款的人民币金额是多少？", None),
+        ("What's the USD figure for Didi's fine?", (DIDI_FINE, None)),
+        ("What is the yuan figure for the PIPL maximum fine?", (PIPL, 66)),
+        ("个保法最高罚款的人民币金额是多少？", (PIPL, 66)),
     ],
 )
 def test_a_sum_asked_in_a_currency_is_answered_only_in_that_currency(engine, question, source):
