@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from typing import Any
@@ -21,15 +22,8 @@ _cache: dict[Settings, tuple[int, Retriever]] = {}
 
 
 def retrieval_params(settings: Settings) -> RetrievalParams:
-    return RetrievalParams(
-        fusion=settings.fusion,
-        dense_weight=settings.dense_weight,
-        candidates=settings.candidates,
-        rescore_weight=settings.rescore_weight,
-        named_boost=settings.named_boost,
-        in_force_boost=settings.in_force_boost,
-        latent_weight=settings.latent_weight,
-    )
+    """The retrieval knobs of ``settings`` (each `RetrievalParams` field has its namesake in `Settings`)."""
+    return RetrievalParams(**{f.name: getattr(settings, f.name) for f in dataclasses.fields(RetrievalParams)})
 
 
 def build_options(settings: Settings) -> dict[str, Any]:

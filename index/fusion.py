@@ -5,7 +5,7 @@ Two methods, both over the same candidate set (the union of each retriever's top
     rrf_scores([bm25_ranks, dense_ranks])                   # reciprocal-rank fusion (Cormack et al., 2009)
     weighted_scores(dense, bm25, dense_weight=0.45)         # min-max normalised scores, linearly blended
 
-Measured on SQuAD (see the note on issue 2 and scripts/tune_fusion.py) the tuned blend beats RRF because
+Measured on SQuAD (scripts/tune_fusion.py; the figures are in the README) the tuned blend beats RRF because
 it keeps score margins that ranks throw away.
 """
 

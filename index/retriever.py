@@ -26,6 +26,7 @@ import numpy as np
 
 from .acronyms import ACRONYMS, SHORTHAND, expand_acronyms
 from .builder import ENCODER_FILE, FORMAT_VERSION
+from .config import Settings
 from .crosslingual import Lexicon, Translation
 from .dictionary import everyday_words
 from .embedding import (
@@ -77,18 +78,18 @@ def validate_request(query: object, k: object) -> None:
 
 @dataclass(frozen=True)
 class RetrievalParams:
-    """Knobs of the default pipeline; defaults come from `Settings` (tuned on SQuAD, see issue 2's note)."""
+    """Knobs of the default pipeline; their defaults are `Settings`' (tuned on SQuAD; see the README)."""
 
-    fusion: str = "weighted"
-    dense_weight: float = 0.35
-    candidates: int = 100
-    rescore_weight: float = 0.5
+    fusion: str = Settings.fusion
+    dense_weight: float = Settings.dense_weight
+    candidates: int = Settings.candidates
+    rescore_weight: float = Settings.rescore_weight
     # Added to the (0..1) fused score of the passages of a law the query names, and again to the passage that
     # states its in-force date when the query asks when it took effect.
-    named_boost: float = 0.3
-    in_force_boost: float = 0.5
+    named_boost: float = Settings.named_boost
+    in_force_boost: float = Settings.in_force_boost
     # Weight of the 0..1 latent-term score (`index.latent`) added to the fused score, when the index has one.
-    latent_weight: float = 0.2
+    latent_weight: float = Settings.latent_weight
 
     def __post_init__(self) -> None:
         if self.fusion not in ("weighted", "rrf"):
