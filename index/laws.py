@@ -27,7 +27,8 @@ _DIVISION = re.compile(rf"^(?:第(?:{_CN_NUMBER}|\d+)[编章节]|(?:Chapter|Sect
 # A document with at least this many article headings is read as a law.
 MIN_ARTICLES = 3
 _PRC_PREFIX = "中华人民共和国"
-# A question about when a law took effect, in either language ("When did PIPL take effect?", "数安法哪天施行").
+# Taking effect, in either language: a question about when a law took effect ("When did PIPL take effect?",
+# "数安法哪天施行"), or a text saying something does ("本法自……起施行", "will take effect on September 1").
 TAKES_EFFECT = re.compile(
     r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went|enter(?:s|ed|ing)?)\s+(?:into\s+)?(?:effect|force)\b|"
     r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|\bcommence(?:s|d|ment)?\b|"

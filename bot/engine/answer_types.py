@@ -182,7 +182,7 @@ _ASKS: dict[str, dict[str, str]] = {
     "duration": {
         # A retention period or floor is a length of time: "the retention floor for network logs", "保存期限".
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
-              r"\bhow many (?:(?:working |business )?days|minutes|hours|weeks|months|years|decades)\b|"
+              r"\b(?:how many|number of) (?:(?:working |business )?days|minutes|hours|weeks|months|years|decades)\b|"
               r"\b(?:retention|storage|record-?keeping) (?:period|floor|minimum|time|term)s?\b|\bminimum retention\b",
         # "几个月" is how many months, "几月几日" which day of which month.
         "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是|"
@@ -217,7 +217,7 @@ _ASKS: dict[str, dict[str, str]] = {
     "author": {
         "en": r"\bwho (?:wrote|writes|has written|authored|edited|reported)\b|"
               r"\b(?:author|writer|reporter|journalist|byline)s?\b",
-        "zh": r"谁写|谁(?:撰写|编辑|报道)的|作者|记者|撰稿人|执笔",
+        "zh": r"谁写|谁(?:撰写|编辑|报道)的|作者|记者|撰稿人|执笔|谁[^，。？?！!]{0,6}编辑|编辑是谁",
     },
     # "Who heads the bureau?" asks for a person; "who is responsible for checking?" may be answered by a firm.
     "official": {
@@ -263,7 +263,7 @@ _UNIT_WORDS = "|".join(a for a, _ in _UNITS.values())
 # "how many hours", "多少个工作日", and a limit given its unit: "the hour deadline", "a 72-hour window",
 # "expressed in hours", "(hrs/days)".
 _UNIT_ASKED = re.compile(
-    rf"(?:\bhow many|\bwithin how many|多少|几)\s*(?:个)?\s*({_UNIT_WORDS})|"
+    rf"(?:\bhow many|\bwithin how many|\bnumber of|多少|几)\s*(?:个)?\s*({_UNIT_WORDS})|"
     rf"\b({_UNIT_WORDS})[- ](?:deadline|limit|time limit|window|cut-?off)\b|"
     rf"\b(?:expressed|measured|given|stated|counted) in ({_UNIT_WORDS})\b|\(({_UNIT_WORDS})\s*/",
     re.I,
@@ -351,7 +351,8 @@ _ROLES: dict[str, tuple[str, str]] = {
     "deputy": (r"\b(?:deputy|vice)\b|副(?:主任|局长|部长|司长|行长)", r"\b(?:deputy|vice)\b|副"),
     "professor": (r"\b(?:prof(?:essor)?|academic|scholar)s?\b|教授|学者",
                   r"\b(?:prof(?:essor)?|academic|scholar)\b|教授|学者"),
-    "head": (r"\b(?:head|director|chief)s?\b|局长|主任|司长|署长", r"\b(?:head|director|chief)\b|局长|主任|司长|署长"),
+    "head": (r"\b(?:head|director|chief)s?\b|局长|主任|司长|署长|负责人",
+             r"\b(?:head|director|chief)\b|局长|主任|司长|署长|负责人"),
     "minister": (r"\bministers?\b|部长", r"\bminister\b|部长"),
     "governor": (r"\bgovernors?\b|行长", r"\bgovernor\b|行长"),
     "executive": (r"\b(?:executive|CEO|chairman|chairwoman|founder)s?\b|高管|总裁|董事长|创始人",

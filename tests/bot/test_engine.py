@@ -292,6 +292,24 @@ def test_a_fact_about_a_named_firm_comes_only_from_a_passage_that_names_it(engin
 @pytest.mark.parametrize(
     "question, source",
     [
+        # A head asked for as 负责人: a president the passage names is none ...
+        ("工信部网络安全管理局的负责人叫啥？", None),
+        ("网信办网络安全协调局局长叫什么？", (DIDI_FINE, None)),
+        # ... "the number of days" asks for a length of time in days, which PIPL never gives for access requests ...
+        ("how about the number of days PIPL gives us to answer a user's access request?", None),
+        ("CIIR: number of months the protection department has to re-determine a changed facility?", (CIIR, 11)),
+        # ... who edited a report is asked for its byline, and 关保条例 is the CII Regulations.
+        ("路透社那篇稿子是谁负责编辑的？", (DIDI_FINE, None)),
+        ("关保条例哪天起施行？", (CIIR, 51)),
+    ],
+)
+def test_a_question_in_everyday_words_keeps_its_kind_and_its_law(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # A volume or a scale asked for is a number: the law states one, in either language ...
         ("at what scale of users does a platform count as a large online platform under the NDSMR?", (NDSMR, 62)),
         ("网数条例里，注册用户达到多少才算大型网络平台？", (NDSMR, 62)),
