@@ -120,11 +120,11 @@ _EXTRACT = {
 _EXTRACT["deadline"] = f"(?:{_STATES['duration']})|(?:{_EXTRACT['date']})"
 # A date is a deadline when the text makes it one ("by September 1", "截止到……", "之前") or when something takes
 # effect on it (compliance is due then); "on Thursday, the CAC announced ..." dates an announcement.
-_DEADLINE_MARK = re.compile(
-    r"\b(?:by|before|until|till|no later than|deadline|due|expires?|ends?|closes?)\b|"
-    r"截止|截至|之前|以前|日前|届满|为止",
-    re.I,
+_DUE = (
+    r"\b(?:by|before|until|till|no later than|deadline|due|expires?|ends?|close[sd]?)\b|"
+    r"截止|截至|之前|以前|日前|届满|为止"
 )
+_DEADLINE_MARK = re.compile(_DUE, re.I)
 # A count is not a sum of money or a year: "how many violations" is not answered by "$1.2 billion".
 _NUMBER = rf"\d|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}"
 # Nor a reference to a provision or a list item: "第五十二条", "Article 30", "（三）" number no things.
@@ -387,9 +387,8 @@ _EVENTS: dict[str, tuple[str, str]] = {
         r"\b(?:submit|send|file|give|provide)\w*\s+(?:\w+\s+){0,2}(?:comments?|feedback)\b|"
         r"(?:征求意见|意见|反馈)[^，。？?]{0,4}(?:截止|截至|期限|结束)|(?:提交|反馈|提)意见|意见反馈",
         # ... and stated with the day they are due, not the day they were asked for.
-        r"(?:\b(?:comments?|feedback|consult\w*)\b|意见|反馈)[^.。;；]{0,80}?"
-        r"(?:\b(?:by|before|until|till|due|close[sd]?|ends?)\b|截止|截至|之前|以前)|"
-        r"(?:\b(?:by|before|until|till)\b|截止|截至|日前)[^.。;；]{0,80}?(?:\b(?:comments?|feedback)\b|意见|反馈)",
+        rf"(?:\b(?:comments?|feedback|consult\w*)\b|意见|反馈)[^.。;；]{{0,80}}?(?:{_DUE})|"
+        rf"(?:{_DUE})[^.。;；]{{0,80}}?(?:\b(?:comments?|feedback)\b|意见|反馈)",
     ),
 }
 # The events a deadline is asked of: "the deadline to file after it takes effect" asks for a time limit.
