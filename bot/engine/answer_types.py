@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from index.documents import SIGN_OFF
-from index.laws import TAKES_EFFECT, asks_about_penalty
+from index.laws import TAKES_EFFECT, asks_about_penalty, imposes_penalty
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?"
@@ -396,6 +396,22 @@ _DEADLINE_EVENTS = ("consultation",)
 _EVENT_ASKED = {event: re.compile(asked, re.I) for event, (asked, _) in _EVENTS.items()}
 _EVENT_STATED = {event: re.compile(stated, re.I) for event, (_, stated) in _EVENTS.items()}
 PERSON_KINDS = ("official", "person")
+# A fine or a detention is what breaking a rule costs: it answers a question about a breach or its penalty
+# ("how much could we be fined?", "what can it cost us?", "the 10m yuan cap", "违反了要承担什么后果？"), not one
+# asking for another sum or length of time ("the budget", "how many days of notice"), in either language.
+_BREACH_ASKED = re.compile(
+    r"\b(?:fine[sd]?|penalt\w*|punish\w*|sanction\w*|violat\w*|breach\w*|break\w*|broke\w*|infring\w*|"
+    r"liab\w*|jail\w*|prison\w*|detain\w*|detention|cost\w*|caps?|capped|ceiling|exposure|offen[cds]\w*|"
+    r"non-?complian\w*|illegal\w*|unlawful\w*|crim\w*)\b|罚|违反|违法|违规|犯罪|非法|拘留|徒刑|坐牢|代价|后果|法律责任",
+    re.I,
+)
+PENALTY_FACT_KINDS = ("amount", "duration", "deadline")
+# The clauses of a sentence: a Chinese provision's parts between commas still speak of one penalty
+# ("受到治安管理处罚的人员，五年内不得从事……"), but an English sentence may join a law's in-force date and
+# its fines at a comma.
+_CLAUSE = re.compile(r"[；;。]|,\s")
+# A penalty the text refers to rather than imposes: "受到……处罚的人员", "依法给予处分", "penalised".
+_PENALISED = re.compile(r"处罚|处分|\bpunish\w*|\bpenali[sz]\w*", re.I)
 _AMOUNT_STATED = {unit: re.compile(stated, re.I) for unit, (_, stated) in _AMOUNTS.items()}
 
 
@@ -432,6 +448,21 @@ def asked_event(question: str, kind: str | None) -> str | None:
 def states_event(text: str, event: str | None) -> bool:
     """Whether ``text`` speaks of ``event`` (true for None)."""
     return event is None or bool(_EVENT_STATED[event].search(text))
+
+
+def asks_about_breach(question: str) -> bool:
+    """Whether ``question`` asks about breaking a rule or what it costs (a fine, a detention), in either language."""
+    return bool(_BREACH_ASKED.search(question))
+
+
+def fits_breach(text: str, kind: str | None, about_breach: bool) -> bool:
+    """Whether a fact of ``kind`` stated in ``text`` may answer the question: a fine or a detention answers only a
+    question about a breach (see `asks_about_breach`). The clause stating the fact decides, since a sentence
+    may give a law's in-force date and its fines side by side."""
+    if about_breach or kind not in PENALTY_FACT_KINDS:
+        return True
+    clauses = [clause for clause in _CLAUSE.split(text) if states(clause, kind)] or [text]
+    return any(not (imposes_penalty(clause) or _PENALISED.search(clause)) for clause in clauses)
 
 
 KINDS = tuple(_ASKS)

@@ -22,7 +22,17 @@ from index.keyword import tokenize
 from index.language import detect_language
 from index.laws import parse_chinese_number
 
-from .answer_types import FACT_KINDS, asked_event, asked_kind, asked_unit, states, states_event, without_asking
+from .answer_types import (
+    FACT_KINDS,
+    asked_event,
+    asked_kind,
+    asked_unit,
+    asks_about_breach,
+    fits_breach,
+    states,
+    states_event,
+    without_asking,
+)
 
 # Follow-ups are short and lean on what came before ("and the fine?", "what about Didi?", "那罚款呢？").
 _FOLLOW_UP = re.compile(
@@ -107,6 +117,8 @@ class Question:
     # The event a date is asked of ("taking effect" for "具体什么时候生效？"; see `answer_types.asked_event`):
     # the date of another event stated beside it does not answer.
     event: str | None = None
+    # Whether it asks about breaking a rule or its penalty: only then does a fine or a detention answer it.
+    about_breach: bool = False
 
     @property
     def is_follow_up(self) -> bool:
@@ -114,7 +126,8 @@ class Question:
 
     def stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact asked for, in the unit asked in (true when none is asked)."""
-        return states(text, self.kind, self.unit) and states_event(text, self.event)
+        return (states(text, self.kind, self.unit) and states_event(text, self.event)
+                and fits_breach(text, self.kind, self.about_breach))
 
     def partly_stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact one part of the question asks for (see `stated_in`): "每年至少
@@ -148,6 +161,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         topic=topic,
         topic_terms=tuple(key_terms(topic)),
         event=asked_event(cleaned, kind),
+        about_breach=asks_about_breach(cleaned),
     )
 
 

@@ -319,6 +319,24 @@ def test_a_deadline_is_a_length_of_time_or_a_date_made_one(text, is_deadline):
 @pytest.mark.parametrize(
     "question, text, answers",
     [
+        ("How much did the company raise?", "Didi was fined $1.2 billion last month.", False),
+        ("How much was the company fined?", "Didi was fined $1.2 billion last month.", True),
+        ("提前多少天通知客户？", "由公安机关处五日以下拘留。", False),
+        ("违法的话最多拘留几天？", "由公安机关处五日以下拘留。", True),
+        ("评估报告要保存几年？", "个人信息保护影响评估报告和处理情况记录应当至少保存三年。", True),
+        # A ban that follows a penalty is part of it; a law's in-force date beside its fines is not.
+        ("安全评估的有效期是几年？", "受到治安管理处罚的人员，五年内不得从事网络安全管理和网络运营关键岗位的工作。", False),
+        ("What's the deadline to comply with the new law?",
+         "Under the new law, which will take effect on September 1, firms can be fined up to 10 million yuan.", True),
+    ],
+)
+def test_a_fine_or_a_detention_states_only_what_a_breach_costs(question, text, answers):
+    assert analyse(question).stated_in(text) is answers
+
+
+@pytest.mark.parametrize(
+    "question, text, answers",
+    [
         ("When are comments on the draft due?", "Comments are due by September 1.", True),
         ("征求意见截止到哪天？", "公众可在2021年11月22日前反馈意见。", True),
         ("When are comments on the draft due?", "On Thursday, the CAC said it sought public feedback.", False),

@@ -591,6 +591,26 @@ def test_a_sum_asked_in_a_currency_is_answered_only_in_that_currency(engine, que
 @pytest.mark.parametrize(
     "question, source",
     [
+        # A fine or a detention is the only sum or length of time these passages give: it does not answer a
+        # question asking for another one, in a report or a law, in either language ...
+        ("How much did Didi's IPO bring in?", None),
+        ("滴滴上市融资了多少钱？", None),
+        ("Under the CSL, how many days' warning must a supplier give before ending security support?", None),
+        ("网安法里，厂商停止提供安全维护前要提前几天告诉用户？", None),
+        # ... but does answer one about a breach or what it costs.
+        ("How much was Didi fined?", (DIDI_FINE, None)),
+        ("违反网安法第二十七条最多拘留几天？", (CSL, 63)),
+        ("How many days can someone be detained for helping others hack, under the CSL?", (CSL, 63)),
+        ("How much can offenders be made to pay under the DSL for exporting core data?", (DSL, 45)),
+    ],
+)
+def test_a_fine_or_a_detention_answers_only_a_question_about_a_breach(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # None of their words occurs in the sources, in either language: about something else.
         ("春节放假怎么调休？", None),
         ("帮我订一张去成都的高铁票", None),
