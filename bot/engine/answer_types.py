@@ -261,11 +261,12 @@ _UNITS: dict[str, tuple[str, str]] = {
 }
 _UNIT_WORDS = "|".join(a for a, _ in _UNITS.values())
 # "how many hours", "多少个工作日", and a limit given its unit: "the hour deadline", "a 72-hour window",
-# "expressed in hours", "(hrs/days)".
+# "expressed in hours", "(hrs/days)", "the deadline in days?", "按天算".
 _UNIT_ASKED = re.compile(
     rf"(?:\bhow many|\bwithin how many|\bnumber of|多少|几)\s*(?:个)?\s*({_UNIT_WORDS})|"
     rf"\b({_UNIT_WORDS})[- ](?:deadline|limit|time limit|window|cut-?off)\b|"
-    rf"\b(?:expressed|measured|given|stated|counted) in ({_UNIT_WORDS})\b|\(({_UNIT_WORDS})\s*/",
+    rf"\b(?:expressed|measured|given|stated|counted) in ({_UNIT_WORDS})\b|\(({_UNIT_WORDS})\s*/|"
+    rf"\bin ({_UNIT_WORDS})\b(?=\s*(?:[,?)]|for\b|to\b|$))|(?:按|以)({_UNIT_WORDS})(?:算|计)",
     re.I,
 )
 _UNIT_STATED = {

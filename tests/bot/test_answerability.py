@@ -167,6 +167,7 @@ def test_a_name_answers_for_a_role_only_where_the_sentence_gives_that_role(text,
         ("评估多少个工作日内出结果？", "zh", "working day"),
         ("个人信息要保存几年？", "zh", "year"),
         ("网络日志要保存多久？", "zh", None),
+        ("答复期限按天算是多久？", "zh", "day"),
     ],
 )
 def test_a_duration_question_may_ask_in_a_unit(question, language, unit):
@@ -182,6 +183,8 @@ def test_a_duration_question_may_ask_in_a_unit(question, language, unit):
         ("What reporting window, expressed in hours, applies?", "hour"),
         ("hard deadline (hrs/days) to notify the regulator?", "hour"),
         ("is there a 30-day time limit for replying?", "day"),
+        ("What's the deadline in days for answering a request?", "day"),
+        ("what is the deadline for telling users, in hours?", "hour"),
         ("What's the deadline for public comments?", None),
     ],
 )
@@ -325,7 +328,8 @@ def test_a_deadline_is_a_length_of_time_or_a_date_made_one(text, is_deadline):
         ("违法的话最多拘留几天？", "由公安机关处五日以下拘留。", True),
         ("评估报告要保存几年？", "个人信息保护影响评估报告和处理情况记录应当至少保存三年。", True),
         # A ban that follows a penalty is part of it; a law's in-force date beside its fines is not.
-        ("安全评估的有效期是几年？", "受到治安管理处罚的人员，五年内不得从事网络安全管理和网络运营关键岗位的工作。", False),
+        ("安全评估的有效期是几年？",
+         "受到治安管理处罚的人员，五年内不得从事网络安全管理和网络运营关键岗位的工作。", False),
         ("What's the deadline to comply with the new law?",
          "Under the new law, which will take effect on September 1, firms can be fined up to 10 million yuan.", True),
     ],

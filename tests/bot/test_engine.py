@@ -450,6 +450,7 @@ def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, qu
         # Asked in a unit no source states a limit in (the laws give none in working days; the news give no
         # comment period): abstain rather than quote another time limit.
         ("How many days do we have to answer a data subject access request under PIPL?", None),
+        ("PIPL: what's the deadline in days to answer someone asking for a copy of their data?", None),
         ("个人信息出境标准合同要在生效后多少个工作日内去网信部门备案？", None),
         ("How many days did the public get to comment on the CAC's draft rules?", None),
         ("网信办给了公众多少天时间对征求意见稿提意见？", None),
