@@ -67,6 +67,13 @@ _STATES = {
         rf"\d{{4}}年|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)日|自.{{0,12}}起施行"
     ),
 }
+# A title is written as one: in title marks or Chinese quotes, as a law's full name, or in capitals ending in
+# what it names ("Measures for Cybersecurity Review", "Data Security Law"; not a firm's "Full Truck Alliance").
+_TITLED = r"(?:Law|Act|Measures|Rules|Regulations?|Provisions|Guidelines|Standards?|Mechanism|App|Platform|Plan)"
+_STATES["title"] = (
+    r"《[^》]{2,40}》|“[\u4e00-\u9fff][^”]{1,30}”|中华人民共和国[\u4e00-\u9fff]{2,12}(?:法|条例)(?![\u4e00-\u9fff])|"
+    rf"\b(?:[A-Z][\w&'’-]*\s+(?:(?:of|for|on|and|the|to)\s+)?){{1,6}}{_TITLED}\b"
+)
 # A deadline is a length of time ("within 24 hours", "3个月内") or a date ("by September 1").
 _STATES["deadline"] = f"(?:{_STATES['duration']})|(?:{_STATES['date']})"
 # A person's name as news text introduces one: after a title ("Vice Minister Niu Yibing"), before a role
@@ -242,7 +249,19 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     "person": {
         "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert|leader)\b",
-        "zh": r"谁|哪位",
+        "zh": r"谁|哪位|(?:教授|学者|专家|官员|领导|那位|这位|那个人)[^，。？?]{0,3}叫(?:什么|啥)",
+    },
+    # The name or title of a thing, not a person ("the official name of the rules", "what are the apps called",
+    # "草案的正式名称", "演讲的题目叫什么"): only a title written as one answers it.
+    "title": {
+        "en": r"\b(?:official|full|formal|exact|proper) (?:name|title)s?\b|"
+              r"\bwhat(?:'s|’s| is| are| was| were) (?:the )?(?:names?|titles?) of\b(?! (?:the |that |this |her |his )?"
+              r"(?:professor|prof|official|minister|director|head|chief|governor|ceo|person|author|reporter|writer|"
+              r"journalist|spokes\w*|deputy|vice|analyst|expert|executive|founder|man|woman)\b)|"
+              r"\bwhat (?:is|are|was|were) (?:it|they|that|those|these|the \w+(?: \w+)?) called\b|"
+              r"\b(?:officially|formally) (?:called|named|titled)\b",
+        "zh": r"(?:正式|具体|官方)?(?:名称|全称|标题|题目)|(?:app|App|APP|应用|软件|文件|规定|草案|新规|机制|机构|平台)"
+              r"[^，。？?]{0,3}叫(?:什么|啥)",
     },
 }
 # The unit a duration is asked in ("how many hours", "多少个工作日"): the answer must state one in that unit,
@@ -469,7 +488,7 @@ def fits_breach(text: str, kind: str | None, about_breach: bool) -> bool:
 KINDS = tuple(_ASKS)
 _ASK_PATTERNS = {kind: {lang: re.compile(p, re.I) for lang, p in by_lang.items()} for kind, by_lang in _ASKS.items()}
 # A name is told by its capitals ("according to Sun Weimin", not "according to the proposed rules").
-_CASED = ("person", "official", "author")
+_CASED = ("person", "official", "author", "title")
 _STATE_PATTERNS = {kind: re.compile(p, re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()}
 _EXTRACT_PATTERNS = {
     kind: re.compile(_EXTRACT.get(kind, p), re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()
@@ -479,7 +498,8 @@ _REFERENCE_PATTERN = re.compile(_REFERENCE, re.I)
 # Kinds whose absence from the answering sentence means the question is not answered (a "who" question may
 # be answered by a firm or a regulator, which names no person).
 FACT_KINDS = (
-    "article", "percent", "amount", "frequency", "duration", "number", "date", "deadline", "official", "author"
+    "article", "percent", "amount", "frequency", "duration", "number", "date", "deadline", "official", "author",
+    "title",
 )
 # Kinds of fact about a document as a whole: the names in the question say which document ("who wrote the piece
 # on Alibaba?"), so its passage stating the fact need not repeat them.
@@ -530,7 +550,7 @@ def states(text: str, kind: str | None, unit: str | None = None) -> bool:
 
 def stated(text: str, kind: str | None) -> list[str]:
     """The facts of ``kind`` that ``text`` states, in order (``["$1.2 billion"]``); [] for None or a count."""
-    if kind is None or kind == "number":
+    if kind is None or kind in ("number", "title"):  # a title is quoted whole, not led with
         return []
     return [m.group().strip(" ,") for m in _EXTRACT_PATTERNS[kind].finditer(text)]
 

@@ -28,6 +28,12 @@ from bot.engine.question import BadQuestion, analyse
         ("What's the deadline for reporting a vulnerability?", "en", "deadline"),  # a length of time or a date
         ("Who heads the CAC's coordination bureau?", "en", "official"),
         ("Who is responsible for checking the data?", "en", "person"),
+        # The name of a thing asks for a title; the name of a person for a person.
+        ("What's the official name of the new rules?", "en", "title"),
+        ("which two apps are we talking about - what are they called?", "en", "title"),
+        ("那份草案的正式名称是什么？", "zh", "title"),
+        ("那个招聘App叫什么？", "zh", "title"),
+        ("What was the name of the official who chaired the meeting?", "en", "official"),
         ("What is the maximum fine as a percentage of turnover?", "en", "percent"),
         ("Does the DSL apply to core data?", "en", None),
         ("个人信息保护法第几条规定了罚款？", "zh", "article"),
@@ -129,6 +135,7 @@ def test_facts_are_recognised_in_both_languages(text, kind, facts):
         ("那场发布会上讲话的副主任叫啥名字？", "zh", "deputy"),
         ("国家数据局局长是谁？", "zh", "head"),
         ("约谈是工信部哪位官员主持的？", "zh", "chair"),
+        ("那篇报道引用的教授叫什么名字？", "zh", "professor"),
         ("Who is responsible for checking the data?", "en", None),  # a firm or a body may answer
     ],
 )
@@ -446,6 +453,23 @@ def test_a_provision_or_a_list_item_numbers_nothing():
 )
 def test_a_question_may_ask_what_a_news_report_says(question, about_report):
     assert analyse(question).about_report is about_report
+
+
+@pytest.mark.parametrize(
+    "text, is_title",
+    [
+        ("《个人信息出境标准合同办法》自2023年6月1日起施行。", True),
+        ("The Measures for Cybersecurity Review took effect in February.", True),
+        ("中华人民共和国个人信息保护法", True),
+        ("个人信息处理者可以按照国家网信部门的规定经专业机构进行个人信息保护认证。", False),
+        ("中华人民共和国主管机关根据有关法律处理外国司法或者执法机构的请求。", False),
+        ("the two apps resumed registering new users on Monday", False),
+        ("Two apps of logistics platform Full Truck Alliance Co Ltd resumed registering users.", False),
+        ("“treat protecting data security as the bottom line”", False),
+    ],
+)
+def test_a_title_is_stated_only_when_written_as_one(text, is_title):
+    assert states(text, "title") is is_title
 
 
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
