@@ -430,8 +430,12 @@ PENALTY_FACT_KINDS = ("amount", "duration", "deadline")
 # ("受到治安管理处罚的人员，五年内不得从事……"), but an English sentence may join a law's in-force date and
 # its fines at a comma.
 _CLAUSE = re.compile(r"[；;。]|,\s")
-# A penalty the text refers to rather than imposes: "受到……处罚的人员", "依法给予处分", "penalised".
-_PENALISED = re.compile(r"处罚|处分|\bpunish\w*|\bpenali[sz]\w*", re.I)
+# A penalty the text refers to rather than imposes: "受到……处罚的人员", "依法给予处分", "penalised", "fines".
+_PENALISED = re.compile(r"处罚|处分|罚|徒刑|\bpunish\w*|\bpenali[sz]\w*|\bfines\b|\bjail\w*|\bprison\w*", re.I)
+# A penalty asked for beyond a fine: "how long could we be jailed?", "判几年", "最多拘留多久".
+_PENALTY_ASKED = re.compile(
+    r"\b(?:jail\w*|prison\w*|detain\w*|detention|sentenc\w*)\b|徒刑|拘留|坐牢|判(?:几|多少|多久)", re.I
+)
 _AMOUNT_STATED = {unit: re.compile(stated, re.I) for unit, (_, stated) in _AMOUNTS.items()}
 
 
@@ -470,19 +474,29 @@ def states_event(text: str, event: str | None) -> bool:
     return event is None or bool(_EVENT_STATED[event].search(text))
 
 
-def asks_about_breach(question: str) -> bool:
-    """Whether ``question`` asks about breaking a rule or what it costs (a fine, a detention), in either language."""
-    return bool(_BREACH_ASKED.search(question))
+def asks_about_breach(question: str) -> str | None:
+    """What ``question`` asks of breaking a rule: "penalty" when it asks what penalty a breach carries (a fine, a
+    detention, a prison term), "breach" when it speaks of one otherwise, or None; in either language."""
+    if asks_about_penalty(question) or _PENALTY_ASKED.search(question):
+        return "penalty"
+    return "breach" if _BREACH_ASKED.search(question) else None
 
 
-def fits_breach(text: str, kind: str | None, about_breach: bool) -> bool:
-    """Whether a fact of ``kind`` stated in ``text`` may answer the question: a fine or a detention answers only a
-    question about a breach (see `asks_about_breach`). The clause stating the fact decides, since a sentence
-    may give a law's in-force date and its fines side by side."""
-    if about_breach or kind not in PENALTY_FACT_KINDS:
+def fits_breach(text: str, kind: str | None, breach: str | None) -> bool:
+    """Whether a fact of ``kind`` stated in ``text`` may answer a question asking ``breach`` of breaking a rule
+    (see `asks_about_breach`): a fine or a detention answers only a question about a breach, and a question
+    about a penalty only a sentence stating one. The clause stating the fact decides the first, since a
+    sentence may give a law's in-force date and its fines side by side."""
+    if kind not in PENALTY_FACT_KINDS or breach == "breach":
         return True
+    if breach == "penalty":
+        return _penalising(text)
     clauses = [clause for clause in _CLAUSE.split(text) if states(clause, kind)] or [text]
-    return any(not (imposes_penalty(clause) or _PENALISED.search(clause)) for clause in clauses)
+    return any(not _penalising(clause) for clause in clauses)
+
+
+def _penalising(text: str) -> bool:
+    return imposes_penalty(text) or bool(_PENALISED.search(text))
 
 
 KINDS = tuple(_ASKS)

@@ -117,8 +117,9 @@ class Question:
     # The event a date is asked of ("taking effect" for "具体什么时候生效？"; see `answer_types.asked_event`):
     # the date of another event stated beside it does not answer.
     event: str | None = None
-    # Whether it asks about breaking a rule or its penalty: only then does a fine or a detention answer it.
-    about_breach: bool = False
+    # What it asks of breaking a rule ("penalty", "breach" or None; see `answer_types.asks_about_breach`): only
+    # then does a fine or a detention answer it.
+    breach: str | None = None
 
     @property
     def is_follow_up(self) -> bool:
@@ -127,7 +128,7 @@ class Question:
     def stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact asked for, in the unit asked in (true when none is asked)."""
         return (states(text, self.kind, self.unit) and states_event(text, self.event)
-                and fits_breach(text, self.kind, self.about_breach))
+                and fits_breach(text, self.kind, self.breach))
 
     def partly_stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact one part of the question asks for (see `stated_in`): "每年至少
@@ -161,7 +162,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         topic=topic,
         topic_terms=tuple(key_terms(topic)),
         event=asked_event(cleaned, kind),
-        about_breach=asks_about_breach(cleaned),
+        breach=asks_about_breach(cleaned),
     )
 
 

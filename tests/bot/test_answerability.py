@@ -334,6 +334,10 @@ def test_a_deadline_is_a_length_of_time_or_a_date_made_one(text, is_deadline):
         ("提前多少天通知客户？", "由公安机关处五日以下拘留。", False),
         ("违法的话最多拘留几天？", "由公安机关处五日以下拘留。", True),
         ("评估报告要保存几年？", "个人信息保护影响评估报告和处理情况记录应当至少保存三年。", True),
+        # Asked for a penalty, only a sentence stating one answers.
+        ("侵犯个人信息最多判几年？", "个人信息保护影响评估报告和处理情况记录应当至少保存三年。", False),
+        ("How long can someone be jailed for it?", "Records must be kept for three years.", False),
+        ("How long can someone be jailed for it?", "Offenders face up to three years in prison.", True),
         # A ban that follows a penalty is part of it; a law's in-force date beside its fines is not.
         ("安全评估的有效期是几年？",
          "受到治安管理处罚的人员，五年内不得从事网络安全管理和网络运营关键岗位的工作。", False),

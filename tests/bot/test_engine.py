@@ -614,6 +614,9 @@ def test_the_name_of_a_thing_is_answered_only_by_a_title(engine, question):
         ("滴滴上市融资了多少钱？", None),
         ("Under the CSL, how many days' warning must a supplier give before ending security support?", None),
         ("网安法里，厂商停止提供安全维护前要提前几天告诉用户？", None),
+        # Asked for a prison term the laws do not set, a retention period in years does not answer.
+        ("个保法里，泄露用户信息的高管最多判几年有期徒刑？", None),
+        ("Under PIPL, how many years in prison can an executive get for leaking user data?", None),
         # ... but does answer one about a breach or what it costs.
         ("How much was Didi fined?", (DIDI_FINE, None)),
         ("违反网安法第二十七条最多拘留几天？", (CSL, 63)),
