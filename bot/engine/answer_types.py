@@ -67,9 +67,19 @@ _STATES = {
         rf"\d{{4}}年|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)日|自.{{0,12}}起施行"
     ),
 }
-# A title is written as one: in title marks or Chinese quotes, as a law's full name, or in capitals ending in
-# what it names ("Measures for Cybersecurity Review", "Data Security Law"; not a firm's "Full Truck Alliance").
-_TITLED = r"(?:Law|Act|Measures|Rules|Regulations?|Provisions|Guidelines|Standards?|Mechanism|App|Platform|Plan)"
+# A document's title is written as one: in title marks or Chinese quotes, as a law's full name, or in capitals
+# ending in what it names ("Measures for Cybersecurity Review", "Data Security Law"; not "Full Truck Alliance").
+_TITLED = r"(?:Law|Act|Measures|Rules|Regulations?|Provisions|Guidelines|Standards?|Mechanism|Plan)"
+# The documents whose name a question may ask for, in either language, and how English asks for a name.
+_DOCUMENT_ASKED = {
+    "en": r"\b(?:laws?|rules?|regulations?|measures|provisions|guidelines|standards?|mechanisms?|plans?|"
+          r"drafts?|documents?)\b",
+    "zh": r"规定|条例|法(?!院)|办法|草案|文件|新规|机制|标准|规划",
+}
+_NAME_ASKED = (
+    r"\b(?:official|full|formal|exact|proper) (?:name|title)s?\b|\b(?:names?|titles?) of\b|"
+    r"\bcalled\b(?!\s+(?:in|on|for|up)\b)|\b(?:named|titled)\b"
+)
 _STATES["title"] = (
     r"《[^》]{2,40}》|“[\u4e00-\u9fff][^”]{1,30}”|中华人民共和国[\u4e00-\u9fff]{2,12}(?:法|条例)(?![\u4e00-\u9fff])|"
     rf"\b(?:[A-Z][\w&'’-]*\s+(?:(?:of|for|on|and|the|to)\s+)?){{1,6}}{_TITLED}\b"
@@ -251,17 +261,13 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert|leader)\b",
         "zh": r"谁|哪位|(?:教授|学者|专家|官员|领导|那位|这位|那个人)[^，。？?]{0,3}叫(?:什么|啥)",
     },
-    # The name or title of a thing, not a person ("the official name of the rules", "what are the apps called",
-    # "草案的正式名称", "演讲的题目叫什么"): only a title written as one answers it.
+    # The name of a document ("the official name of the rules", "what are the new measures called", "草案的正式
+    # 名称"), asked within a few words of it: only a title written as one answers (see `_STATES["title"]`). The
+    # name of a place, a body or an app has no such form.
     "title": {
-        "en": r"\b(?:official|full|formal|exact|proper) (?:name|title)s?\b|"
-              r"\bwhat(?:'s|’s| is| are| was| were) (?:the )?(?:names?|titles?) of\b(?! (?:the |that |this |her |his )?"
-              r"(?:professor|prof|official|minister|director|head|chief|governor|ceo|person|author|reporter|writer|"
-              r"journalist|spokes\w*|deputy|vice|analyst|expert|executive|founder|man|woman)\b)|"
-              r"\bwhat (?:is|are|was|were) (?:it|they|that|those|these|the \w+(?: \w+)?) called\b|"
-              r"\b(?:officially|formally) (?:called|named|titled)\b",
-        "zh": r"(?:正式|具体|官方)?(?:名称|全称|标题|题目)|(?:app|App|APP|应用|软件|文件|规定|草案|新规|机制|机构|平台)"
-              r"[^，。？?]{0,3}叫(?:什么|啥)",
+        "en": rf"(?:{_NAME_ASKED})(?:\W+\w+){{0,8}}?\W+{_DOCUMENT_ASKED['en']}|"
+              rf"{_DOCUMENT_ASKED['en']}(?:\W+\w+){{0,8}}?\W+(?:{_NAME_ASKED})",
+        "zh": rf"(?:{_DOCUMENT_ASKED['zh']})[^。？?]{{0,8}}?(?:(?:正式|具体|官方)?(?:名称|全称|标题)|叫(?:什么|啥))",
     },
 }
 # The unit a duration is asked in ("how many hours", "多少个工作日"): the answer must state one in that unit,

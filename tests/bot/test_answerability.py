@@ -28,12 +28,16 @@ from bot.engine.question import BadQuestion, analyse
         ("What's the deadline for reporting a vulnerability?", "en", "deadline"),  # a length of time or a date
         ("Who heads the CAC's coordination bureau?", "en", "official"),
         ("Who is responsible for checking the data?", "en", "person"),
-        # The name of a thing asks for a title; the name of a person for a person.
+        # The name of a document asks for a title; the name of a person for a person; of a place or an app for
+        # no kind of fact.
         ("What's the official name of the new rules?", "en", "title"),
-        ("which two apps are we talking about - what are they called?", "en", "title"),
+        ("the February data rules - what are they officially called?", "en", "title"),
         ("那份草案的正式名称是什么？", "zh", "title"),
-        ("那个招聘App叫什么？", "zh", "title"),
+        ("个保法的全称是什么？", "zh", "title"),
         ("What was the name of the official who chaired the meeting?", "en", "official"),
+        ("What is the name of the bridge over the river?", "en", None),
+        ("What is the resultant force called when two forces act on a particle?", "en", None),
+        ("那个招聘App叫什么？", "zh", None),
         ("What is the maximum fine as a percentage of turnover?", "en", "percent"),
         ("Does the DSL apply to core data?", "en", None),
         ("个人信息保护法第几条规定了罚款？", "zh", "article"),

@@ -592,16 +592,15 @@ def test_a_sum_asked_in_a_currency_is_answered_only_in_that_currency(engine, que
 @pytest.mark.parametrize(
     "question",
     [
-        # The name of a thing the law leaves unnamed (a body, a certifier): no passage writes a title.
-        "Under the DSL, what is the central national security leadership body officially called?",
-        "个保法里做个人信息保护认证的专业机构，名称是什么？",
-        "数安法里负责数据安全决策的中央国家安全领导机构，正式名称是什么？",
-        # ... nor does a report name the apps it tells of.
-        "Kanzhun's recruitment app - what is it called?",
-        "看准的招聘App叫什么？",
+        # The name of a document the law refers to but does not name: no passage writes its title ...
+        "What is the official name of the standard contract rules PIPL refers to?",
+        "个保法第三十八条说的标准合同，对应的规定正式名称叫什么？",
+        # ... nor does a report name the rules it describes.
+        "The February listing-review rules - what are they officially called?",
+        "易纲宣布的金融科技数据新规，正式文件名称是什么？",
     ],
 )
-def test_the_name_of_a_thing_is_answered_only_by_a_title(engine, question):
+def test_the_name_of_a_document_is_answered_only_by_a_title(engine, question):
     assert engine.answer(question).abstained
 
 
