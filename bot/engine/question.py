@@ -126,7 +126,8 @@ class Question:
         return self.search_text != self.text
 
     def stated_in(self, text: str) -> bool:
-        """Whether ``text`` states the kind of fact asked for, in the unit asked in (true when none is asked)."""
+        """Whether ``text`` states the kind of fact asked for, in the unit asked in and of the event asked about
+        (true when none is asked); a fine or a detention only for a question about a breach."""
         return (states(text, self.kind, self.unit) and states_event(text, self.event)
                 and fits_breach(text, self.kind, self.breach))
 
