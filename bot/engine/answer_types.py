@@ -76,6 +76,17 @@ _DOCUMENT_ASKED = {
           r"drafts?|documents?)\b",
     "zh": r"规定|条例|法(?!院)|办法|草案|文件|新规|机制|标准|规划",
 }
+# What kind of document a title is asked for, and how its title names one: asked for the name of a draft or of
+# rules, a law's title ("the Data Security Law", 《中华人民共和国网络安全法》) does not answer. document: (asked as,
+# its title holds), the most specific first; a document of another kind ("the plan") takes any title.
+_DOCUMENTS: dict[str, tuple[str, str]] = {
+    "draft": (r"\bdrafts?\b|草案|征求意见稿",
+              r"Draft|Measures|Rules|Provisions|Regulations?|规定|办法|条例|草案|征求意见稿"),
+    "rules": (r"\b(?:rules?|regulations?|measures|provisions|guidelines)\b|规定|条例|办法|新规|规则",
+              r"Rules|Regulations?|Measures|Provisions|Guidelines|规定|条例|办法|规则|措施"),
+    "standard": (r"\bstandards?\b|标准", r"Standards?|标准|GB"),
+    "law": (r"\blaws?\b|法(?!院)", r"Law|Act|法"),
+}
 _NAME_ASKED = (
     r"\b(?:official|full|formal|exact|proper) (?:name|title)s?\b|\b(?:names?|titles?) of\b|"
     r"\bcalled\b(?!\s+(?:in|on|for|up)\b)|\b(?:named|titled)\b"
@@ -387,6 +398,8 @@ _ROLES: dict[str, tuple[str, str]] = {
     "spokesperson": (r"\bspokes(?:person|man|woman)\b|发言人", r"\bspokes(?:person|man|woman)\b|发言人"),
 }
 _ROLE_ASKED = {role: re.compile(asked, re.I) for role, (asked, _) in _ROLES.items()}
+_DOCUMENT_TYPE_ASKED = {document: re.compile(asked, re.I) for document, (asked, _) in _DOCUMENTS.items()}
+_DOCUMENT_TYPE_STATED = {document: re.compile(stated) for document, (_, stated) in _DOCUMENTS.items()}
 _ROLE_STATED = {role: re.compile(stated, re.I) for role, (_, stated) in _ROLES.items()}
 # The event a date is asked of ("when did the rules take effect?", "刘烈宏哪年上任的？"): a date stated of another
 # event beside it (the day the rules were announced, a caption's date) does not answer it, in either language.
@@ -461,6 +474,9 @@ def asked_unit(question: str, kind: str | None) -> str | None:
         return next((unit for unit, pattern in _COUNT_ASKED.items() if pattern.search(question)), None)
     if kind in PERSON_KINDS:
         return next((role for role, pattern in _ROLE_ASKED.items() if pattern.search(question)), None)
+    if kind == "title":
+        return next((document for document, pattern in _DOCUMENT_TYPE_ASKED.items() if pattern.search(question)),
+                    None)
     match = _UNIT_ASKED.search(question) if kind in ("duration", "deadline") else None
     if match is None:
         return None
@@ -559,6 +575,8 @@ def states(text: str, kind: str | None, unit: str | None = None) -> bool:
         return bool(_STATE_PATTERNS[kind].search(text) and _AMOUNT_STATED[unit].search(text))
     if kind in PERSON_KINDS and unit is not None:
         return bool(_STATE_PATTERNS[kind].search(text) and _ROLE_STATED[unit].search(text))
+    if kind == "title" and unit is not None:
+        return any(_DOCUMENT_TYPE_STATED[unit].search(m.group()) for m in _STATE_PATTERNS[kind].finditer(text))
     if unit is not None:
         return bool((_GRAIN_STATED if kind == "date" else _UNIT_STATED)[unit].search(text))
     if kind == "deadline":

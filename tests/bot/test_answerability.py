@@ -480,6 +480,21 @@ def test_a_title_is_stated_only_when_written_as_one(text, is_title):
     assert states(text, "title") is is_title
 
 
+@pytest.mark.parametrize(
+    "question, text, answers",
+    [
+        # Asked for the name of a draft or of rules, a law's title is another document's.
+        ("那份出境草案的正式名称是什么？", "Under the new Data Security Law, passed in June, firms face fines.", False),
+        ("那份出境草案的正式名称是什么？", "《个人信息出境标准合同规定（征求意见稿）》", True),
+        ("What are the new rules officially called?", "The Data Security Law took effect in September.", False),
+        ("What are the new rules officially called?", "The Measures for Cybersecurity Review took effect.", True),
+        ("What's the full name of the law?", "中华人民共和国个人信息保护法", True),
+    ],
+)
+def test_a_title_answers_only_for_the_kind_of_document_asked(question, text, answers):
+    assert analyse(question).stated_in(text) is answers
+
+
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
     assert not states("Didi was fined $1.2 billion in 2022.", "number")
     assert states("The ministry summoned 12 companies.", "number")

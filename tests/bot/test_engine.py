@@ -598,6 +598,8 @@ def test_a_sum_asked_in_a_currency_is_answered_only_in_that_currency(engine, que
         # ... nor does a report name the rules it describes.
         "The February listing-review rules - what are they officially called?",
         "易纲宣布的金融科技数据新规，正式文件名称是什么？",
+        # ... and a law's title does not name a draft.
+        "网信办那份出境草案的正式名称叫什么？",
     ],
 )
 def test_the_name_of_a_document_is_answered_only_by_a_title(engine, question):
