@@ -70,22 +70,22 @@ _STATES = {
 # A document's title is written as one: in title marks or Chinese quotes, as a law's full name, or in capitals
 # ending in what it names ("Measures for Cybersecurity Review", "Data Security Law"; not "Full Truck Alliance").
 _TITLED = r"(?:Law|Act|Measures|Rules|Regulations?|Provisions|Guidelines|Standards?|Mechanism|Plan)"
+# What kind of document a title is asked for, and how its title names one: asked for the name of a draft or of
+# rules, a law's title ("the Data Security Law", 《中华人民共和国网络安全法》) does not answer. document: (asked in
+# English, asked in Chinese, its title holds), the most specific first; another document ("the plan") takes any
+# title.
+_DOCUMENTS: dict[str, tuple[str, str, str]] = {
+    "draft": (r"drafts?", r"草案", r"Draft|Measures|Rules|Provisions|Regulations?|规定|办法|条例|草案|征求意见稿"),
+    "rules": (r"rules?|regulations?|measures|provisions|guidelines", r"规定|条例|办法|新规",
+              r"Rules|Regulations?|Measures|Provisions|Guidelines|规定|条例|办法|规则|措施"),
+    "standard": (r"standards?", r"标准", r"Standards?|标准|GB"),
+    "law": (r"laws?", r"法(?!院)", r"Law|Act|法"),
+    "document": (r"mechanisms?|plans?|documents?", r"文件|机制|规划", r""),
+}
 # The documents whose name a question may ask for, in either language, and how English asks for a name.
 _DOCUMENT_ASKED = {
-    "en": r"\b(?:laws?|rules?|regulations?|measures|provisions|guidelines|standards?|mechanisms?|plans?|"
-          r"drafts?|documents?)\b",
-    "zh": r"规定|条例|法(?!院)|办法|草案|文件|新规|机制|标准|规划",
-}
-# What kind of document a title is asked for, and how its title names one: asked for the name of a draft or of
-# rules, a law's title ("the Data Security Law", 《中华人民共和国网络安全法》) does not answer. document: (asked as,
-# its title holds), the most specific first; a document of another kind ("the plan") takes any title.
-_DOCUMENTS: dict[str, tuple[str, str]] = {
-    "draft": (r"\bdrafts?\b|草案|征求意见稿",
-              r"Draft|Measures|Rules|Provisions|Regulations?|规定|办法|条例|草案|征求意见稿"),
-    "rules": (r"\b(?:rules?|regulations?|measures|provisions|guidelines)\b|规定|条例|办法|新规|规则",
-              r"Rules|Regulations?|Measures|Provisions|Guidelines|规定|条例|办法|规则|措施"),
-    "standard": (r"\bstandards?\b|标准", r"Standards?|标准|GB"),
-    "law": (r"\blaws?\b|法(?!院)", r"Law|Act|法"),
+    "en": rf"\b(?:{'|'.join(en for en, _, _ in _DOCUMENTS.values())})\b",
+    "zh": "|".join(zh for _, zh, _ in _DOCUMENTS.values()),
 }
 _NAME_ASKED = (
     r"\b(?:official|full|formal|exact|proper) (?:name|title)s?\b|\b(?:names?|titles?) of\b|"
@@ -398,8 +398,10 @@ _ROLES: dict[str, tuple[str, str]] = {
     "spokesperson": (r"\bspokes(?:person|man|woman)\b|发言人", r"\bspokes(?:person|man|woman)\b|发言人"),
 }
 _ROLE_ASKED = {role: re.compile(asked, re.I) for role, (asked, _) in _ROLES.items()}
-_DOCUMENT_TYPE_ASKED = {document: re.compile(asked, re.I) for document, (asked, _) in _DOCUMENTS.items()}
-_DOCUMENT_TYPE_STATED = {document: re.compile(stated) for document, (_, stated) in _DOCUMENTS.items()}
+_DOCUMENT_TYPE_ASKED = {
+    document: re.compile(rf"\b(?:{en})\b|{zh}", re.I) for document, (en, zh, _) in _DOCUMENTS.items()
+}
+_DOCUMENT_TYPE_STATED = {document: re.compile(stated) for document, (_, _, stated) in _DOCUMENTS.items()}
 _ROLE_STATED = {role: re.compile(stated, re.I) for role, (_, stated) in _ROLES.items()}
 # The event a date is asked of ("when did the rules take effect?", "刘烈宏哪年上任的？"): a date stated of another
 # event beside it (the day the rules were announced, a caption's date) does not answer it, in either language.
@@ -437,11 +439,12 @@ _EVENT_STATED = {event: re.compile(stated, re.I) for event, (_, stated) in _EVEN
 PERSON_KINDS = ("official", "person")
 # A fine or a detention is what breaking a rule costs: it answers a question about a breach or its penalty
 # ("how much could we be fined?", "what can it cost us?", "the 10m yuan cap", "违反了要承担什么后果？"), not one
-# asking for another sum or length of time ("the budget", "how many days of notice"), in either language.
+# asking for another sum or length of time ("the budget", "how many days of notice"), in either language. A
+# prison term or a detention asked for is a penalty asked (`_PENALTY_ASKED`, looked for first).
 _BREACH_ASKED = re.compile(
     r"\b(?:fine[sd]?|penalt\w*|punish\w*|sanction\w*|violat\w*|breach\w*|break\w*|broke\w*|infring\w*|"
-    r"liab\w*|jail\w*|prison\w*|detain\w*|detention|cost\w*|caps?|capped|ceiling|exposure|offen[cds]\w*|"
-    r"non-?complian\w*|illegal\w*|unlawful\w*|crim\w*)\b|罚|违反|违法|违规|犯罪|非法|拘留|徒刑|坐牢|代价|后果|法律责任",
+    r"liab\w*|cost\w*|caps?|capped|ceiling|exposure|offen[cds]\w*|non-?complian\w*|illegal\w*|unlawful\w*|"
+    r"crim\w*)\b|罚|违反|违法|违规|犯罪|非法|代价|后果|法律责任",
     re.I,
 )
 PENALTY_FACT_KINDS = ("amount", "duration", "deadline")
