@@ -67,6 +67,11 @@ _BODY = re.compile(
     r"Commission|Agency|Authority|Court|Council|Department))\b"
 )
 _LAW_HEAD = re.compile(r"\b(?:Law|Act|Regulations?|Measures|Provisions)$")
+# An instrument named by its title in title marks ("《汽车数据安全管理若干规定（试行）》"): a law, rules, measures,
+# a standard; not a publication ("《南华早报》").
+_INSTRUMENT_TITLE = re.compile(
+    r"《([^《》]{1,40}?(?:法|条例|规定|办法|细则|标准|指南|规范|措施|意见|通知|决定|规则)(?:[（(][^）)]*[）)])?)》"
+)
 # A question about a law's amended text names the amendment, in either language, or a year it was in force.
 _AMENDED = re.compile(r"\b(?:amend(?:ed|ment|ments)|revised|revision|new version)\b|修正|修订|修改后|新版|新修", re.I)
 # ... unless it sets the amendment aside: "the original one, not the amendment", "修订前的网安法".
@@ -282,11 +287,15 @@ def unknown_names(question: Question, retriever: Retriever) -> list[str]:
 
 def unknown_instruments(question: Question, retriever: Retriever) -> list[str]:
     """The unknown names that are acronyms or the names of laws and bodies ("GDPR", "the Personal Data
-    Protection Act"): a question about an instrument the sources never mention is about another law, however
-    close its wording. An unknown place or firm ("Singapore") is left to the model: it may be incidental."""
+    Protection Act", "《汽车数据安全管理若干规定》"): a question about an instrument the sources never mention
+    is about another law, however close its wording. An unknown place or firm ("Singapore") is left to the
+    model: it may be incidental."""
     bodies = {" ".join(m.group(1).split()) for m in _BODY.finditer(question.text)}
+    titles = [m.group(1) for m in _INSTRUMENT_TITLE.finditer(question.text)]
     return [n for n in unknown_names(question, retriever)
-            if n in bodies or (n.isupper() and len(n) >= MIN_INSTRUMENT_ACRONYM)]
+            if n in bodies or (n.isupper() and len(n) >= MIN_INSTRUMENT_ACRONYM)] + [
+        title for title in titles if not retriever.named_documents(title) and not retriever.mentions(title)
+    ]
 
 
 def names_absent(question: Question, best: ScoredSentence, retriever: Retriever) -> list[str]:

@@ -645,6 +645,23 @@ def test_a_question_sharing_no_word_with_the_sources_is_refused_unless_it_names_
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A regulation named by its title in title marks that no source holds or mentions: another instrument.
+        "《汽车数据安全管理若干规定》对车内数据怎么处理？",
+        "依据《个人信息出境标准合同办法》，标准合同要备案吗？",
+        "《网络安全审查办法》规定审查要多久？",
+    ],
+)
+def test_a_question_about_a_regulation_the_sources_do_not_hold_is_refused(engine, question):
+    assert engine.answer(question).abstained
+
+
+def test_a_title_of_a_law_the_sources_hold_is_answered(engine):
+    leads_with(engine.answer("《数据安全法》对数据交易中介服务机构有什么要求？"), (DSL, 33))
+
+
 def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
     for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
         answer = engine.answer(question)
