@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from index.documents import SIGN_OFF
-from index.laws import TAKES_EFFECT, asks_about_penalty, imposes_penalty
+from index.laws import TAKES_EFFECT, asks_about_penalty, imposes_penalty, parse_chinese_number
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?"
@@ -154,13 +154,25 @@ _DUE = (
 )
 _DEADLINE_MARK = re.compile(_DUE, re.I)
 # A count is not a sum of money or a year: "how many violations" is not answered by "$1.2 billion".
-_NUMBER = rf"\d|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}"
 # Nor a reference to a provision or a list item: "第五十二条", "Article 30", "（三）" number no things.
 _REFERENCE = (
     rf"第(?:\d+|{_ZH_NUMERAL}+)[条款项章节]|\b(?:articles?|art\.|paragraphs?|items?|chapters?|sections?)\s*\d+|"
     rf"[（(](?:\d{{1,2}}|{_ZH_NUMERAL}{{1,3}})[）)]"
 )
-
+# Nor an ordinal ("第十二届", "第二十四次会议"), "one of", a share or a length of time: "how many members" is not
+# answered by "one of the following" or "六个月".
+_NOT_COUNTING = rf"第(?:\d+|{_ZH_NUMERAL}+)|\bone of\b|{_STATES['percent']}|{_STATES['duration']}"
+# A count in Chinese numerals comes with a measure word ("十二家", "三类", "五个方面"): a numeral inside a word
+# ("一旦", "一定", "统一", "之一") numbers nothing.
+_ZH_COUNT = (
+    rf"{_ZH_NUMERAL}+(?=\s?[多余]?(?:个|家|人|名|位|项|次|级|类|种|批|件|部|份|起|例|台|张|所|层|期|届|轮|场|点|倍|方面))"
+)
+_COUNTING = rf"\d|\b(?:{_NUMBER_WORDS})\b|{_ZH_COUNT}"
+# A number written in digits, in English words or in Chinese numerals, and the values of English number words.
+_VALUE = re.compile(rf"\d+|\b(?:{_NUMBER_WORDS})\b|[零〇一二两三四五六七八九十百千]+", re.I)
+_WORD_VALUES = {word: n for n, word in enumerate(_NUMBER_WORDS.split("|")[:12], start=1)}
+# The measure words a count is asked in ("几家", "多少级"): of firms, items, times, kinds, levels, people.
+_MEASURE = "个|家|条|名|次|项|种|级|类|档|批|位|部|层"
 # kind -> {language: pattern of a question asking for it}, most specific first.
 _CURRENCY = r"(?:yuan|rmb|renminbi|usd|us dollars|dollars)\b"
 _SUM_WORDS = r"(?:amount|figure|value|equivalent|number|sum|terms)\b"
@@ -223,7 +235,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"volume|cut-?off)(?=\s*(?:of|for|that|to|at|in|under|before|above|[?.,]|$))|"
               r"\b(?:below|above|under|over|at) what (?:\w+ )?(?:volume|threshold|number|scale|level)\b",
         # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
-        "zh": rf"多少(?:个|家|人|条|名|次|项|种|数量)|{_JI}(?:个|家|条|名|次|项|种)|"
+        "zh": rf"多少(?:{_MEASURE}|人|数量)|{_JI}(?:{_MEASURE})|"
               r"(?:是|有|达到|为)多少[？?]*$|(?:低于|高于|超过|不足|少于|多于|达到)多少(?!钱|费|罚)",
     },
     "date": {
@@ -532,8 +544,9 @@ _STATE_PATTERNS = {kind: re.compile(p, re.M | (0 if kind in _CASED else re.I)) f
 _EXTRACT_PATTERNS = {
     kind: re.compile(_EXTRACT.get(kind, p), re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()
 }
-_NUMBER_PATTERN = re.compile(_NUMBER, re.I)
+_COUNTING_PATTERN = re.compile(_COUNTING, re.I)
 _REFERENCE_PATTERN = re.compile(_REFERENCE, re.I)
+_NOT_COUNTING_PATTERN = re.compile(_NOT_COUNTING, re.I)
 # Kinds whose absence from the answering sentence means the question is not answered (a "who" question may
 # be answered by a firm or a regulator, which names no person).
 FACT_KINDS = (
@@ -564,15 +577,36 @@ def asked_kind(question: str, language: str) -> str | None:
     return None
 
 
-def states(text: str, kind: str | None, unit: str | None = None) -> bool:
+def numbers_given(question: str) -> frozenset[int]:
+    """The values of the numbers ``question`` states ("how many of the 12 firms ...?" -> {12}), in digits,
+    English words or Chinese numerals."""
+    return frozenset(n for m in _VALUE.finditer(question) if (n := _value(m.group())) is not None)
+
+
+def _value(number: str) -> int | None:
+    if number.isdigit():
+        return int(number)
+    if number.lower() in _WORD_VALUES:
+        return _WORD_VALUES[number.lower()]
+    try:
+        return parse_chinese_number(number)
+    except ValueError:
+        return None
+
+
+def states(text: str, kind: str | None, unit: str | None = None, given: frozenset[int] = frozenset()) -> bool:
     """Whether ``text`` states a fact of ``kind`` (always true for None: the question asks for no kind), in
-    ``unit`` when the question asks in one (see `asked_unit`)."""
+    ``unit`` when the question asks in one (see `asked_unit`); a count among the numbers the question ``given``
+    does not answer it ("how many of the 12 firms ...?")."""
     if kind is None:
         return True
     if kind == "number":
         without = _EXTRACT_PATTERNS["amount"].sub(" ", text)
         without = _REFERENCE_PATTERN.sub(" ", _STATE_PATTERNS["date"].sub(" ", without))
-        found = _COUNT_STATED[unit] if unit is not None else _NUMBER_PATTERN
+        if unit is None:
+            without = _NOT_COUNTING_PATTERN.sub(" ", without)
+        without = _VALUE.sub(lambda m: " " if _value(m.group()) in given else m.group(), without)
+        found = _COUNT_STATED[unit] if unit is not None else _COUNTING_PATTERN
         return bool(found.search(without))
     if kind == "amount" and unit is not None:
         return bool(_STATE_PATTERNS[kind].search(text) and _AMOUNT_STATED[unit].search(text))

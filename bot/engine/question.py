@@ -29,6 +29,7 @@ from .answer_types import (
     asked_unit,
     asks_about_breach,
     fits_breach,
+    numbers_given,
     states,
     states_event,
     without_asking,
@@ -120,6 +121,8 @@ class Question:
     # What it asks of breaking a rule ("penalty", "breach" or None; see `answer_types.asks_about_breach`): only
     # then does a fine or a detention answer it.
     breach: str | None = None
+    # The numbers it states ("how many of the 12 firms ...?"): a count among them does not answer it.
+    given: frozenset[int] = frozenset()
 
     @property
     def is_follow_up(self) -> bool:
@@ -128,7 +131,7 @@ class Question:
     def stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact asked for, in the unit asked in and of the event asked about
         (true when none is asked); a fine or a detention only for a question about a breach."""
-        return (states(text, self.kind, self.unit) and states_event(text, self.event)
+        return (states(text, self.kind, self.unit, self.given) and states_event(text, self.event)
                 and fits_breach(text, self.kind, self.breach))
 
     def partly_stated_in(self, text: str) -> bool:
@@ -164,6 +167,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         topic_terms=tuple(key_terms(topic)),
         event=asked_event(cleaned, kind),
         breach=asks_about_breach(cleaned),
+        given=numbers_given(cleaned),
     )
 
 

@@ -495,6 +495,49 @@ def test_a_title_answers_only_for_the_kind_of_document_asked(question, text, ans
     assert analyse(question).stated_in(text) is answers
 
 
+@pytest.mark.parametrize(
+    "text, counts",
+    [
+        # A length of time, a share, an ordinal, "one of", or a numeral inside a word numbers no things ...
+        ("（三）并按照规定留存相关的网络日志不少于六个月；", False),
+        ("个人信息处理者应当具备下列条件之一：", False),
+        ("2016年11月7日 第十二届全国人民代表大会常务委员会第二十四次会议通过", False),
+        ("Transfers must meet one of the following conditions.", False),
+        ("可以处上一年度营业额百分之五以下罚款", False),
+        ("一旦遭到破坏、丧失功能或者数据泄露，可能严重危害国家安全", False),
+        # ... a count does, in digits, words or numerals with a measure word.
+        ("The ministry summoned 12 companies.", True),
+        ("It named three new categories of data.", True),
+        ("国家建立三类数据目录。", True),
+        ("工信部约谈了十二家科技公司。", True),
+    ],
+)
+def test_a_count_is_a_number_of_things(text, counts):
+    assert states(text, "number") is counts
+
+
+@pytest.mark.parametrize(
+    "question, text, answers",
+    [
+        ("How many companies did the ministry summon?", "The ministry summoned 12 companies.", True),
+        ("Of the 12 companies summoned, how many were fined?", "The ministry summoned 12 companies.", False),
+        ("约谈的十二家公司里，有几家被罚？", "The ministry summoned 12 companies.", False),
+        ("约谈的12家公司里，有几家被罚？", "工信部约谈了十二家科技公司。", False),
+        ("约谈的12家公司里，有几家被罚？", "其中三家公司被处以罚款。", True),
+    ],
+)
+def test_a_count_the_question_itself_gives_does_not_answer_it(question, text, answers):
+    assert analyse(question).stated_in(text) is answers
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [("等级保护制度一共分几级？", "zh"), ("重要数据分为多少类？", "zh")],
+)
+def test_a_count_of_levels_or_kinds_is_asked_for_a_number(question, language):
+    assert asked_kind(question, language) == "number"
+
+
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
     assert not states("Didi was fined $1.2 billion in 2022.", "number")
     assert states("The ministry summoned 12 companies.", "number")

@@ -646,6 +646,24 @@ def test_a_question_sharing_no_word_with_the_sources_is_refused_unless_it_names_
 
 
 @pytest.mark.parametrize(
+    "question, source",
+    [
+        # A count of something the sources do not count is not answered by a length of time, a list's "one of",
+        # or the number the question itself gives, in a law or a report, in either language ...
+        ("How many levels does the CSL's tiered protection scheme have?", None),
+        ("网安法的等级保护制度一共分几级？", None),
+        ("Of the 12 companies the ministry summoned, how many were later fined?", None),
+        ("工信部约谈的12家公司里，有几家后来被罚了？", None),
+        # ... while a count they state answers.
+        ("How many tech firms did the MIIT summon?", (SUMMONS, None)),
+        ("处理多少人以上个人信息的网络数据处理者要参照重要数据处理者的规定？", (NDSMR, 28)),
+    ],
+)
+def test_a_count_is_answered_only_by_a_number_of_things(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
     "question",
     [
         # A regulation named by its title in title marks that no source holds or mentions: another instrument.
