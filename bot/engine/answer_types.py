@@ -182,8 +182,10 @@ _ASKS: dict[str, dict[str, str]] = {
         "zh": r"第几条|哪一?条|哪个条款|什么条款",
     },
     "percent": {
-        "en": r"\bpercentage\b|\bwhat (?:percent|share|proportion)\b|\bper ?cent of\b|\bhow many percent\b",
-        "zh": r"百分之几|百分比|多大比例|比例是多少|几成",
+        # However qualified: "what exact share", "what rough proportion", "多少比例", "占比多少".
+        "en": r"\bpercentage\b|\bwhat (?:\w+ )?(?:percent|share|proportion|fraction)\b|\bper ?cent of\b|"
+              r"\bhow many percent\b",
+        "zh": r"百分之几|百分比|多大比例|多少比例|比例(?:是|为|有)?多少|占比(?:是|为|有)?多少|几成",
     },
     "amount": {
         # "how much of a priority" asks for no amount.
@@ -213,7 +215,8 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     # "How often ...?", "多久做一次？": answered by "每年", "at least once a year", not by a length of time.
     "frequency": {
-        "en": r"\bhow (?:often|frequently)\b|"
+        # An interval asked for is a frequency too: "every how many years", "at what interval".
+        "en": r"\bhow (?:often|frequently|regularly)\b|\bevery how many\b|\b(?:what|which) (?:\w+ )?intervals?\b|"
               r"\bhow many times\b[^?.]{0,60}?\b(?:a|per|each|every) (?:year|quarter|month|week|day)\b",
         # "每年至少组织几次" asks how often, not how many: a count of anything else does not answer it.
         "zh": r"(?:多久|多长时间|隔多久)[^，。？?！!]{0,12}一次|频率|频次|(?:几|多少)(?:个)?(?:年|月|季度|天)一次|"
@@ -454,7 +457,7 @@ PERSON_KINDS = ("official", "person")
 # asking for another sum or length of time ("the budget", "how many days of notice"), in either language. A
 # prison term or a detention asked for is a penalty asked (`_PENALTY_ASKED`, looked for first).
 _BREACH_ASKED = re.compile(
-    r"\b(?:fine[sd]?|penalt\w*|punish\w*|sanction\w*|violat\w*|breach\w*|break\w*|broke\w*|infring\w*|"
+    r"\b(?:fine[sd]?|penalt\w*|punish\w*|sanction\w*|violat\w*|breach\w*|break(?:s|ing)?|broken?|infring\w*|"
     r"liab\w*|cost\w*|caps?|capped|ceiling|exposure|offen[cds]\w*|non-?complian\w*|illegal\w*|unlawful\w*|"
     r"crim\w*)\b|罚|违反|违法|违规|犯罪|非法|代价|后果|法律责任",
     re.I,

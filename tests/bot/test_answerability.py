@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.engine.answer_types import asked_kind, asked_unit, stated, states
+from bot.engine.answer_types import asked_kind, asked_unit, asks_about_breach, stated, states
 from bot.engine.answerability import FEATURES, WEIGHTS_PATH, load_model
 from bot.engine.question import BadQuestion, analyse
 
@@ -536,6 +536,29 @@ def test_a_count_the_question_itself_gives_does_not_answer_it(question, text, an
 )
 def test_a_count_of_levels_or_kinds_is_asked_for_a_number(question, language):
     assert asked_kind(question, language) == "number"
+
+
+@pytest.mark.parametrize(
+    "question, language, kind",
+    [
+        # A share, however qualified, asks for a percentage; an interval for how often.
+        ("What exact share of transfers would be waived?", "en", "percent"),
+        ("What rough proportion of turnover can the fine reach?", "en", "percent"),
+        ("网络安全投入要占信息化投入的多少比例？", "zh", "percent"),
+        ("罚款占比是多少？", "zh", "percent"),
+        ("Every how many years must the audit be done?", "en", "frequency"),
+        ("At what interval must operators test their systems?", "en", "frequency"),
+    ],
+)
+def test_a_share_or_an_interval_is_asked_in_many_words(question, language, kind):
+    assert asked_kind(question, language) == kind
+
+
+def test_a_broker_breaks_no_rule_and_going_live_is_taking_effect():
+    assert asks_about_breach("How much capital must a data broker hold?") is None
+    assert asks_about_breach("What happens if we've broken the rules?") == "breach"
+    assert analyse("When did the DSL go live?").event == "taking effect"
+    assert analyse("个保法哪天正式落地执行？").event == "taking effect"
 
 
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():

@@ -664,6 +664,36 @@ def test_a_count_is_answered_only_by_a_number_of_things(engine, question, source
 
 
 @pytest.mark.parametrize(
+    "question, source",
+    [
+        # A share asked in other words is answered only by a percentage ...
+        ("What rough share of turnover can a serious PIPL breach cost?", (PIPL, 66)),
+        ("个保法情节严重的，罚款最高占上一年营业额多少比例？", (PIPL, 66)),
+        ("关基条例要求网络安全投入占信息化投入的多少比例？", None),
+        ("What exact proportion of Ant Group does Alibaba own, per the SCMP?", None),
+        # ... an interval only by how often, not by how long records are kept ...
+        ("Every how many years must a PIPL compliance audit be done?", None),
+        # ... and a question about a data broker's capital is no question about a breach.
+        ("How much registered capital does a DSL data broker need?", None),
+    ],
+)
+def test_a_share_or_an_interval_asked_in_other_words_keeps_its_kind(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        ("At what interval must CII operators run a security test and risk assessment?", (CSL, 38)),
+        ("When did the DSL go live?", (DSL, 55)),
+        ("个保法哪天正式落地执行？", (PIPL, 74)),
+    ],
+)
+def test_an_interval_or_going_live_asked_in_everyday_words_is_answered_from_the_provision(engine, question, source):
+    leads_with(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
     "question",
     [
         # A regulation named by its title in title marks that no source holds or mentions: another instrument.
