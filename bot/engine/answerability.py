@@ -47,7 +47,7 @@ from index.language import CJK
 from index.laws import asks_when_in_force, states_in_force
 
 from .answer_types import DOCUMENT_KINDS, FACT_KINDS, PERSON_KINDS
-from .compose import known, leading_sentence, matches, matching_terms, term_weights
+from .compose import dates_another_law, known, leading_sentence, matches, matching_terms, term_weights
 from .fitted import fitted_entry
 from .question import Question
 
@@ -208,6 +208,8 @@ def decide(
         return Decision(True, probability, "the sources use none of the question's words")
     if values["kind_missing"]:
         return Decision(True, probability, "the question asks for a kind of fact no close sentence states")
+    if dates_another_law(question, leading_sentence(scored).sentence.text, retriever):
+        return Decision(True, probability, "the date stated is when another law takes effect")
     if foreign := unknown_instruments(question, retriever):
         return Decision(True, probability, "the sources never mention: " + ", ".join(foreign))
     if question.kind and not about_the_same(question, scored[0], retriever):

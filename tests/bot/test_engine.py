@@ -710,6 +710,22 @@ def test_a_title_of_a_law_the_sources_hold_is_answered(engine):
     leads_with(engine.answer("《数据安全法》对数据交易中介服务机构有什么要求？"), (DSL, 33))
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # A report's date for the Data Security Law taking effect does not date other rules ...
+        ("网信办那个放宽数据出境的新规定正式生效是哪一天？", None),
+        ("央行收紧金融科技数据的那套规定哪天正式生效？", None),
+        # ... but answers for that law, and another sentence may date the rules asked about.
+        ("When does the Data Security Law take effect, per the SCMP?", (SUMMONS, None)),
+        ("数安法什么时候生效？", (DSL, 55)),
+        ("那个百万用户海外上市要安全审查的规定是几月生效的？", (LISTING_RULES, None)),
+    ],
+)
+def test_when_a_named_law_takes_effect_dates_only_that_law(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
     for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
         answer = engine.answer(question)
