@@ -163,16 +163,27 @@ _REFERENCE = (
 # answered by "one of the following" or "六个月".
 _NOT_COUNTING = rf"第(?:\d+|{_ZH_NUMERAL}+)|\bone of\b|{_STATES['percent']}|{_STATES['duration']}"
 # A count in Chinese numerals comes with a measure word ("十二家", "三类", "五个方面"): a numeral inside a word
-# ("一旦", "一定", "统一", "之一") numbers nothing.
+# ("一旦", "一定", "统一", "之一") numbers nothing, nor does a multiple ("一倍以上十倍以下罚款").
 _ZH_COUNT = (
-    rf"{_ZH_NUMERAL}+(?=\s?[多余]?(?:个|家|人|名|位|项|次|级|类|种|批|件|部|份|起|例|台|张|所|层|期|届|轮|场|点|倍|方面))"
+    rf"{_ZH_NUMERAL}+(?=\s?[多余]?(?:个|家|人|名|位|项|次|级|类|种|批|件|部|份|起|例|台|张|所|层|期|届|轮|场|点|方面))"
 )
 _COUNTING = rf"\d|\b(?:{_NUMBER_WORDS})\b|{_ZH_COUNT}"
+# An exact figure asked for ("exactly how many", "具体多少") is not given by a rough one: "thousands of workers",
+# "billions of dollars", "数千家", "上万人".
+_EXACT_ASKED = re.compile(r"\bexact(?:ly)?\b|\bprecise(?:ly)?\b|具体|确切|准确|精确", re.I)
+_ROUGH = re.compile(
+    r"\b(?:dozens|scores|hundreds|thousands|millions|billions)\s+of\b|\b(?:several|many|numerous|a few)\b|"
+    r"成千上万|[数几上][十百千万亿]+",
+    re.I,
+)
+_ROUGH_KINDS = ("number", "amount")
 # A number written in digits, in English words or in Chinese numerals, and the values of English number words.
 _VALUE = re.compile(rf"\d+|\b(?:{_NUMBER_WORDS})\b|[零〇一二两三四五六七八九十百千]+", re.I)
 _WORD_VALUES = {word: n for n, word in enumerate(_NUMBER_WORDS.split("|")[:12], start=1)}
 # The measure words a count is asked in ("几家", "多少级"): of firms, items, times, kinds, levels, people.
 _MEASURE = "个|家|条|名|次|项|种|级|类|档|批|位|部|层"
+# People a count is asked of without a measure word ("多少员工").
+_PEOPLE = "员工|职工|工人|用户|成员|客户"
 # kind -> {language: pattern of a question asking for it}, most specific first.
 _CURRENCY = r"(?:yuan|rmb|renminbi|usd|us dollars|dollars)\b"
 _SUM_WORDS = r"(?:amount|figure|value|equivalent|number|sum|terms)\b"
@@ -238,7 +249,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"volume|cut-?off)(?=\s*(?:of|for|that|to|at|in|under|before|above|[?.,]|$))|"
               r"\b(?:below|above|under|over|at) what (?:\w+ )?(?:volume|threshold|number|scale|level)\b",
         # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
-        "zh": rf"多少(?:{_MEASURE}|人|数量)|{_JI}(?:{_MEASURE})|"
+        "zh": rf"多少(?:{_MEASURE}|人|{_PEOPLE}|数量)|{_JI}(?:{_MEASURE})|"
               r"(?:是|有|达到|为)多少[？?]*$|(?:低于|高于|超过|不足|少于|多于|达到)多少(?!钱|费|罚)",
     },
     "date": {
@@ -327,9 +338,11 @@ _UNIT_STATED = {
 # unit: (asked as, stated as), in either language; "1000万人" and "1 million users" count people.
 _COUNTED: dict[str, tuple[str, str]] = {
     "people": (
-        r"\bhow many (?:\w+ )?(?:people|persons|individuals|users|employees|staff|customers)\b|"
-        rf"多少(?:万)?(?:个)?人|{_JI}(?:万)?个?人",
-        r"(?:people|persons|individuals|users|employees|staff|customers|subscribers)\b|(?:万|亿)?人",
+        r"\bhow many (?:\w+ )?(?:people|persons|individuals|users|employees|staff|customers|workers|members|"
+        r"officials|executives|managers)\b|"
+        rf"多少(?:万)?(?:个)?人|{_JI}(?:万)?个?人|(?:多少|{_JI})[名位]|多少(?:{_PEOPLE})",
+        r"(?:people|persons|individuals|users|employees|staff|customers|subscribers|workers|members|officials|"
+        r"executives|managers)\b|(?:万|亿)?人|[名位]",
     ),
     "organisations": (
         r"\bhow many (?:\w+ )?(?:firms|companies|businesses|platforms|operators|organi[sz]ations|entities)\b|"
@@ -597,12 +610,21 @@ def _value(number: str) -> int | None:
         return None
 
 
-def states(text: str, kind: str | None, unit: str | None = None, given: frozenset[int] = frozenset()) -> bool:
+def asks_exact(question: str) -> bool:
+    """Whether ``question`` asks for an exact figure ("exactly how many ...?", "具体裁了多少人？")."""
+    return bool(_EXACT_ASKED.search(question))
+
+
+def states(
+    text: str, kind: str | None, unit: str | None = None, given: frozenset[int] = frozenset(), *, exact: bool = False
+) -> bool:
     """Whether ``text`` states a fact of ``kind`` (always true for None: the question asks for no kind), in
-    ``unit`` when the question asks in one (see `asked_unit`); a count among the numbers the question ``given``
-    does not answer it ("how many of the 12 firms ...?")."""
+    ``unit`` when the question asks in one (see `asked_unit`). A count among the numbers the question ``given``
+    does not answer it ("how many of the 12 firms ...?"), nor a rough figure one asked ``exact``."""
     if kind is None:
         return True
+    if exact and kind in _ROUGH_KINDS:
+        text = _ROUGH.sub(" ", text)
     if kind == "number":
         without = _EXTRACT_PATTERNS["amount"].sub(" ", text)
         without = _REFERENCE_PATTERN.sub(" ", _STATE_PATTERNS["date"].sub(" ", without))

@@ -28,6 +28,7 @@ from .answer_types import (
     asked_kind,
     asked_unit,
     asks_about_breach,
+    asks_exact,
     fits_breach,
     numbers_given,
     states,
@@ -123,6 +124,8 @@ class Question:
     breach: str | None = None
     # The numbers it states ("how many of the 12 firms ...?"): a count among them does not answer it.
     given: frozenset[int] = frozenset()
+    # Whether it asks for an exact figure ("exactly how many", "具体多少"): a rough one does not answer it.
+    exact: bool = False
 
     @property
     def is_follow_up(self) -> bool:
@@ -131,7 +134,7 @@ class Question:
     def stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact asked for, in the unit asked in and of the event asked about
         (true when none is asked); a fine or a detention only for a question about a breach."""
-        return (states(text, self.kind, self.unit, self.given) and states_event(text, self.event)
+        return (states(text, self.kind, self.unit, self.given, exact=self.exact) and states_event(text, self.event)
                 and fits_breach(text, self.kind, self.breach))
 
     def partly_stated_in(self, text: str) -> bool:
@@ -168,6 +171,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         event=asked_event(cleaned, kind),
         breach=asks_about_breach(cleaned),
         given=numbers_given(cleaned),
+        exact=asks_exact(cleaned),
     )
 
 

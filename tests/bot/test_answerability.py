@@ -561,6 +561,36 @@ def test_a_broker_breaks_no_rule_and_going_live_is_taking_effect():
     assert analyse("个保法哪天正式落地执行？").event == "taking effect"
 
 
+@pytest.mark.parametrize(
+    "text, exact, counts",
+    [
+        # Asked for an exact figure, a rough one does not answer, in either language.
+        ("companies are laying off thousands of workers", False, True),
+        ("companies are laying off thousands of workers", True, False),
+        ("数千家企业受到影响", True, False),
+        ("网络数据处理者处理1000万人以上个人信息的", True, True),
+        # A multiple of a sum is no count.
+        ("处违法所得一倍以上十倍以下罚款", False, False),
+    ],
+)
+def test_a_rough_figure_does_not_answer_an_exact_count(text, exact, counts):
+    assert states(text, "number", exact=exact) is counts
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [
+        ("How many members must sit on the oversight board?", "en"),
+        ("How many workers did the firms lay off?", "en"),
+        ("监督机构至少要几名成员？", "zh"),
+        ("阿里巴巴裁了多少员工？", "zh"),
+    ],
+)
+def test_a_count_of_members_workers_or_staff_counts_people(question, language):
+    assert asked_kind(question, language) == "number"
+    assert asked_unit(question, "number") == "people"
+
+
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():
     assert not states("Didi was fined $1.2 billion in 2022.", "number")
     assert states("The ministry summoned 12 companies.", "number")

@@ -726,6 +726,25 @@ def test_when_a_named_law_takes_effect_dates_only_that_law(engine, question, sou
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # An exact count is not answered by "thousands of workers", a count of members not by other things,
+        # and a capital requirement not by a fine's multiples ...
+        ("Exactly how many staff did Alibaba cut?", None),
+        ("阿里巴巴具体裁了多少员工？", None),
+        ("How many members sit on the oversight body that PIPL requires of large platforms?", None),
+        ("数安法对数据交易中介的注册资本要求是多少？", None),
+        # ... while a rough count answers a question that does not ask for an exact one, and an exact one
+        # answers either.
+        ("How many workers did Alibaba and Tencent lay off?", (DIDI_FINE, None)),
+        ("网数条例具体处理多少人以上个人信息要遵守额外规定？", (NDSMR, 28)),
+    ],
+)
+def test_a_count_of_people_is_answered_only_by_one_as_exact_as_asked(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
     for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
         answer = engine.answer(question)
