@@ -236,7 +236,8 @@ _ASKS: dict[str, dict[str, str]] = {
     "duration": {
         # A retention period or floor is a length of time: "the retention floor for network logs", "保存期限".
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
-              r"\b(?:how many|number of) (?:(?:working |business )?days|minutes|hours|weeks|months|years|decades)\b|"
+              # A unit after its qualifiers too: "how many paid holiday days".
+              r"\b(?:how many|number of) (?:\w+ ){0,2}?(?:days|minutes|hours|weeks|months|years|decades)\b|"
               r"\b(?:retention|storage|record-?keeping) (?:period|floor|minimum|time|term)s?\b|\bminimum retention\b",
         # "几个月" is how many months, "几月几日" which day of which month.
         "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是|"

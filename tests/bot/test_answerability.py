@@ -23,6 +23,7 @@ from bot.engine.question import BadQuestion, analyse
         ("whats the worst-case fine under the dsl?", "en", "amount"),
         ("What is fine-grained consent?", "en", "definition"),  # a term, not a fine
         ("How many hours do we have to report a breach?", "en", "duration"),
+        ("How many paid holiday days must workers get each year?", "en", "duration"),  # a unit after qualifiers
         ("How many companies were summoned?", "en", "number"),
         ("When does the law take effect?", "en", "date"),
         ("What's the deadline for reporting a vulnerability?", "en", "deadline"),  # a length of time or a date
