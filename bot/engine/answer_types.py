@@ -159,9 +159,12 @@ _REFERENCE = (
     rf"第(?:\d+|{_ZH_NUMERAL}+)[条款项章节]|\b(?:articles?|art\.|paragraphs?|items?|chapters?|sections?)\s*\d+|"
     rf"[（(](?:\d{{1,2}}|{_ZH_NUMERAL}{{1,3}})[）)]"
 )
-# Nor an ordinal ("第十二届", "第二十四次会议"), "one of", a share or a length of time: "how many members" is not
-# answered by "one of the following" or "六个月".
-_NOT_COUNTING = rf"第(?:\d+|{_ZH_NUMERAL}+)|\bone of\b|{_STATES['percent']}|{_STATES['duration']}"
+# Nor an ordinal ("第十二届", "第二十四次会议"), "one of", a share, a length of time or how often: "how many
+# members" is not answered by "one of the following", "六个月" or "每年至少一次".
+_NOT_COUNTING = (
+    rf"第(?:\d+|{_ZH_NUMERAL}+)|\bone of\b|每[^，。；,;]{{0,8}}?(?:\d+|{_ZH_NUMERAL}+)次|{_STATES['percent']}|"
+    rf"{_STATES['duration']}|{_STATES['frequency']}"
+)
 # A count in Chinese numerals comes with a measure word ("十二家", "三类", "五个方面"): a numeral inside a word
 # ("一旦", "一定", "统一", "之一") numbers nothing, nor does a multiple ("一倍以上十倍以下罚款").
 _ZH_COUNT = (
@@ -205,6 +208,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\bhow (?:big|large|high|steep) (?:was |is |are )?(?:the |a )?(?:fines?|penalt(?:y|ies))|"
               r"\b(?:max(?:imum)?|highest|biggest|largest|minimum|top|top[- ]end|worst[- ]case|heaviest|stiffest) "
               r"(?:fines?|penalt(?:y|ies))\b|\bwhat fines?\b(?!-)|\bfine range\b|"
+              r"\bwhat (?:\w+ )?(?:penalt(?:y|ies)|sanctions?)\b|"
               # How large a fine can be, however worded: "the ceiling on the fine", "dsl fine for X? whats the
               # range", "how big can the DSL fine get".
               r"\b(?:ceiling|cap|upper limit|range|size) (?:on|of|for) (?:the |a |any )?(?:fines?|penalt(?:y|ies))\b|"
@@ -215,11 +219,11 @@ _ASKS: dict[str, dict[str, str]] = {
               # A sum asked in a currency: "what's that in usd", "the fine in yuan", "in RMB, how big was ...".
               rf"\b(?:what(?:'s|’s| is| was)?|whats|how much(?: is| was)?) (?:that|it|this) in {_CURRENCY}|"
               rf"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{{0,30}}\bin {_CURRENCY}|^in {_CURRENCY},|"
-              rf"\b(?:yuan|rmb|renminbi|dollar|usd) {_SUM_WORDS}",
+              rf"\b(?:yuan|rmb|renminbi|dollar|usd) {_SUM_WORDS}|\bhow many (?:\w+ )?{_CURRENCY}",
         # A fee asked for is an amount too: "要交多少评估费", "收费标准是多少" (not "能收费吗"); so is the range
         # or cap of a fine or compensation ("罚款区间是多少", "赔偿上限是多少").
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
-              r"(?:人民币|美元)(?:金额|数额)|"
+              r"(?:人民币|美元)(?:金额|数额)|多少(?:万|亿)?(?:元|块|美元)|"
               r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|折合(?:人民币|美元)|"
               r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少|"
               r"(?:罚款|罚金|赔偿|赔偿金)[\u4e00-\u9fff]{0,4}(?:是|为|有)多少",
@@ -248,7 +252,11 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"\bhow many\b|\bwhat number\b|"
               r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+ ){0,2}(?:numbers?|thresholds?|count|total|figure|"
               r"volume|cut-?off)(?=\s*(?:of|for|that|to|at|in|under|before|above|[?.,]|$))|"
-              r"\b(?:below|above|under|over|at) what (?:\w+ )?(?:volume|threshold|number|scale|level)\b",
+              r"\b(?:below|above|under|over|at) what (?:\w+ )?(?:volume|threshold|number|scale|level)\b|"
+              r"\bwhat (?:\w+[ -]){0,3}?(?:number|threshold|headcount|cut-?off)s?\b"
+              r"(?=\s*(?:of|for|that|at|under|above|below|did|does|do|is|are|would|will|[?.,]|$))"
+              r"(?! of (?:the )?article)|"
+              r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+[ -]){0,3}?headcount\b",
         # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
         "zh": rf"多少(?:{_MEASURE}|人|{_PEOPLE}|数量)|{_JI}(?:{_MEASURE})|"
               r"(?:是|有|达到|为)多少[？?]*$|(?:低于|高于|超过|不足|少于|多于|达到)多少(?!钱|费|罚)",

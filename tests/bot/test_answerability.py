@@ -506,6 +506,8 @@ def test_a_title_answers_only_for_the_kind_of_document_asked(question, text, ans
         ("Transfers must meet one of the following conditions.", False),
         ("可以处上一年度营业额百分之五以下罚款", False),
         ("一旦遭到破坏、丧失功能或者数据泄露，可能严重危害国家安全", False),
+        ("运营者应当每年至少进行一次网络安全检测和风险评估", False),
+        ("Operators must run a security test at least once a year.", False),
         # ... a count does, in digits, words or numerals with a measure word.
         ("The ministry summoned 12 companies.", True),
         ("It named three new categories of data.", True),
@@ -552,6 +554,26 @@ def test_a_count_of_levels_or_kinds_is_asked_for_a_number(question, language):
     ],
 )
 def test_a_share_or_an_interval_is_asked_in_many_words(question, language, kind):
+    assert asked_kind(question, language) == kind
+
+
+@pytest.mark.parametrize(
+    "question, language, kind",
+    [
+        # A penalty or a sanction asked for is a sum, and so is a count of a currency ...
+        ("What penalties did the ministry impose on the firm?", "en", "amount"),
+        ("what monetary sanction applies to platforms that misuse data?", "en", "amount"),
+        ("Was it fined, and for how many yuan?", "en", "amount"),
+        ("滴滴被罚了多少亿元？", "zh", "amount"),
+        # ... a threshold, a headcount or a minimum number a count, however qualified ...
+        ("What minimum number of users makes a system critical infrastructure?", "en", "number"),
+        ("What data volume thresholds did the proposal use?", "en", "number"),
+        ("at what headcount do the extra duties apply?", "en", "number"),
+        # ... but not a question about a threshold.
+        ("What is the threshold question a processor must ask?", "en", None),
+    ],
+)
+def test_a_penalty_a_sum_in_a_currency_and_a_threshold_are_asked_in_many_words(question, language, kind):
     assert asked_kind(question, language) == kind
 
 

@@ -745,6 +745,26 @@ def test_a_count_of_people_is_answered_only_by_one_as_exact_as_asked(engine, que
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # A penalty asked of a report that states none, or a threshold of a law that sets none, is refused ...
+        ("What penalties did the MIIT hand ByteDance after the summons?", None),
+        ("What penalty did Yi Gang set for unauthorised data collection by fintech platforms?", None),
+        ("What minimum number of users makes a system critical information infrastructure under the CII regulations?",
+         None),
+        # ... and asked of a law that sets one, it is answered from the provision that does, in either language.
+        ("Under the DSL, what penalty does a firm face for refusing to cooperate with a police data request?",
+         (DSL, 48)),
+        ("数安法规定，拒不配合公安机关调取数据的企业罚多少？", (DSL, 48)),
+        ("we hold personal info on 12 million people - at what headcount do the NDSMR's extra duties kick in?",
+         (NDSMR, 28)),
+    ],
+)
+def test_a_penalty_or_a_threshold_is_answered_only_by_a_provision_that_sets_one(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
     for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
         answer = engine.answer(question)
