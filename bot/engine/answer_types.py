@@ -34,8 +34,9 @@ _MONEY = (
 )
 # A length of time in Chinese ("六个月", "十五个工作日内", "三年"), not a date's parts ("2021年", "11月1日", "六月")
 # nor the year a figure is counted over ("上一年度营业额", "第一年").
+# ("上一年度" rules out a numeral after 上 or 下, not digits: "五日以上15日以下" is two lengths.)
 _ZH_LENGTH = (
-    rf"(?<![\d月年第上下本当每{_ZH_NUMERAL[1:-1]}])(?:\d{{1,3}}|{_ZH_NUMERAL}+)\s?"
+    rf"(?:(?<![\d.月年第本当每])\d{{1,3}}|(?<![\d月年第上下本当每{_ZH_NUMERAL[1:-1]}]){_ZH_NUMERAL}+)\s?"
     r"(?:个月|个?(?:工作日|分钟|小时|日|天|周|星期|年)(?!度))(?:内|以上|以下)?"
 )
 _STATES = {
@@ -241,7 +242,8 @@ _ASKS: dict[str, dict[str, str]] = {
         # A retention period or floor is a length of time: "the retention floor for network logs", "保存期限".
         "en": r"\bhow long\b|\bhow soon\b|\bwithin how\b|"
               # A unit after its qualifiers too: "how many paid holiday days".
-              r"\b(?:how many|number of) (?:\w+ ){0,2}?(?:days|minutes|hours|weeks|months|years|decades)\b|"
+              r"\b(?:how many|number of) (?:\w+ ){0,2}?(?:days|minutes|mins|hours|hrs|weeks|wks|months|years|yrs|"
+              r"decades)\b|"
               r"\b(?:retention|storage|record-?keeping) (?:period|floor|minimum|time|term)s?\b|\bminimum retention\b",
         # "几个月" is how many months, "几月几日" which day of which month.
         "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是|"
@@ -322,13 +324,13 @@ _ASKS: dict[str, dict[str, str]] = {
 # figure is counted over ("上一年度").
 _COUNT = rf"(?<![\d月年第上下本当每])(?:\d{{1,3}}(?:[.,]\d+)?|\b(?:{_NUMBER_WORDS})\b|{_ZH_NUMERAL}+)"
 _UNITS: dict[str, tuple[str, str]] = {
-    "minute": (r"minutes?|分钟", r"minutes?|分钟"),
+    "minute": (r"minutes?|mins?|分钟", r"minutes?|分钟"),
     "hour": (r"hours?|hrs?|小时", r"hours?|小时"),
     "working day": (r"(?:working|business) days?|工作日", r"(?:working|business) days?|工作日"),
     "day": (r"days?|天|日", r"(?:working |business )?days?|工作日|天|日"),
-    "week": (r"weeks?|周|星期", r"weeks?|周|星期"),
+    "week": (r"weeks?|wks?|周|星期", r"weeks?|周|星期"),
     "month": (r"months?|个月|月", r"months?|个月|月"),
-    "year": (r"years?|年", r"years?|年(?!度)"),
+    "year": (r"years?|yrs?|年", r"years?|年(?!度)"),
 }
 _UNIT_WORDS = "|".join(a for a, _ in _UNITS.values())
 # "how many hours", "多少个工作日", and a limit given its unit: "the hour deadline", "a 72-hour window",

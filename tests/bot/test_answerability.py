@@ -24,6 +24,7 @@ from bot.engine.question import BadQuestion, analyse
         ("What is fine-grained consent?", "en", "definition"),  # a term, not a fine
         ("How many hours do we have to report a breach?", "en", "duration"),
         ("How many paid holiday days must workers get each year?", "en", "duration"),  # a unit after qualifiers
+        ("how many yrs before he can hold a key role again?", "en", "duration"),  # an abbreviated unit
         ("How many companies were summoned?", "en", "number"),
         ("When does the law take effect?", "en", "date"),
         ("What's the deadline for reporting a vulnerability?", "en", "deadline"),  # a length of time or a date
@@ -507,6 +508,7 @@ def test_a_title_answers_only_for_the_kind_of_document_asked(question, text, ans
         ("可以处上一年度营业额百分之五以下罚款", False),
         ("一旦遭到破坏、丧失功能或者数据泄露，可能严重危害国家安全", False),
         ("运营者应当每年至少进行一次网络安全检测和风险评估", False),
+        ("情节较重的，处5日以上15日以下拘留", False),
         ("Operators must run a security test at least once a year.", False),
         # ... a count does, in digits, words or numerals with a measure word.
         ("The ministry summoned 12 companies.", True),
