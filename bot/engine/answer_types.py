@@ -177,7 +177,7 @@ _COUNTING = rf"\d|\b(?:{_NUMBER_WORDS})\b|{_ZH_COUNT}"
 _EXACT_ASKED = re.compile(r"\bexact(?:ly)?\b|\bprecise(?:ly)?\b|具体|确切|准确|精确", re.I)
 _ROUGH = re.compile(
     r"\b(?:dozens|scores|hundreds|thousands|millions|billions)\s+of\b|\b(?:several|many|numerous|a few)\b|"
-    r"成千上万|[数几上][十百千万亿]+",
+    r"成千上万|[数几][十百千万亿]+|(?<!以)上[百千万亿]+",  # not the 以上 of "以上十万元"
     re.I,
 )
 _ROUGH_KINDS = ("number", "amount")

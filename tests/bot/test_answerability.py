@@ -593,6 +593,7 @@ def test_a_broker_breaks_no_rule_and_going_live_is_taking_effect():
         ("companies are laying off thousands of workers", False, True),
         ("companies are laying off thousands of workers", True, False),
         ("数千家企业受到影响", True, False),
+        ("上万人受到影响", True, False),
         ("网络数据处理者处理1000万人以上个人信息的", True, True),
         # A multiple of a sum is no count.
         ("处违法所得一倍以上十倍以下罚款", False, False),
