@@ -641,7 +641,8 @@ def states(
         without = _REFERENCE_PATTERN.sub(" ", _STATE_PATTERNS["date"].sub(" ", without))
         if unit is None:
             without = _NOT_COUNTING_PATTERN.sub(" ", without)
-        without = _VALUE.sub(lambda m: " " if _value(m.group()) in given else m.group(), without)
+        if given:
+            without = _VALUE.sub(lambda m: " " if _value(m.group()) in given else m.group(), without)
         found = _COUNT_STATED[unit] if unit is not None else _COUNTING_PATTERN
         return bool(found.search(without))
     if kind == "amount" and unit is not None:

@@ -208,7 +208,8 @@ def decide(
         return Decision(True, probability, "the sources use none of the question's words")
     if values["kind_missing"]:
         return Decision(True, probability, "the question asks for a kind of fact no close sentence states")
-    if dates_another_law(question, leading_sentence(scored).sentence.text, retriever):
+    named = retriever.named_documents(question.search_text)
+    if dates_another_law(question, leading_sentence(scored).sentence.text, named, retriever):
         return Decision(True, probability, "the date stated is when another law takes effect")
     if foreign := unknown_instruments(question, retriever):
         return Decision(True, probability, "the sources never mention: " + ", ".join(foreign))

@@ -128,7 +128,9 @@ def score_sentences(
             overlap = scale[cross] * matched / total if total > 0 else 0.0
             score = SIMILARITY_WEIGHT * float(similarity) + (1 - SIMILARITY_WEIGHT) * overlap
             score += PASSAGE_WEIGHT * hit.evidence + correction
-            typed = question.stated_in(sentence.text) and not dates_another_law(question, sentence.text, retriever)
+            typed = question.stated_in(sentence.text) and not dates_another_law(
+                question, sentence.text, named, retriever
+            )
             if question.kind and typed:
                 score += ANSWER_TYPE_BONUS
             if names and all(n <= tokens for n in names):
@@ -164,14 +166,15 @@ def select_sentences(
     return picked
 
 
-def dates_another_law(question: Question, text: str, retriever: Retriever) -> bool:
-    """Whether the question asks when something takes effect and ``text`` dates a law it names that the
-    question does not ("Under the new Data Security Law, which will take effect on September 1, ..." for "when
-    do the CAC's waiver rules take effect?"), in either language: that date is another instrument's."""
+def dates_another_law(question: Question, text: str, named: frozenset[str], retriever: Retriever) -> bool:
+    """Whether the question (naming the documents ``named``) asks when something takes effect and ``text``
+    dates a law it names that the question does not ("Under the new Data Security Law, which will take effect
+    on September 1, ..." for "when do the CAC's waiver rules take effect?"), in either language: that date is
+    another instrument's."""
     if question.event != "taking effect":
         return False
     dated = retriever.named_documents(text)
-    return bool(dated) and not dated & retriever.named_documents(question.search_text)
+    return bool(dated) and not dated & named
 
 
 def leading_sentence(scored: Sequence[ScoredSentence], *, whole_document: bool = False) -> ScoredSentence:
