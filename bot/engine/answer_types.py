@@ -621,6 +621,45 @@ def _value(number: str) -> int | None:
         return None
 
 
+# Which particular firms, apps or bodies ("which specific companies did he name?", "看准那个招聘app叫什么？",
+# "具体由哪家机构来做？"): a sentence that names none besides the question's own ("some big tech companies")
+# does not answer. A firm is named as a name is written; a body may be named by what it is ("人民检察院"), but a
+# law's body ("国家网信部门") is no firm. A class a law does name ("which companies must appoint an officer?",
+# "which bodies may sue?") is asked without "specific" or a verb of naming and stays a plain question.
+_FIRMS = {
+    "en": r"compan(?:y|ies)|firms?|insurers?|banks?|apps?|platforms?|multinationals?|vendors?|brands?",
+    "zh": r"公司|企业|App|app|APP|应用|软件|平台|银行|保险",
+}
+_BODIES = {"en": r"bod(?:y|ies)|agenc(?:y|ies)|organi[sz]ations?|institutions?", "zh": r"机构|部门|组织"}
+_NAMED_EN = rf"(?:{_FIRMS['en']}|{_BODIES['en']})"
+_NAMES_ASKED = {
+    "en": re.compile(
+        rf"\bwhich (?:specific|particular|exact) (?:\w+ ){{0,2}}{_NAMED_EN}\b|"
+        rf"\bwhich (?:\w+ ){{0,2}}{_NAMED_EN}\b[^?]*\b(?:name[sd]?|cites?|cited|lists?|listed|"
+        rf"mention(?:s|ed)?|accuse[sd]?|single[sd]? out)\b|"
+        rf"\bnames? of (?:the |its |their )?(?:\w+ ){{0,3}}{_NAMED_EN}\b|\b{_NAMED_EN} (?:is |are )?called\b",
+        re.I,
+    ),
+    "zh": re.compile(
+        rf"具体(?:是)?(?:由)?哪(?:几|些)?家[^，。？?]{{0,6}}|哪几家[^，。？?]{{0,6}}|点名(?:了)?哪[^，。？?]{{0,6}}|"
+        rf"(?:{_FIRMS['zh']}|{_BODIES['zh']})[^，。？?]{{0,6}}(?:叫什么|叫啥|名称|名字)"
+    ),
+}
+_FIRM_ASKED = {language: re.compile(pattern, re.I) for language, pattern in _FIRMS.items()}
+# A body as a Chinese text names it ("人民检察院", "国家网信部门", "消费者组织"): what a law answers "哪家机构" with.
+ZH_BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:委员会|部门|机构|组织|法院|检察院|办公室|局|署|厅|中心)")
+
+
+def asks_for_names(question: str, language: str) -> str | None:
+    """"firms" or "bodies" when ``question`` asks which particular ones ("Which foreign insurers does the
+    report name?", "具体是哪几家公司？", "具体由哪家机构认证？"), else None."""
+    pattern = _NAMES_ASKED.get(language)
+    match = pattern.search(question) if pattern is not None else None
+    if match is None:
+        return None
+    return "firms" if _FIRM_ASKED[language].search(match.group()) else "bodies"
+
+
 def asks_exact(question: str) -> bool:
     """Whether ``question`` asks for an exact figure ("exactly how many ...?", "具体裁了多少人？")."""
     return bool(_EXACT_ASKED.search(question))

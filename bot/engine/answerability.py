@@ -26,6 +26,8 @@ in either language:
   Law" in a corpus with only the Data Security Law) is about something else;
 - a question about the amended text of a law that the sources hold only from before the amendment ("the
   amended Cybersecurity Law", "2026年施行的网安法") is not answered from the older text.
+- a question asking which particular firms or bodies ("which insurers does the report name?", "具体是哪几家
+  公司？") is not answered by sentences that name none besides the question's own.
 Other unknown names are only a feature: a passing place ("sending employee data to Singapore") need not sink
 a question the laws answer. One answer is checked against data instead of weighed: when a law took effect, if
 the answer leads with that law's sentence stating the in-force date of its metadata.
@@ -46,8 +48,16 @@ from index.keyword import tokenize
 from index.language import CJK
 from index.laws import asks_when_in_force, states_in_force
 
-from .answer_types import DOCUMENT_KINDS, FACT_KINDS, PERSON_KINDS
-from .compose import dates_another_law, known, leading_sentence, matches, matching_terms, term_weights
+from .answer_types import DOCUMENT_KINDS, FACT_KINDS, PERSON_KINDS, ZH_BODY
+from .compose import (
+    SECONDARY_MARGIN,
+    dates_another_law,
+    known,
+    leading_sentence,
+    matches,
+    matching_terms,
+    term_weights,
+)
 from .fitted import fitted_entry
 from .question import Question
 
@@ -79,6 +89,8 @@ _UNAMENDED = re.compile(
     r"\b(?:original|pre-?amendment|unamended|before (?:the|its) (?:amendment|revision)|"
     r"not the (?:amended|amendment|revised|revision|new)\b)|修订前|修正前|修改前|原版|旧版", re.I
 )
+# A word capitalised within a sentence, not at its start: a name in English text.
+_CAPITALISED = re.compile(r"(?<=[\w,;:)’'\"”] )[A-Z][\w&'’-]*")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # An instrument's acronym has three letters or more (GDPR, CCPA, PDPO); two capitals are mostly an everyday
 # abbreviation (HQ, ID, IM, AI, HR), which an answerable question may well use.
@@ -217,6 +229,8 @@ def decide(
         return Decision(True, probability, "the passage stating the fact shares nothing of what the question is about")
     if question.kind in FACT_KINDS and (absent := names_absent(question, scored[0], retriever)):
         return Decision(True, probability, "the passage that states the fact does not name: " + ", ".join(absent))
+    if question.names_asked and not names_another(question, scored, retriever):
+        return Decision(True, probability, "the question asks which firms or bodies, and no close sentence names one")
     threshold = model.threshold if threshold is None else threshold
     if probability >= threshold:
         return Decision(False, probability)
@@ -321,6 +335,25 @@ def names_absent(question: Question, best: ScoredSentence, retriever: Retriever)
         if not found:
             absent.append(" ".join(sorted(forms)))
     return absent
+
+
+def names_another(question: Question, scored: Sequence[ScoredSentence], retriever: Retriever) -> bool:
+    """Whether a sentence close enough to the best to be quoted names a firm, a person or a place (a word
+    capitalised within the sentence, "the World Bank") or, when bodies are asked for, a body ("人民检察院") that
+    the question does not: "Which insurers does the report name?" is not answered by "Foreign insurers haven't
+    been able to ...", nor "关基条例具体点名了哪几家公司？" by articles that name only the state's bodies."""
+    own = set(tokenize(question.text)) | {
+        token for forms in retriever.names_in(question.text, question.language) for form in forms
+        for token in tokenize(form)
+    }
+    quotable = [s for s in scored if s.score >= scored[0].score - SECONDARY_MARGIN]
+    for candidate in quotable:
+        text = candidate.sentence.text
+        if any(set(tokenize(word.group())) - own for word in _CAPITALISED.finditer(text)):
+            return True
+        if question.names_asked == "bodies" and any(b.group() not in question.text for b in ZH_BODY.finditer(text)):
+            return True
+    return False
 
 
 @lru_cache(maxsize=64)

@@ -29,6 +29,7 @@ from .answer_types import (
     asked_unit,
     asks_about_breach,
     asks_exact,
+    asks_for_names,
     fits_breach,
     numbers_given,
     states,
@@ -126,6 +127,9 @@ class Question:
     given: frozenset[int] = frozenset()
     # Whether it asks for an exact figure ("exactly how many", "具体多少"): a rough one does not answer it.
     exact: bool = False
+    # "firms" or "bodies" when it asks which particular ones ("which insurers does the report name?", "具体是哪
+    # 几家公司？"; see `answer_types.asks_for_names`): an answer must name one the question does not.
+    names_asked: str | None = None
 
     @property
     def is_follow_up(self) -> bool:
@@ -172,6 +176,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         breach=asks_about_breach(cleaned),
         given=numbers_given(cleaned),
         exact=asks_exact(cleaned),
+        names_asked=asks_for_names(cleaned, language),
     )
 
 

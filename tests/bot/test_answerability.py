@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.engine.answer_types import asked_kind, asked_unit, asks_about_breach, stated, states
+from bot.engine.answer_types import asked_kind, asked_unit, asks_about_breach, asks_for_names, stated, states
 from bot.engine.answerability import FEATURES, WEIGHTS_PATH, load_model
 from bot.engine.question import BadQuestion, analyse
 
@@ -615,6 +615,29 @@ def test_a_rough_figure_does_not_answer_an_exact_count(text, exact, counts):
 def test_a_count_of_members_workers_or_staff_counts_people(question, language):
     assert asked_kind(question, language) == "number"
     assert asked_unit(question, "number") == "people"
+
+
+@pytest.mark.parametrize(
+    "question, language, asked",
+    [
+        # Which particular firms or apps: asked with "specific", a verb of naming, or "叫什么" of a firm ...
+        ("Which foreign insurers does the report name as shut out of health data?", "en", "firms"),
+        ("Which specific companies do the CII Regulations designate as operators?", "en", "firms"),
+        ("What are the names of the two apps that resumed registrations?", "en", "firms"),
+        ("易纲具体点名了哪几家公司？", "zh", "firms"),
+        ("看准那个招聘App叫什么名字？", "zh", "firms"),
+        # ... or which particular bodies, which a law may name by what they are ...
+        ("Which specific certification bodies does the Cybersecurity Law name?", "en", "bodies"),
+        ("个人信息保护认证具体由哪家机构来做？", "zh", "bodies"),
+        # ... while a class of firm or body a law names is a plain question.
+        ("Which companies must appoint a personal information protection officer under PIPL?", "en", None),
+        ("Which bodies may sue a processor that harms many people?", "en", None),
+        ("哪些企业需要设立个人信息保护负责人？", "zh", None),
+    ],
+)
+def test_which_particular_firms_or_bodies_is_asked_for_by_name(question, language, asked):
+    assert asks_for_names(question, language) == asked
+    assert analyse(question).names_asked == asked
 
 
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():

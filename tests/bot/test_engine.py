@@ -765,6 +765,26 @@ def test_a_penalty_or_a_threshold_is_answered_only_by_a_provision_that_sets_one(
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Asked which particular firms, a report or a law that names none is refused, in either language ...
+        ("Which particular insurers are named as unable to calculate premiums without Chinese health data?", None),
+        ("Wire China那篇说外国保险公司拿不到健康数据，具体是哪几家保险公司？", None),
+        ("Which specific companies do the CII Regulations designate as critical information infrastructure operators?",
+         None),
+        ("关基条例具体点名了哪几家公司是关键信息基础设施运营者？", None),
+        # ... while a report naming them answers, and so does a law naming the bodies asked for.
+        ("Which companies had apps that resumed signing up new users according to WallStreetPR?", (SHUT_APPS, None)),
+        ("哪几家公司的App在整改后恢复了新用户注册？", (SHUT_APPS, None)),
+        ("Which specific bodies may bring a lawsuit under PIPL when many people are harmed?", (PIPL, 70)),
+        ("个保法规定哪几家机构可以提起公益诉讼？", (PIPL, 70)),
+    ],
+)
+def test_asked_which_particular_firms_only_a_passage_naming_one_answers(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
     for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
         answer = engine.answer(question)
