@@ -278,9 +278,11 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?:reporting|notification|notice|response|review) (?:window|period))\b",
         "zh": r"时限|截止|最晚|最迟",
     },
-    # Who wrote or edited a report: answered by its byline, which a law has none of.
+    # Who wrote or edited a report: answered by its byline, which a law has none of. Who writes rules ("who writes
+    # the security rules for military networks?") asks which body makes them, which a law states.
     "author": {
-        "en": r"\bwho (?:wrote|writes|has written|authored|edited|reported)\b|"
+        "en": r"\bwho (?:wrote|writes|has written|authored|edited|reported)\b"
+              r"(?!(?:\s+[\w-]+){0,3}?\s+(?-i:rules?|regulations?|measures|provisions|standards?|guidelines)\b)|"
               r"\b(?:author|writer|reporter|journalist|byline)s?\b",
         "zh": r"谁写|谁(?:撰写|编辑|报道)的|作者|记者|撰稿人|执笔|谁[^，。？?！!]{0,6}编辑|编辑是谁",
     },

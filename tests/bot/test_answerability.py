@@ -86,6 +86,9 @@ from bot.engine.question import BadQuestion, analyse
         ("Who is the author of the PIPL?", "en", "author"),
         ("路透那篇报道的作者是谁？", "zh", "author"),
         ("那篇文章是谁写的", "zh", "author"),
+        # Who writes rules asks which body makes them, not for a byline.
+        ("who writes the security rules for military networks under the CSL?", "en", "person"),
+        ("Who wrote the Data Security Law?", "en", "author"),
         # A bare "是多少" asks for a number of whatever precedes it, unless that is money.
         ("触发网络安全审查的用户门槛是多少？", "zh", "number"),
         ("看准的招聘平台注册用户有多少？", "zh", "number"),

@@ -492,12 +492,15 @@ def test_a_question_about_what_a_report_says_is_answered_from_the_report(engine,
         ("Wire China那篇讲数据出境放宽的文章是谁写的？", None),
         ("Who wrote the Personal Information Protection Law?", None),
         ("数据安全法的作者是谁？", None),
+        # Who writes a law's rules is the body it names for them, in either language.
+        ("Under the DSL, who writes the protection rules for military data?", (DSL, 54)),
+        ("数据安全法规定，军事数据安全保护的办法由谁制定？", (DSL, 54)),
     ],
 )
-def test_who_wrote_a_report_is_answered_from_its_byline_and_only_from_one(engine, question, source):
+def test_who_wrote_a_report_is_answered_from_its_byline_and_who_writes_rules_from_the_law(engine, question, source):
     answer = engine.answer(question)
     answered_from(answer, source)
-    if source is not None:
+    if source is not None and source[1] is None:
         assert answer.citations[0].doc_id == source[0]
         assert states(answer.citations[0].quote, "author")
 
