@@ -244,7 +244,9 @@ _ASKS: dict[str, dict[str, str]] = {
               # A unit after its qualifiers too: "how many paid holiday days".
               r"\b(?:how many|number of) (?:\w+ ){0,2}?(?:days|minutes|mins|hours|hrs|weeks|wks|months|years|yrs|"
               r"decades)\b|"
-              r"\b(?:retention|storage|record-?keeping) (?:period|floor|minimum|time|term)s?\b|\bminimum retention\b",
+              r"\b(?:retention|storage|record-?keeping) (?:period|floor|minimum|time|term)s?\b|\bminimum retention\b|"
+              # ... and in a verb's words: "the minimum period for retaining the report", "how long a time to keep".
+              r"\b(?:period|floor|minimum|time|term)s? (?:for|of) (?:retaining|keeping|storing|holding)\b",
         # "几个月" is how many months, "几月几日" which day of which month.
         "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是|"
               r"(?:保存|留存|保留|存储)(?:期限|时限|时间)",
@@ -276,7 +278,8 @@ _ASKS: dict[str, dict[str, str]] = {
     "deadline": {
         "en": r"\b(?:deadlines?|time[ -]?limits?|time ?frames?|cut-?off (?:date|time)|"
               r"(?:reporting|notification|notice|response|review) (?:window|period))\b",
-        "zh": r"时限|截止|最晚|最迟",
+        # Not the 时限 inside 临时限制 ("temporarily restrict").
+        "zh": r"(?<!临)时限|截止|最晚|最迟",
     },
     # Who wrote or edited a report: answered by its byline, which a law has none of. Who writes rules ("who writes
     # the security rules for military networks?") asks which body makes them, which a law states.

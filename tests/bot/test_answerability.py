@@ -86,6 +86,10 @@ from bot.engine.question import BadQuestion, analyse
         ("Who is the author of the PIPL?", "en", "author"),
         ("路透那篇报道的作者是谁？", "zh", "author"),
         ("那篇文章是谁写的", "zh", "author"),
+        # A retention period asked in a verb's words is a length of time; the 时限 inside 临时限制 asks for none.
+        ("What is the minimum period for keeping network logs under the CSL?", "en", "duration"),
+        ("网安法规定临时限制网络通信须经谁批准？", "zh", "person"),
+        ("文章说那几个App被临时限制注册，是谁决定的？", "zh", "person"),
         # Who writes rules asks which body makes them, not for a byline.
         ("who writes the security rules for military networks under the CSL?", "en", "person"),
         ("Who wrote the Data Security Law?", "en", "author"),

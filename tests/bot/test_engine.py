@@ -492,7 +492,8 @@ def test_a_question_about_what_a_report_says_is_answered_from_the_report(engine,
         ("Wire China那篇讲数据出境放宽的文章是谁写的？", None),
         ("Who wrote the Personal Information Protection Law?", None),
         ("数据安全法的作者是谁？", None),
-        # Who writes a law's rules is the body it names for them, in either language.
+        # Who writes a law's rules, or decides under it, is the body it names, in either language.
+        ("网安法规定，为处置重大突发社会安全事件临时限制网络通信，须经谁决定或者批准？", (CSL, 58)),
         ("Under the DSL, who writes the protection rules for military data?", (DSL, 54)),
         ("数据安全法规定，军事数据安全保护的办法由谁制定？", (DSL, 54)),
     ],
