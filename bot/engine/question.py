@@ -59,10 +59,12 @@ _ASKS_REPORT = {
     ),
     "zh": re.compile(r"文章|报道|报导|新闻|那篇|这篇|媒体|记者"),
 }
-# A report a law makes someone prepare, send or receive ("which authority receives the report", "submit the
-# report") is a duty, not a news report (which is written, published or issued, so those verbs do not count).
+# A report a law makes someone prepare, send, receive or keep ("which authority receives the report", "submit the
+# report", "the period for retaining the report") is a duty, not a news report (which is written, published or
+# issued, so those verbs do not count).
 _REPORT_DUTY = re.compile(
-    r"\b(?:receiv|submit|fil|send|sent|deliver|prepar|compil|draw(?:s|n)? up|hand(?:s|ed)? in)"
+    r"\b(?:receiv|submit|fil|send|sent|deliver|prepar|compil|draw(?:s|n)? up|hand(?:s|ed)? in|retain|keep|kept|"
+    r"stor|archiv)"
     r"\w* (?:the|that|this|an?|its|their|our) (?:\w+ )?report\b",
     re.I,
 )

@@ -465,6 +465,9 @@ def test_a_provision_or_a_list_item_numbers_nothing():
         ("个保法第三十八条规定了什么？", False),
         ("Which authority receives the report on the annual risk assessment?", False),
         ("Do we have to submit the assessment report to the CAC?", False),
+        ("What is the minimum period for retaining the report once the assessment is done?", False),
+        ("How long must we keep the impact assessment report?", False),
+        ("Does the report say which firms must keep their data in China?", True),
         ("Who published the report on Alibaba's data rules?", True),
     ],
 )

@@ -447,6 +447,9 @@ def test_questions_the_sources_do_not_answer_are_abstained_on_plainly(engine, qu
         ("Under the NDSMR, if a flaw in our product endangers national security, within how many hours must "
          "we report it?", (NDSMR, 10)),
         ("网络数据处理者发现产品漏洞危害国家安全的，要在多少小时内向主管部门报告？", (NDSMR, 10)),
+        # A report the law makes someone keep is no news report: the law answers how long.
+        ("Once the impact assessment is done, what is the minimum period for retaining the report?", (PIPL, 56)),
+        ("个人信息保护影响评估报告至少要保存几年？", (PIPL, 56)),
         # Asked in a unit no source states a limit in (the laws give none in working days; the news give no
         # comment period): abstain rather than quote another time limit.
         ("How many days do we have to answer a data subject access request under PIPL?", None),
