@@ -245,7 +245,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\b(?:how many|number of) (?:\w+ ){0,2}?(?:days|minutes|mins|hours|hrs|weeks|wks|months|years|yrs|"
               r"decades)\b|"
               r"\b(?:retention|storage|record-?keeping) (?:period|floor|minimum|time|term)s?\b|\bminimum retention\b|"
-              # ... and in a verb's words: "the minimum period for retaining the report", "how long a time to keep".
+              # ... and in a verb's words: "the minimum period for retaining the report", "the floor for keeping logs".
               r"\b(?:period|floor|minimum|time|term)s? (?:for|of) (?:retaining|keeping|storing|holding)\b",
         # "几个月" is how many months, "几月几日" which day of which month.
         "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是|"
@@ -656,8 +656,8 @@ ZH_BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:委员会|部门|机构|组织|�
 
 
 def asks_for_names(question: str, language: str) -> str | None:
-    """"firms" or "bodies" when ``question`` asks which particular ones ("Which foreign insurers does the
-    report name?", "具体是哪几家公司？", "具体由哪家机构认证？"), else None."""
+    """What ``question`` asks which particular ones of, "firms" or "bodies" ("Which foreign insurers does the
+    report name?", "具体是哪几家公司？"; "具体由哪家机构认证？"), or None."""
     pattern = _NAMES_ASKED.get(language)
     match = pattern.search(question) if pattern is not None else None
     if match is None:
