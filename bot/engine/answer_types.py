@@ -665,6 +665,43 @@ def asks_for_names(question: str, language: str) -> str | None:
     return "firms" if _FIRM_ASKED[language].search(match.group()) else "bodies"
 
 
+# What a catalogue or list holds ("国家核心数据目录里具体列了哪些数据？", "Which data types are listed in the
+# national catalogue of important data?"): a text that says only that such a list is drawn up or published
+# ("制定重要数据目录") does not answer; a sentence must set the list out after naming it ("目录包括：…"). A list of
+# names ("名单") is asked for by naming firms (see `asks_for_names`), and what a list must state ("清单要列明哪些
+# 内容？") is a duty the text sets, so neither counts.
+_LIST_NOUN = r"目录|清单|catalogu?es?|catalogs?|inventor(?:y|ies)"
+_CONTENTS_ASKED = {
+    "zh": re.compile(
+        r"(?:目录|清单)(?:里面|里|中|上|当中)?[，,]?(?:具体|都|一共|究竟|到底)*(?:包括|包含|列了|列出了|列明了|列有|有|涵盖|收录)"
+        r"(?:了)?(?:哪些|什么|啥|哪几)|哪些[^，。？?]{0,10}(?:列入|纳入|列在|收录)[^，。？?]{0,10}(?:目录|清单)"
+    ),
+    "en": re.compile(
+        r"\b(?:catalogu?e|catalog|inventory)s?\b[^?]*\b(?:lists?|includes?|contains?|covers?)\b|"
+        r"\b(?:listed|included|appears?|are|is)\s+(?:\w+\s+){0,2}(?:in|on)\s+(?:[\w'’-]+\s+){0,6}"
+        r"(?:catalogu?e|catalog|inventory)s?\b|"
+        r"\bwhat(?:'s|’s| is| are)\s+(?:in|on)\s+(?:[\w'’-]+\s+){0,6}(?:catalogu?e|catalog|inventory)s?\b",
+        re.I,
+    ),
+}
+_CONTENTS_SET_OUT = re.compile(
+    rf"(?:{_LIST_NOUN})[^。；;]*?(?:包括|包含|如下|：|:|\bincluding\b|\bincludes?\b|\bcontains?\b)", re.I
+)
+
+
+def asks_for_contents(question: str, language: str) -> bool:
+    """Whether ``question`` asks what a catalogue or list holds ("重要数据目录具体包括哪些数据？", "Which data
+    types appear in the national catalogue of important data?")."""
+    pattern = _CONTENTS_ASKED.get(language)
+    return bool(pattern is not None and pattern.search(question))
+
+
+def sets_out_contents(text: str) -> bool:
+    """Whether ``text`` names a catalogue or list and then sets out what it holds ("目录包括：…"), rather than
+    saying only that one is drawn up ("国家制定政务数据开放目录")."""
+    return bool(_CONTENTS_SET_OUT.search(text))
+
+
 def asks_exact(question: str) -> bool:
     """Whether ``question`` asks for an exact figure ("exactly how many ...?", "具体裁了多少人？")."""
     return bool(_EXACT_ASKED.search(question))

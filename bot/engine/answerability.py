@@ -48,7 +48,7 @@ from index.keyword import tokenize
 from index.language import CJK
 from index.laws import asks_when_in_force, states_in_force
 
-from .answer_types import DOCUMENT_KINDS, FACT_KINDS, PERSON_KINDS, ZH_BODY
+from .answer_types import DOCUMENT_KINDS, FACT_KINDS, PERSON_KINDS, ZH_BODY, sets_out_contents
 from .compose import (
     SECONDARY_MARGIN,
     dates_another_law,
@@ -231,6 +231,8 @@ def decide(
         return Decision(True, probability, "the passage that states the fact does not name: " + ", ".join(absent))
     if question.names_asked and not names_another(question, scored, retriever):
         return Decision(True, probability, "the question asks which firms or bodies, and no close sentence names one")
+    if question.contents_asked and not any(sets_out_contents(s.sentence.text) for s in quotable(scored)):
+        return Decision(True, probability, "the question asks what a list holds, and no close sentence sets one out")
     threshold = model.threshold if threshold is None else threshold
     if probability >= threshold:
         return Decision(False, probability)
@@ -346,14 +348,18 @@ def names_another(question: Question, scored: Sequence[ScoredSentence], retrieve
         token for forms in retriever.names_in(question.text, question.language) for form in forms
         for token in tokenize(form)
     }
-    quotable = [s for s in scored if s.score >= scored[0].score - SECONDARY_MARGIN]
-    for candidate in quotable:
+    for candidate in quotable(scored):
         text = candidate.sentence.text
         if any(set(tokenize(word.group())) - own for word in _CAPITALISED.finditer(text)):
             return True
         if question.names_asked == "bodies" and any(b.group() not in question.text for b in ZH_BODY.finditer(text)):
             return True
     return False
+
+
+def quotable(scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:
+    """The sentences close enough to the best to be quoted beside it."""
+    return [s for s in scored if s.score >= scored[0].score - SECONDARY_MARGIN]
 
 
 @lru_cache(maxsize=64)

@@ -29,6 +29,7 @@ from .answer_types import (
     asked_unit,
     asks_about_breach,
     asks_exact,
+    asks_for_contents,
     asks_for_names,
     fits_breach,
     numbers_given,
@@ -132,6 +133,9 @@ class Question:
     # "firms" or "bodies" when it asks which particular ones ("which insurers does the report name?", "具体是哪
     # 几家公司？"; see `answer_types.asks_for_names`): an answer must name one the question does not.
     names_asked: str | None = None
+    # Whether it asks what a catalogue or list holds ("重要数据目录具体包括哪些数据？"; see
+    # `answer_types.asks_for_contents`): an answer must set the list out, not only say that one is drawn up.
+    contents_asked: bool = False
 
     @property
     def is_follow_up(self) -> bool:
@@ -179,6 +183,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         given=numbers_given(cleaned),
         exact=asks_exact(cleaned),
         names_asked=asks_for_names(cleaned, language),
+        contents_asked=asks_for_contents(cleaned, language),
     )
 
 

@@ -7,7 +7,16 @@ import re
 
 import pytest
 
-from bot.engine.answer_types import asked_kind, asked_unit, asks_about_breach, asks_for_names, stated, states
+from bot.engine.answer_types import (
+    asked_kind,
+    asked_unit,
+    asks_about_breach,
+    asks_for_contents,
+    asks_for_names,
+    sets_out_contents,
+    stated,
+    states,
+)
 from bot.engine.answerability import FEATURES, WEIGHTS_PATH, load_model
 from bot.engine.question import BadQuestion, analyse
 
@@ -648,6 +657,37 @@ def test_a_count_of_members_workers_or_staff_counts_people(question, language):
 def test_which_particular_firms_or_bodies_is_asked_for_by_name(question, language, asked):
     assert asks_for_names(question, language) == asked
     assert analyse(question).names_asked == asked
+
+
+@pytest.mark.parametrize(
+    "question, language, asked",
+    [
+        # What a catalogue or list holds, in either word order ...
+        ("What data types does the important data catalogue under the DSL include?", "en", True),
+        ("Which specific items are on the national core data catalogue?", "en", True),
+        ("国家核心数据目录里具体列了哪些数据？", "zh", True),
+        ("网安法说的关键设备目录，具体包括哪些设备？", "zh", True),
+        ("哪些数据会被列入重要数据目录？", "zh", True),
+        # ... not who makes one, how often it changes, what a list must state, nor a list of names or "list" the verb.
+        ("Who draws up the important data catalogue under the DSL?", "en", False),
+        ("How often must the important data catalogues be revised?", "en", False),
+        ("Which sectors does the Cybersecurity Law list as critical information infrastructure?", "en", False),
+        ("Which other firms were on the list of companies the MIIT summoned?", "en", False),
+        ("个人信息出境时清单要列明哪些内容？", "zh", False),
+        ("工信部约谈名单里除了阿里巴巴还有哪些公司？", "zh", False),
+        ("重要数据目录由谁来制定？", "zh", False),
+    ],
+)
+def test_what_a_catalogue_holds_is_asked_for_as_its_contents(question, language, asked):
+    assert asks_for_contents(question, language) is asked
+    assert analyse(question).contents_asked is asked
+
+
+def test_a_catalogue_is_set_out_only_by_a_sentence_listing_what_it_holds():
+    assert not sets_out_contents("国家数据安全工作协调机制统筹协调有关部门制定重要数据目录，加强对重要数据的保护。")
+    assert not sets_out_contents("各地区、各部门应当确定本地区、本部门以及相关行业、领域的重要数据具体目录。")
+    assert sets_out_contents("重要数据目录包括：人口健康数据、地理信息数据。")
+    assert sets_out_contents("The catalogue includes population health data and mapping data.")
 
 
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():

@@ -792,6 +792,25 @@ def test_asked_which_particular_firms_only_a_passage_naming_one_answers(engine, 
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Asked what a catalogue holds, a law that only says one is drawn up is refused, in either language ...
+        ("What data types does the important data catalogue under the DSL include?", None),
+        ("数安法说的政务数据开放目录里都有哪些数据？", None),
+        ("网安法提到的网络关键设备目录里具体有哪些设备？", None),
+        # ... while who draws one up is answered, and so is a list a report or a law sets out.
+        ("Who draws up the important data catalogue under the DSL?", (DSL, 21)),
+        ("Which other firms were on the list of companies the MIIT summoned besides Alibaba and Tencent?",
+         (SUMMONS, None)),
+        ("工信部约谈名单里除了阿里巴巴还有哪些公司？", (SUMMONS, None)),
+        ("网安法列举了哪些行业属于关键信息基础设施？", (CSL, 31)),
+    ],
+)
+def test_asked_what_a_catalogue_holds_only_a_passage_setting_it_out_answers(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
     for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
         answer = engine.answer(question)
