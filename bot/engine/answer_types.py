@@ -702,6 +702,79 @@ def sets_out_contents(text: str) -> bool:
     return bool(_CONTENTS_SET_OUT.search(text))
 
 
+# What a source says it does not know ("it is not clear whether or when its apps will be allowed to return",
+# "did not specify when Xi issued those instructions", "尚不清楚何时恢复"): the question-word says what is
+# unknown, the words after it of what. A question asking that very thing is not answered by the sentence.
+_UNKNOWN_STATED = {
+    "en": re.compile(
+        r"\b(?:(?:is|was|remains|it's) (?:not clear|unclear)|did not (?:specify|say|disclose|reveal)|"
+        r"(?:has|have) not (?:said|specified|disclosed|revealed))\s+"
+        r"(?P<what>(?:(?:whether|when|if|how|who|why|which)(?:\s+or\s+)?)+)\s*(?P<about>[^.;]*)",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"(?:尚不清楚|尚不明确|并未说明|没有说明|未具体说明|未透露|不得而知)(?P<about>[^。；]*)"
+    ),
+}
+# The question-words a source's "not clear ..." uses, in English or, asked of in Chinese, inside what follows.
+_UNKNOWN_WORDS = {
+    "when": re.compile(r"\bwhen\b|何时|什么时候|啥时候|哪天|哪一天|几时", re.I),
+    "whether": re.compile(r"\b(?:whether|if)\b|是否|能否|会否|有没有|是不是", re.I),
+    "who": re.compile(r"\bwho\b|谁", re.I),
+}
+# What a question asks, in those terms: when (a date or deadline, or "when"), whether (a yes-or-no question),
+# who (a person).
+_ASKS_WHEN = re.compile(r"\bwhen\b|\bhow soon\b|什么时候|何时|啥时候|哪天|哪一天|几号|几月", re.I)
+_ASKS_WHETHER = {
+    "en": re.compile(
+        r"^(?:\W*(?:so|and|but|ok|also|quick q|hey)\W+)*"
+        r"(?:is|are|was|were|has|have|had|did|does|do|will|would|can|could"
+        r"|should)\b|\bwhether\b|\b(?:any|is there) (?:word|news|update) on whether\b",
+        re.I,
+    ),
+    "zh": re.compile(r"吗\W*$|是否|有没有|了没|能不能|会不会|是不是"),
+}
+
+
+# A question asking whether it is known ("is it known when ...?", "did the ministry say when ...?", "or is that
+# still up in the air?", "有没有说什么时候"): the source's "it is not clear" is its answer.
+_ASKS_IF_KNOWN = re.compile(
+    r"\b(?:is it|is that|was it|it is) (?:known|clear)\b|\bdo (?:we|they) know\b|"
+    r"\b(?:did|does|has|have)\b(?: [\w'’-]+){0,4} (?:say|said|specify|specified|disclose|disclosed|reveal|revealed|"
+    r"give|given|mention|mentioned)\b|\bup in the air\b|\b(?:un|still )(?:clear|certain|decided)\b|"
+    r"清楚|明确|有没有说|说没说|有没有提|透露|公布了?没|(?:还不|是否|确不)确定|确定了没|悬而未决|没定",
+    re.I,
+)
+
+
+def asked_unknowns(question: str, kind: str | None, language: str) -> frozenset[str]:
+    """What ``question`` asks in the words a source uses to say it does not know: "when" (a date or a
+    deadline), "whether" (yes or no), "who" (a person); none when it asks whether that is known."""
+    if _ASKS_IF_KNOWN.search(question):
+        return frozenset()
+    asked = set()
+    if kind in ("date", "deadline") or _ASKS_WHEN.search(question):
+        asked.add("when")
+    if (pattern := _ASKS_WHETHER.get(language)) is not None and pattern.search(question):
+        asked.add("whether")
+    if kind in PERSON_KINDS:
+        asked.add("who")
+    return frozenset(asked)
+
+
+def unknown_stated(text: str) -> list[tuple[frozenset[str], str]]:
+    """What ``text`` says is not known, each as the question-words it is asked with and the words about it:
+    "it is not clear whether or when its apps will return" -> [({"whether", "when"}, "its apps will return")]."""
+    found = []
+    for pattern in _UNKNOWN_STATED.values():
+        for match in pattern.finditer(text):
+            what = match.groupdict().get("what") or match.group("about")
+            words = frozenset(word for word, asked in _UNKNOWN_WORDS.items() if asked.search(what))
+            if words:
+                found.append((words, match.group("about")))
+    return found
+
+
 def asks_exact(question: str) -> bool:
     """Whether ``question`` asks for an exact figure ("exactly how many ...?", "具体裁了多少人？")."""
     return bool(_EXACT_ASKED.search(question))

@@ -48,7 +48,7 @@ from index.keyword import tokenize
 from index.language import CJK
 from index.laws import asks_when_in_force, states_in_force
 
-from .answer_types import DOCUMENT_KINDS, FACT_KINDS, PERSON_KINDS, ZH_BODY, sets_out_contents
+from .answer_types import DOCUMENT_KINDS, FACT_KINDS, PERSON_KINDS, ZH_BODY, sets_out_contents, unknown_stated
 from .compose import (
     SECONDARY_MARGIN,
     dates_another_law,
@@ -95,6 +95,9 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 # An instrument's acronym has three letters or more (GDPR, CCPA, PDPO); two capitals are mostly an everyday
 # abbreviation (HQ, ID, IM, AI, HR), which an answerable question may well use.
 MIN_INSTRUMENT_ACRONYM = 3
+# Words of the question's topic that what a source says is unknown must hold, when it does not hold a name the
+# question gives (see `says_not_known`).
+MIN_UNKNOWN_TERMS = 2
 # What a low feature says, for the reason shown with an abstention.
 _EXPLAIN = {
     "names_missing": "the best passage does not name what the question names",
@@ -233,6 +236,8 @@ def decide(
         return Decision(True, probability, "the question asks which firms or bodies, and no close sentence names one")
     if question.contents_asked and not any(sets_out_contents(s.sentence.text) for s in quotable(scored)):
         return Decision(True, probability, "the question asks what a list holds, and no close sentence sets one out")
+    if says_not_known(question, scored, retriever):
+        return Decision(True, probability, "the source says it does not know what the question asks")
     threshold = model.threshold if threshold is None else threshold
     if probability >= threshold:
         return Decision(False, probability)
@@ -355,6 +360,39 @@ def names_another(question: Question, scored: Sequence[ScoredSentence], retrieve
         if question.names_asked == "bodies" and any(b.group() not in question.text for b in ZH_BODY.finditer(text)):
             return True
     return False
+
+
+def says_not_known(question: Question, scored: Sequence[ScoredSentence], retriever: Retriever) -> bool:
+    """Whether a source the answer would quote says elsewhere that what the question asks is not known: "When
+    will Didi's apps return?" is not answered by "it is not clear whether or when its apps will be allowed to
+    return to app stores", nor the day of Xi's instructions by the day the ministry told of them, when the report
+    adds that it "did not specify when Xi issued those instructions". The unknown must be asked the same way
+    (when, whether, who) and be of what the question is about: a name it gives, in what is unknown ("when Xi
+    issued") or in the sentence with a word of its topic besides ("Didi ... its apps ... return to app stores");
+    a question naming nothing is not judged ("can our app lock out users?" is not about Didi's apps). A single
+    shared word is chance ("new" of "New York" and of "new user registrations")."""
+    names = [set(forms) for forms in retriever.names_in(question.text, question.language)]
+    if not question.unknowns_asked or not names:
+        return False
+    quoted = {s.chunk.doc_id for s in quotable(scored)}
+    for candidate in (s for s in scored if s.chunk.doc_id in quoted):
+        for words, about in unknown_stated(candidate.sentence.text):
+            if words & question.unknowns_asked and _of_the_same(question, candidate, about, names, retriever):
+                return True
+    return False
+
+
+def _of_the_same(
+    question: Question, candidate: ScoredSentence, about: str, names: list[set[str]], retriever: Retriever
+) -> bool:
+    about_tokens = set(tokenize(about))
+    if any(forms & about_tokens for forms in names):
+        return True
+    if not any(forms & set(tokenize(candidate.sentence.text)) for forms in names):
+        return False
+    named = set().union(*names)
+    groups = matching_terms(question, retriever, cross=True)[0] if candidate.cross else list(question.topic_terms)
+    return sum(matches(g, about_tokens - named) for g in groups if not g & named) >= MIN_UNKNOWN_TERMS
 
 
 def quotable(scored: Sequence[ScoredSentence]) -> list[ScoredSentence]:

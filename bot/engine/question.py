@@ -27,6 +27,7 @@ from .answer_types import (
     asked_event,
     asked_kind,
     asked_unit,
+    asked_unknowns,
     asks_about_breach,
     asks_exact,
     asks_for_contents,
@@ -136,6 +137,9 @@ class Question:
     # Whether it asks what a catalogue or list holds ("重要数据目录具体包括哪些数据？"; see
     # `answer_types.asks_for_contents`): an answer must set the list out, not only say that one is drawn up.
     contents_asked: bool = False
+    # What it asks in the words a source uses to say it does not know ("when", "whether", "who"; see
+    # `answer_types.asked_unknowns`): "it is not clear when ..." of the same thing does not answer it.
+    unknowns_asked: frozenset[str] = frozenset()
 
     @property
     def is_follow_up(self) -> bool:
@@ -184,6 +188,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         exact=asks_exact(cleaned),
         names_asked=asks_for_names(cleaned, language),
         contents_asked=asks_for_contents(cleaned, language),
+        unknowns_asked=asked_unknowns(cleaned, kind, language),
     )
 
 

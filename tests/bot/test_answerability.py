@@ -10,12 +10,14 @@ import pytest
 from bot.engine.answer_types import (
     asked_kind,
     asked_unit,
+    asked_unknowns,
     asks_about_breach,
     asks_for_contents,
     asks_for_names,
     sets_out_contents,
     stated,
     states,
+    unknown_stated,
 )
 from bot.engine.answerability import FEATURES, WEIGHTS_PATH, load_model
 from bot.engine.question import BadQuestion, analyse
@@ -688,6 +690,41 @@ def test_a_catalogue_is_set_out_only_by_a_sentence_listing_what_it_holds():
     assert not sets_out_contents("各地区、各部门应当确定本地区、本部门以及相关行业、领域的重要数据具体目录。")
     assert sets_out_contents("重要数据目录包括：人口健康数据、地理信息数据。")
     assert sets_out_contents("The catalogue includes population health data and mapping data.")
+
+
+@pytest.mark.parametrize(
+    "question, language, asked",
+    [
+        # What a question asks in the words a source says it does not know with ...
+        ("When will Didi's apps be back in the app stores?", "en", {"when"}),
+        ("Has Didi paid the fine yet?", "en", {"whether"}),
+        ("习近平的指示是哪天作出的？", "zh", {"when"}),
+        ("美团也被约谈了吗？", "zh", {"whether"}),
+        ("个保法是什么时候施行的？", "zh", {"when"}),
+        # ... and nothing when it asks whether that is known: "it is not clear" answers it.
+        ("Is it known when Didi's apps will return?", "en", set()),
+        ("Did the ministry say when Xi issued the instructions?", "en", set()),
+        ("Can Didi sign up new users again, or is that still up in the air?", "en", set()),
+        ("路透那篇有没有说滴滴什么时候恢复注册？", "zh", set()),
+        ("What did the ministry tell the firms?", "en", set()),
+    ],
+)
+def test_a_question_asks_when_whether_or_who_unless_it_asks_if_that_is_known(question, language, asked):
+    assert asked_unknowns(question, asked_kind(question, language), language) == asked
+    assert analyse(question).unknowns_asked == asked
+
+
+def test_a_sentence_saying_it_does_not_know_tells_what_and_of_what():
+    text = "It is not clear whether or when its apps will be allowed to return to app stores."
+    assert unknown_stated(text) == [
+        (frozenset({"whether", "when"}), "its apps will be allowed to return to app stores")
+    ]
+    assert unknown_stated("The ministry did not specify when Xi issued those instructions.") == [
+        (frozenset({"when"}), "Xi issued those instructions")
+    ]
+    assert unknown_stated("目前尚不清楚滴滴何时恢复注册。") == [(frozenset({"when"}), "滴滴何时恢复注册")]
+    assert unknown_stated("The MIIT delivered instructions from Xi, without elaborating.") == []
+    assert unknown_stated("本法自2021年11月1日起施行。") == []
 
 
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():

@@ -811,6 +811,24 @@ def test_asked_what_a_catalogue_holds_only_a_passage_setting_it_out_answers(engi
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # A report saying it does not know what is asked is not an answer to it, in either language ...
+        ("When exactly did Xi issue the instructions the ministry relayed to the twelve firms?", None),
+        ("滴滴的App什么时候能回到应用商店？", None),
+        # ... while asked whether it is known, it is the answer; and a law's date or duty still answers.
+        ("Did the ministry say when Xi issued the instructions it relayed?", (SUMMONS, None)),
+        ("Can Didi take on new users again, or is that still up in the air?", (DIDI_FINE, None)),
+        ("When does the Personal Information Protection Law take effect?", (PIPL, 74)),
+        ("网数条例是什么时候开始施行的？", (NDSMR, 64)),
+        ("网安法要求网络运营者留存网络日志吗？", (CSL, 21)),
+    ],
+)
+def test_a_report_saying_it_does_not_know_the_thing_asked_does_not_answer_it(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
     for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
         answer = engine.answer(question)
