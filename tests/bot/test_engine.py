@@ -815,7 +815,8 @@ def test_asked_what_a_catalogue_holds_only_a_passage_setting_it_out_answers(engi
     "question, source",
     [
         # A report saying it does not know what is asked is not an answer to it, in either language ...
-        ("When exactly did Xi issue the instructions the ministry relayed to the twelve firms?", None),
+        ("When did President Xi issue those instructions on data security the ministry passed on?", None),
+        ("When will Didi be allowed to sign up new users again?", None),
         ("滴滴的App什么时候能回到应用商店？", None),
         # ... while asked whether it is known, it is the answer; and a law's date or duty still answers.
         ("Did the ministry say when Xi issued the instructions it relayed?", (SUMMONS, None)),
