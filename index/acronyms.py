@@ -24,6 +24,7 @@ ACRONYMS = {
     "PI": "personal information",
     "PIA": "personal information protection impact assessment",
     "PIPIA": "personal information protection impact assessment",
+    "DPIA": "data protection impact assessment",
     "IPO": "initial public offering",
     # An employee's everyday abbreviations of roles, metrics and currencies: known words, not a foreign law.
     "DPO": "data protection officer",
@@ -35,6 +36,9 @@ ACRONYMS = {
     "RMB": "renminbi yuan",
     "CNY": "Chinese yuan",
     "USD": "US dollars",
+    # ... and of the work they ask for, never the subject of a rule. A role ("CEO") or a technology ("VPN") may
+    # be what a question is about, and a source that never mentions it does not answer.
+    "PPT": "PowerPoint slides",
 }
 # How employees shorten the generic words of a source's English name: "the CII regs", "network data security
 # mgmt regs", "personal info protection law". A name's other words must still be written out.

@@ -175,6 +175,13 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
         ("Our DPO asks how long PIPL impact assessment reports must be kept.", (PIPL, 56)),
         ("我们的DPO想把去年的个人信息保护影响评估报告删掉，个保法要求这些报告至少保存多久？", (PIPL, 56)),
         ("How much was Didi fined, in USD?", (DIDI_FINE, None)),
+        # The work an employee asks for is no foreign law either; a role or a technology the sources never mention
+        # is what the question is about, and is refused.
+        ("Does PIPL require a DPIA before we process sensitive personal information?", (PIPL, 55)),
+        ("给老板做PPT，个保法里敏感个人信息包括哪些？", (PIPL, 28)),
+        ("putting together a PPT - who does the Wire China photo caption give as CAC director?", (WIRE_CHINA, None)),
+        ("What did Didi's CEO say about the fine?", None),
+        ("Is using a VPN to reach servers abroad legal under the CSL?", None),
         # Initials of a name the news writes out are no foreign law.
         ("the cybersecurity probes into kanzhun / FTA / didi - what month did CAC start them?", (SHUT_APPS, None)),
         # A retention period is a length of time, in either language; the news states none.
