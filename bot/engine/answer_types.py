@@ -775,6 +775,40 @@ def unknown_stated(text: str) -> list[tuple[frozenset[str], str]]:
     return found
 
 
+# What a requirement may ask of a person in a role: a nationality, an education, a certificate, years of
+# experience. Asked of one ("个人信息保护负责人必须由中国籍员工担任吗？", "How many years of experience must the
+# officer have?"), a passage that never mentions it ("应当指定个人信息保护负责人") does not answer: it sets
+# none. Each is asked in the first words and stated in the second, in either language.
+_PERSONAL_REQUIREMENTS = {
+    "nationality": (
+        r"国籍|必须是中国公民|\bnationality\b|\bcitizenship\b|\bbe (?:a )?chinese (?:national|citizen)s?\b",
+        r"国籍|公民|\bnationality\b|\bcitizens?",
+    ),
+    "education": (
+        r"学历|学位|毕业于|\b(?:university |college )?degree\b|\beducation(?:al)? (?:background|requirements?)\b",
+        r"学历|学位|毕业|\bdegrees?\b|\beducat",
+    ),
+    "certificate": (r"资格证书|什么证|持证|\bcertificates?\b", r"证书|持证|\bcertificates?\b"),
+    "experience": (
+        r"工作经验|从业经验|从业年限|工作年限|\byears? of (?:\w+ )?experience\b|\bexperience (?:requirement|does|must)",
+        r"经验|经历|从业|\bexperience",
+    ),
+}
+_REQUIREMENT_ASKED = {name: re.compile(asked, re.I) for name, (asked, _) in _PERSONAL_REQUIREMENTS.items()}
+_REQUIREMENT_STATED = {name: re.compile(stated, re.I) for name, (_, stated) in _PERSONAL_REQUIREMENTS.items()}
+
+
+def asked_requirements(question: str) -> frozenset[str]:
+    """What ``question`` asks a person in a role must have ("nationality", "education", "certificate",
+    "experience"): "个保法对个人信息保护负责人有什么学历要求？" -> {"education"}."""
+    return frozenset(name for name, pattern in _REQUIREMENT_ASKED.items() if pattern.search(question))
+
+
+def states_requirement(text: str, requirements: frozenset[str]) -> bool:
+    """Whether ``text`` mentions one of ``requirements`` ("应当具备…相关管理工作经历" mentions experience)."""
+    return any(_REQUIREMENT_STATED[name].search(text) for name in requirements)
+
+
 def asks_exact(question: str) -> bool:
     """Whether ``question`` asks for an exact figure ("exactly how many ...?", "具体裁了多少人？")."""
     return bool(_EXACT_ASKED.search(question))

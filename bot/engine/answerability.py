@@ -48,7 +48,15 @@ from index.keyword import tokenize
 from index.language import CJK
 from index.laws import asks_when_in_force, states_in_force
 
-from .answer_types import DOCUMENT_KINDS, FACT_KINDS, PERSON_KINDS, ZH_BODY, sets_out_contents, unknown_stated
+from .answer_types import (
+    DOCUMENT_KINDS,
+    FACT_KINDS,
+    PERSON_KINDS,
+    ZH_BODY,
+    sets_out_contents,
+    states_requirement,
+    unknown_stated,
+)
 from .compose import (
     SECONDARY_MARGIN,
     dates_another_law,
@@ -238,6 +246,10 @@ def decide(
         return Decision(True, probability, "the question asks what a list holds, and no close sentence sets one out")
     if says_not_known(question, scored, retriever):
         return Decision(True, probability, "the source says it does not know what the question asks")
+    if question.requirements_asked and not states_requirement(
+        leading_sentence(scored).chunk.text, question.requirements_asked
+    ):
+        return Decision(True, probability, "the question asks what a person must have, and the passage never says")
     threshold = model.threshold if threshold is None else threshold
     if probability >= threshold:
         return Decision(False, probability)

@@ -26,6 +26,7 @@ from .answer_types import (
     FACT_KINDS,
     asked_event,
     asked_kind,
+    asked_requirements,
     asked_unit,
     asked_unknowns,
     asks_about_breach,
@@ -140,6 +141,9 @@ class Question:
     # What it asks in the words a source uses to say it does not know ("when", "whether", "who"; see
     # `answer_types.asked_unknowns`): "it is not clear when ..." of the same thing does not answer it.
     unknowns_asked: frozenset[str] = frozenset()
+    # What it asks a person in a role must have ("nationality", "experience"; see
+    # `answer_types.asked_requirements`): a sentence that never mentions it sets no such requirement.
+    requirements_asked: frozenset[str] = frozenset()
 
     @property
     def is_follow_up(self) -> bool:
@@ -189,6 +193,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         names_asked=asks_for_names(cleaned, language),
         contents_asked=asks_for_contents(cleaned, language),
         unknowns_asked=asked_unknowns(cleaned, kind, language),
+        requirements_asked=asked_requirements(cleaned),
     )
 
 

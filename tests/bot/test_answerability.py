@@ -9,6 +9,7 @@ import pytest
 
 from bot.engine.answer_types import (
     asked_kind,
+    asked_requirements,
     asked_unit,
     asked_unknowns,
     asks_about_breach,
@@ -725,6 +726,26 @@ def test_a_sentence_saying_it_does_not_know_tells_what_and_of_what():
     assert unknown_stated("目前尚不清楚滴滴何时恢复注册。") == [(frozenset({"when"}), "滴滴何时恢复注册")]
     assert unknown_stated("The MIIT delivered instructions from Xi, without elaborating.") == []
     assert unknown_stated("本法自2021年11月1日起施行。") == []
+
+
+@pytest.mark.parametrize(
+    "question, asked",
+    [
+        # What a person in a role must have, in either language ...
+        ("Does the officer have to be a Chinese national?", {"nationality"}),
+        ("个人信息保护负责人必须由中国籍员工担任吗？", {"nationality"}),
+        ("个保法对负责人有什么学历或者资格证书要求？", {"education", "certificate"}),
+        ("How many years of relevant experience must the security officer have?", {"experience"}),
+        ("What degree does the author hold?", {"education"}),
+        # ... not a citizen's data, a processor's certification, or a body's standing to sue.
+        ("Is there a PIPL blacklist for foreign orgs that misuse Chinese citizens' data?", set()),
+        ("Which body issues the personal information protection certification?", set()),
+        ("谁有资格代表公众起诉？", set()),
+    ],
+)
+def test_what_a_person_in_a_role_must_have_is_asked_as_a_requirement(question, asked):
+    assert asked_requirements(question) == asked
+    assert analyse(question).requirements_asked == asked
 
 
 def test_a_count_is_not_answered_by_money_or_a_year_and_a_share_not_by_a_sum():

@@ -837,6 +837,22 @@ def test_a_report_saying_it_does_not_know_the_thing_asked_does_not_answer_it(eng
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Asked what a person in a role must have, a passage that never says is no answer, in either language ...
+        ("Does the PIPL require the personal information protection officer to be a Chinese national?", None),
+        ("关基条例对专门安全管理机构负责人有学历要求吗？", None),
+        ("What university degree does Liu Liehong hold?", None),
+        # ... while a law or a report that says answers.
+        ("What qualifications must the NDSMR network data security officer have?", (NDSMR, 30)),
+        ("网数条例要求网络数据安全负责人具备什么工作经历？", (NDSMR, 30)),
+    ],
+)
+def test_asked_what_a_person_must_have_only_a_passage_saying_it_answers(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
     for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
         answer = engine.answer(question)
