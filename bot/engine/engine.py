@@ -139,7 +139,9 @@ class AnswerEngine:
         vector = self.retriever.encode(query)
         hits = self.retriever.search(query, WIDE * self.k, method=self.method, query_vector=vector)
         hits = self._typed_first(asked, hits + self._typed_in_named_laws(asked, hits))[: POOL * self.k]
-        scored = score_sentences(asked, self._focus(asked, query, vector), hits, self.retriever)
+        scored = score_sentences(
+            asked, self._focus(asked, query, vector), hits + self._reports_if_none(asked, hits), self.retriever
+        )
         scored = date_in_force_first(asked, self._on_named_sources(asked, scored), self.retriever)
         return asked, hits[: self.k], scored
 
@@ -154,6 +156,16 @@ class AnswerEngine:
         last = min(hits, key=lambda h: h.score)
         return [Hit(c, last.score, last.latent) for c in self.retriever.chunks
                 if c.doc_id in named and c.id not in found and asked.stated_in(c.text)]
+
+    def _reports_if_none(self, asked: Question, hits: list[Hit]) -> list[Hit]:
+        """Every report passage, scored as the last hit, when the question asks what a report says and its
+        words found only law passages ("that BABA article says the rules build on a data security law - passed
+        when?"): it is answered from the reports alone (see `_on_named_sources`), so they must be weighed."""
+        documents = self.retriever.documents
+        if not asked.about_report or not hits or any(documents[h.doc_id].kind != "law" for h in hits):
+            return []
+        last = min(hits, key=lambda h: h.score)
+        return [Hit(c, last.score, last.latent) for c in self.retriever.chunks if documents[c.doc_id].kind != "law"]
 
     @staticmethod
     def _typed_first(asked: Question, hits: list[Hit]) -> list[Hit]:

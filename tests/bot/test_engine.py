@@ -853,6 +853,13 @@ def test_asked_what_a_person_must_have_only_a_passage_saying_it_answers(engine, 
     answered_from(engine.answer(question), source)
 
 
+def test_asked_what_a_report_says_in_a_laws_words_the_reports_are_still_weighed(engine):
+    # Retrieval finds only DSL articles, and a question about a report is never answered from a law's text.
+    _, _, scored = engine.examine("per the article, what does DSL Art. 21 say about the important data catalogue?")
+    assert scored
+    assert all(engine.retriever.documents[s.chunk.doc_id].kind != "law" for s in scored)
+
+
 def test_a_byline_is_quoted_only_when_the_author_is_asked_for(engine):
     for question in ("What did the SCMP report about the MIIT summons?", "南华早报那篇报道说了什么？"):
         answer = engine.answer(question)
