@@ -798,9 +798,21 @@ _REQUIREMENT_ASKED = {name: re.compile(asked, re.I) for name, (asked, _) in _PER
 _REQUIREMENT_STATED = {name: re.compile(stated, re.I) for name, (_, stated) in _PERSONAL_REQUIREMENTS.items()}
 
 
+# Only a question about what is required asks for a requirement: "What nationality was Lavoisier?" asks who he
+# was, and a demonym ("French") answers it.
+_REQUIRED = re.compile(
+    r"\b(?:must|required?|requirements?|have to|has to|needs? to|need|mandatory|obliged|compulsory)\b|"
+    r"必须|要求|需要|应当|应该|硬性|至少|规定",
+    re.I,
+)
+
+
 def asked_requirements(question: str) -> frozenset[str]:
     """What ``question`` asks a person in a role must have ("nationality", "education", "certificate",
-    "experience"): "个保法对个人信息保护负责人有什么学历要求？" -> {"education"}."""
+    "experience"): "个保法对个人信息保护负责人有什么学历要求？" -> {"education"}; none unless it asks what is
+    required."""
+    if not _REQUIRED.search(question):
+        return frozenset()
     return frozenset(name for name, pattern in _REQUIREMENT_ASKED.items() if pattern.search(question))
 
 

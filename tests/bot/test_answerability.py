@@ -736,8 +736,10 @@ def test_a_sentence_saying_it_does_not_know_tells_what_and_of_what():
         ("个人信息保护负责人必须由中国籍员工担任吗？", {"nationality"}),
         ("个保法对负责人有什么学历或者资格证书要求？", {"education", "certificate"}),
         ("How many years of relevant experience must the security officer have?", {"experience"}),
-        ("What degree does the author hold?", {"education"}),
-        # ... not a citizen's data, a processor's certification, or a body's standing to sue.
+        ("Does the head of the data bureau need a university degree?", {"education"}),
+        # ... not who a person is, a citizen's data, a processor's certification, or a body's standing to sue.
+        ("What nationality was Lavoisier?", set()),
+        ("What degree does the author hold?", set()),
         ("Is there a PIPL blacklist for foreign orgs that misuse Chinese citizens' data?", set()),
         ("Which body issues the personal information protection certification?", set()),
         ("谁有资格代表公众起诉？", set()),

@@ -843,7 +843,7 @@ def test_a_report_saying_it_does_not_know_the_thing_asked_does_not_answer_it(eng
         # Asked what a person in a role must have, a passage that never says is no answer, in either language ...
         ("Does the PIPL require the personal information protection officer to be a Chinese national?", None),
         ("关基条例对专门安全管理机构负责人有学历要求吗？", None),
-        ("What university degree does Liu Liehong hold?", None),
+        ("Does the head of the national data bureau need a university degree?", None),
         # ... while a law or a report that says answers.
         ("What qualifications must the NDSMR network data security officer have?", (NDSMR, 30)),
         ("网数条例要求网络数据安全负责人具备什么工作经历？", (NDSMR, 30)),
