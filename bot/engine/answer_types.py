@@ -728,8 +728,8 @@ _ASKS_WHEN = re.compile(r"\bwhen\b|\bhow soon\b|什么时候|何时|啥时候|�
 _ASKS_WHETHER = {
     "en": re.compile(
         r"^(?:\W*(?:so|and|but|ok|also|quick q|hey)\W+)*"
-        r"(?:is|are|was|were|has|have|had|did|does|do|will|would|can|could"
-        r"|should)\b|\bwhether\b|\b(?:any|is there) (?:word|news|update) on whether\b",
+        r"(?:is|are|was|were|has|have|had|did|does|do|will|would|can|could|should)\b|"
+        r"\bwhether\b|\b(?:any|is there) (?:word|news|update) on whether\b",
         re.I,
     ),
     "zh": re.compile(r"吗\W*$|是否|有没有|了没|能不能|会不会|是不是"),

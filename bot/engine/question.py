@@ -142,7 +142,7 @@ class Question:
     # `answer_types.asked_unknowns`): "it is not clear when ..." of the same thing does not answer it.
     unknowns_asked: frozenset[str] = frozenset()
     # What it asks a person in a role must have ("nationality", "experience"; see
-    # `answer_types.asked_requirements`): a sentence that never mentions it sets no such requirement.
+    # `answer_types.asked_requirements`): a passage that never mentions it sets no such requirement.
     requirements_asked: frozenset[str] = frozenset()
 
     @property
