@@ -703,7 +703,7 @@ def sets_out_contents(text: str) -> bool:
 
 
 # What a source says it does not know ("it is not clear whether or when its apps will be allowed to return",
-# "did not specify when Xi issued those instructions", "尚不清楚何时恢复"): the question-word says what is
+# "did not specify when the minister issued them", "尚不清楚何时恢复"): the question-word says what is
 # unknown, the words after it of what. A question asking that very thing is not answered by the sentence.
 _UNKNOWN_STATED = {
     "en": re.compile(

@@ -376,15 +376,17 @@ def names_another(question: Question, scored: Sequence[ScoredSentence], retrieve
 
 def says_not_known(question: Question, scored: Sequence[ScoredSentence], retriever: Retriever) -> bool:
     """Whether a source the answer would quote says elsewhere that what the question asks is not known: "When
-    will Didi's apps return?" is not answered by "it is not clear whether or when its apps will be allowed to
-    return to app stores", nor the day of Xi's instructions by the day the ministry told of them, when the report
-    adds that it "did not specify when Xi issued those instructions". The unknown must be asked the same way
-    (when, whether, who) and be of what the question is about: a name it gives, in what is unknown ("when Xi
-    issued") or in the sentence with a word of its topic besides ("Didi ... its apps ... return to app stores");
-    a question naming nothing is not judged ("can our app lock out users?" is not about Didi's apps). A single
-    shared word is chance ("new" of "New York" and of "new user registrations")."""
+    will the firm's apps return?" is not answered by "it is not clear whether or when its apps will be allowed
+    to return to app stores", nor the day of a leader's instructions by the day a ministry told of them, when the
+    report adds that it "did not specify when he issued those instructions". The unknown must be asked the same
+    way (when, whether, who) and be of what the question is about: a name it gives, in what is unknown ("when
+    the minister issued") or in the sentence with two words of its topic besides ("<firm> ... its apps ... return to app
+    stores"); a question naming nothing is not judged ("can our app lock out users?" is about no one's apps).
+    A single shared word is chance ("new" of "New York" and of "new user registrations")."""
+    if not question.unknowns_asked:
+        return False
     names = [set(forms) for forms in retriever.names_in(question.text, question.language)]
-    if not question.unknowns_asked or not names:
+    if not names:
         return False
     quoted = {s.chunk.doc_id for s in quotable(scored)}
     for candidate in (s for s in scored if s.chunk.doc_id in quoted):
