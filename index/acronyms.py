@@ -52,7 +52,8 @@ _ACRONYM = re.compile(r"\b(" + "|".join(sorted(ACRONYMS, key=len, reverse=True))
 
 
 def expand_acronyms(text: str, *, corpus_has: Callable[[str], bool] = lambda acronym: False) -> str:
-    """Each acronym followed by its expansion in parentheses (once per acronym).
+    """Each acronym followed by its expansion in parentheses (once per acronym, and never again in text that
+    has it already: a query is checked at every stage, and each stage must search the same words).
 
     Acronyms for which ``corpus_has`` is true are left alone: when the articles write "CAC" themselves,
     adding "Cyberspace Administration of China" only pulls in passages that happen to spell it out.
@@ -62,11 +63,15 @@ def expand_acronyms(text: str, *, corpus_has: Callable[[str], bool] = lambda acr
     def replace(match: re.Match[str]) -> str:
         word = match.group(1)
         key = word.upper()
+        expansion = f" ({ACRONYMS[key]})"
         # "pi" or "dsl" in lower case inside a sentence is as likely a typo as an acronym: require capitals,
         # except for the unambiguous four-letter and longer ones.
+        if text.startswith(expansion, match.end()):
+            seen.add(key)
+            return word
         if key in seen or (word != key and len(key) < 4) or corpus_has(key.lower()):
             return word
         seen.add(key)
-        return f"{word} ({ACRONYMS[key]})"
+        return word + expansion
 
     return _ACRONYM.sub(replace, text)

@@ -6,7 +6,10 @@ import logging
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from index.acronyms import ACRONYMS, expand_acronyms
 from index.fusion import minmax, rrf_scores, weighted_scores
 from index.keyword import tokenize
 from index.retriever import METHODS
@@ -257,3 +260,18 @@ def test_the_firms_and_people_a_question_names_are_found_in_either_language(kb):
 def test_an_acronym_is_known_when_the_news_writes_out_a_name_with_those_initials(kb):
     assert kb.abbreviates("FTA") and kb.abbreviates("pboc")  # Full Truck Alliance; People's Bank of China
     assert not kb.abbreviates("GDPR") and not kb.abbreviates("SEC")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([*ACRONYMS, *(a.lower() for a in ACRONYMS), "the", "fine", "under", "(", ")", "?"]),
+                max_size=12))
+def test_an_expanded_query_is_not_expanded_again(words):
+    """Each stage checks the query it is given: the words searched must not depend on how often."""
+    once = expand_acronyms(" ".join(words))
+    assert expand_acronyms(once) == once
+
+
+def test_a_checked_query_searches_its_acronym_once(kb):
+    checked = kb.check_query("What is the PIPL fine for CII operators?")
+    assert checked.count("Personal Information Protection Law") == 1
+    assert kb.check_query(checked) == checked
