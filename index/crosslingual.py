@@ -157,7 +157,9 @@ class Lexicon:
     def __init__(self, words: dict[str, list[str]], vectors: dict[str, np.ndarray]) -> None:
         self.words = words
         self.vectors = vectors
-        self._cache: dict[str, np.ndarray] = {}
+        # The corpus's own words have their vectors here already: the model gives a text the same vector in
+        # any batch, so a question's words that the corpus uses need no pass of the model.
+        self._cache: dict[str, np.ndarray] = self.vector_of()
         self._by_romanisation = {
             key: name for term in words.get("en", ()) for name in _name_runs(term)
             if len(key := romanised(name)) >= MIN_ROMANISED
@@ -194,12 +196,13 @@ class Lexicon:
 
     def _term_vectors(self, terms: list[str], embedder) -> np.ndarray:
         """The query-side vectors of ``terms``, each embedded once per process (questions share most words)."""
-        fresh = [t for t in dict.fromkeys(terms) if t not in self._cache]
+        cache = self._cache  # one dict throughout: another thread may replace a full one
+        fresh = [t for t in dict.fromkeys(terms) if t not in cache]
         if fresh:
-            if len(self._cache) > TERM_CACHE:
-                self._cache.clear()
-            self._cache.update(zip(fresh, embedder.encode_queries(fresh), strict=True))
-        return np.stack([self._cache[t] for t in terms])
+            if len(cache) > TERM_CACHE:
+                cache = self._cache = self.vector_of()
+            cache.update(zip(fresh, embedder.encode_queries(fresh), strict=True))
+        return np.stack([cache[t] for t in terms])
 
     def vector_of(self) -> dict[str, np.ndarray]:
         return {w: v for lang in LANGUAGES for w, v in zip(self.words[lang], self.vectors[lang], strict=True)}

@@ -45,6 +45,7 @@ from .language import CJK, detect_language
 from .latent import LATENT_LANGUAGES, encode_latent, latent_scores, load_latent
 from .laws import asks_about_penalty, asks_when_in_force, imposes_penalty, referenced_articles, states_in_force
 from .onnx_encoder import file_digest
+from .passes import QueryPasses
 from .records import Chunk, Document, Hit, Sentence
 from .rerank import best_sentence_scores, rescore
 from .store import VectorStore
@@ -131,7 +132,7 @@ class Retriever:
         self._row_of = {c.id: i for i, c in enumerate(chunks)}
         self._lexicon = lexicon
         self._latent = latent
-        self._translations: dict[str, Translation] = {}
+        self._passes = QueryPasses()
         self.row_languages = np.array([documents[c.doc_id].language for c in chunks], dtype=object)
         # A passage in the other language than the question's scores lower for the same relevance.
         self.cross_lingual_offset = CROSS_LINGUAL_OFFSET.get(embedder.name, 0.0)
@@ -305,8 +306,8 @@ class Retriever:
         return self._keyword.max_idf if self._keyword is not None else 1.0
 
     def encode(self, query: str) -> np.ndarray:
-        """The query's unit vector (pass it to `search` to avoid encoding twice)."""
-        return self.embedder.encode_queries([query])[0]
+        """The query's unit vector (computed once per query: `search` and the stages after it share it)."""
+        return self._passes.get(("vector", query), lambda: self.embedder.encode_queries([query])[0])
 
     def search(
         self, query: str, k: int = 5, *, method: str = "default", query_vector: np.ndarray | None = None
@@ -322,6 +323,8 @@ class Retriever:
             scores = self.keyword_scores(query)
             rows = top_positive(scores, k)
             return self._hits(rows, scores[rows])
+        if method == "default":
+            self._start_passes(query)
         vector = self.encode(query) if query_vector is None else query_vector
         if method == "dense":
             scores, rows = self._store.search(vector[None, :], k)
@@ -361,10 +364,20 @@ class Retriever:
             fused = fused + self.params.in_force_boost * np.isin(pool.rows, stating).astype(np.float32)
         return pool.rows, fused
 
+    def _start_passes(self, query: str) -> None:
+        """Start the model passes the default search will need besides the query's vector (see `index.passes`)."""
+        if self._uses_latent(query):
+            self._passes.start(("latent", query), lambda: self._latent_terms(query))
+        if self._translates(query):
+            self._passes.start(("translation", query), lambda: self._translate(query))
+
+    def _uses_latent(self, query: str) -> bool:
+        return (self._latent is not None and bool(self.params.latent_weight)
+                and detect_language(query) in LATENT_LANGUAGES)
+
     def _latent_part(self, query: str, rows: np.ndarray, method: str) -> np.ndarray:
         """What the latent terms add to the final score of ``rows`` (the default pipeline only)."""
-        if (method != "default" or self._latent is None or not self.params.latent_weight
-                or detect_language(query) not in LATENT_LANGUAGES):
+        if method != "default" or not self._uses_latent(query):
             return np.zeros(len(rows), dtype=np.float32)
         return self.params.latent_weight * self.latent_scores(query)[rows]
 
@@ -435,23 +448,28 @@ class Retriever:
         zeros when the index has no latent terms."""
         if self._latent is None:
             return np.zeros(len(self.chunks), dtype=np.float32)
-        return latent_scores(self._latent, encode_latent(self.embedder, [query]), self.row_languages)
+        terms = self._passes.get(("latent", query), lambda: self._latent_terms(query))
+        return latent_scores(self._latent, terms, self.row_languages)
+
+    def _latent_terms(self, query: str) -> scipy.sparse.csr_matrix | None:
+        return encode_latent(self.embedder, [query])
 
     def translation(self, query: str) -> Translation:
         """``query``'s content words in the index's other language (empty without a lexicon or a match), and
         the share of them that found one: ``translation("Do minors need consent?").text == "未成年人 同意"``."""
         if self._lexicon is None:
             return Translation("", 0.0)
-        found = self._translations.get(query)
-        if found is None:
-            found = self._lexicon.translate(
-                query, detect_language(query), self.embedder,
-                min_similarity=TERM_SIMILARITY.get(self.embedder.name, 1.0),
-            )
-            if len(self._translations) > 256:
-                self._translations.clear()  # bounded: one question's translation serves all its stages
-            self._translations[query] = found
-        return found
+        return self._passes.get(("translation", query), lambda: self._translate(query))
+
+    def _translate(self, query: str) -> Translation:
+        return self._lexicon.translate(
+            query, detect_language(query), self.embedder, min_similarity=TERM_SIMILARITY.get(self.embedder.name, 1.0)
+        )
+
+    def _translates(self, query: str) -> bool:
+        """Whether the keyword scores of ``query`` need its translation: the index has passages in another
+        language than the query's, and a lexicon to reach them."""
+        return self._lexicon is not None and bool((self.row_languages != detect_language(query)).any())
 
     def senses(self, english: str) -> list[str]:
         """The Chinese words of the corpus a dictionary translates the words of ``english`` by (see
@@ -462,9 +480,9 @@ class Retriever:
         """BM25 score of every chunk: passages in the query's language for its own words, passages in the
         other language for those words' translations, when the index has a lexicon."""
         scores = self._keyword.scores(query)
-        other = self.row_languages != detect_language(query)
-        if self._lexicon is None or not other.any():
+        if not self._translates(query):
             return scores
+        other = self.row_languages != detect_language(query)
         translated = self.translation(query).text
         if not translated:
             return np.where(other, 0.0, scores).astype(np.float32)

@@ -136,8 +136,8 @@ class AnswerEngine:
         (best first), ``engine.examine("How much was Didi fined?")[2][0].sentence.text``."""
         asked = analyse(question, context=context)
         query = self.retriever.check_query(asked.search_text)
-        vector = self.retriever.encode(query)
-        hits = self.retriever.search(query, WIDE * self.k, method=self.method, query_vector=vector)
+        hits = self.retriever.search(query, WIDE * self.k, method=self.method)
+        vector = self.retriever.encode(query)  # the search's own, kept
         hits = self._typed_first(asked, hits + self._typed_in_named_laws(asked, hits))[: POOL * self.k]
         scored = score_sentences(
             asked, self._focus(asked, query, vector), hits + self._reports_if_none(asked, hits), self.retriever
