@@ -27,6 +27,8 @@ from pathlib import Path
 from index.config import Settings
 
 logger = logging.getLogger("regbot")
+# What ends `regbot chat` besides an empty line and Ctrl-D: no question is one word of these.
+QUIT_WORDS = ("q", "quit", "exit", ":q", "bye", "退出", "再见")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -233,7 +235,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 
     print("regbot: loading the index and model…", file=sys.stderr)
     engine = AnswerEngine.from_settings(settings)
-    print("Ask about Chinese data regulation (PIPL, DSL, CSL, CAC rules). Empty line or Ctrl-D to quit.")
+    print("Ask about Chinese data regulation (PIPL, DSL, CSL, CAC rules). Empty line, q or Ctrl-D to quit.")
     history: list[str] = []
     while True:
         try:
@@ -241,7 +243,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
         except EOFError:
             print()
             return 0
-        if not question.strip() or question.strip().lower() in ("quit", "exit", ":q"):
+        if not question.strip() or question.strip().lower() in QUIT_WORDS:
             return 0
         try:
             result = engine.answer(question, context=history)

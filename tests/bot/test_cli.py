@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import subprocess
@@ -56,3 +57,12 @@ def test_index_build_tells_its_progress_when_stderr_is_not_a_terminal(small_corp
     assert main(["index", "build", "--index", str(tmp_path / "index2"), "--corpus", str(small_corpus),
                  "--no-progress"]) == 0
     assert not any("embedded" in r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
+
+
+@pytest.mark.parametrize("farewell", ["q", "退出"])
+def test_chat_answers_each_question_until_told_to_stop(kb, farewell: str, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"How much was Didi fined?\n{farewell}\nWho wrote the SCMP piece?\n"))
+    assert main(["chat"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("regbot> ") == 2 and out.count("\nSources:") == 1
+    assert "002_e82dffa06f5920f7" in out  # the Reuters report states Didi's fine
