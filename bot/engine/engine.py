@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.config import Settings
-from index.records import Hit
+from index.records import Chunk, Hit
 from index.retriever import Retriever
 
 from .answer_types import DOCUMENT_KINDS, SOUGHT_KINDS
@@ -153,9 +153,8 @@ class AnswerEngine:
         if not named or asked.kind not in SOUGHT_KINDS or not hits:
             return []
         found = {h.chunk_id for h in hits}
-        last = min(hits, key=lambda h: h.score)
-        return [Hit(c, last.score, last.latent) for c in self.retriever.chunks
-                if c.doc_id in named and c.id not in found and asked.stated_in(c.text)]
+        return _scored_last(hits, [c for c in self.retriever.chunks
+                                   if c.doc_id in named and c.id not in found and asked.stated_in(c.text)])
 
     def _reports_if_none(self, asked: Question, hits: list[Hit]) -> list[Hit]:
         """Every report passage, scored as the last hit, when the question asks what a report says and its
@@ -164,8 +163,7 @@ class AnswerEngine:
         documents = self.retriever.documents
         if not asked.about_report or not hits or any(documents[h.doc_id].kind != "law" for h in hits):
             return []
-        last = min(hits, key=lambda h: h.score)
-        return [Hit(c, last.score, last.latent) for c in self.retriever.chunks if documents[c.doc_id].kind != "law"]
+        return _scored_last(hits, [c for c in self.retriever.chunks if documents[c.doc_id].kind != "law"])
 
     @staticmethod
     def _typed_first(asked: Question, hits: list[Hit]) -> list[Hit]:
@@ -242,3 +240,9 @@ class AnswerEngine:
 def default_engine(settings: Settings | None = None) -> AnswerEngine:
     """An engine over the process-wide default retriever (reloaded when the index changes on disk)."""
     return AnswerEngine.from_settings(settings or Settings.from_env())
+
+
+def _scored_last(hits: Sequence[Hit], chunks: Sequence[Chunk]) -> list[Hit]:
+    """``chunks`` as hits that score as the last of ``hits`` (not empty): weighed, never preferred by retrieval."""
+    last = min(hits, key=lambda h: h.score)
+    return [Hit(c, last.score, last.latent) for c in chunks]
