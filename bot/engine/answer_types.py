@@ -775,6 +775,27 @@ def unknown_stated(text: str) -> list[tuple[frozenset[str], str]]:
     return found
 
 
+# How a text states a quantity it leaves open: a period, a frequency or a number it does not fix ("在一定期限内",
+# "定期开展", "及时告知", "达到国家网信部门规定数量", "promptly", "within a certain period"). Asked for that quantity,
+# a passage saying only this answers that none is fixed.
+_LEFT_OPEN = {
+    "duration": r"一定期限|最短时间|合理期限|及时|立即|尽快|\bwithin a (?:certain|reasonable) (?:period|time)\b|"
+                r"\bpromptly\b|\bin a timely (?:manner|fashion)\b|\bwithout (?:undue )?delay\b|"
+                r"\bas soon as possible\b|\bno longer than (?:is )?necessary\b",
+    "frequency": r"定期|\b(?:regularly|periodically|from time to time)\b",
+    "number": r"规定的?数量|一定的?(?:数量|规模)|\ba (?:certain|specified|prescribed) (?:number|volume|quantity)\b",
+}
+_LEFT_OPEN["deadline"] = _LEFT_OPEN["duration"]
+_LEFT_OPEN_PATTERNS = {kind: re.compile(pattern, re.I) for kind, pattern in _LEFT_OPEN.items()}
+
+
+def leaves_open(text: str, kind: str | None) -> bool:
+    """Whether ``text`` states a quantity of ``kind`` only as one it leaves open: ``leaves_open("并可以决定禁止其在
+    一定期限内担任……", "duration")`` is True."""
+    pattern = _LEFT_OPEN_PATTERNS.get(kind or "")
+    return bool(pattern and pattern.search(text))
+
+
 # What a requirement may ask of a person in a role: a nationality, an education, a certificate, years of
 # experience. Asked of one ("个人信息保护负责人必须由中国籍员工担任吗？", "How many years of experience must the
 # officer have?"), a passage that never mentions it ("应当指定个人信息保护负责人") does not answer: it sets

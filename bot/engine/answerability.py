@@ -53,6 +53,7 @@ from .answer_types import (
     FACT_KINDS,
     PERSON_KINDS,
     ZH_BODY,
+    leaves_open,
     sets_out_contents,
     states_requirement,
     unknown_stated,
@@ -244,6 +245,8 @@ def decide(
         return Decision(True, probability, "the question asks which firms or bodies, and no close sentence names one")
     if question.contents_asked and not any(sets_out_contents(s.sentence.text) for s in quotable(scored)):
         return Decision(True, probability, "the question asks what a list holds, and no close sentence sets one out")
+    if left_open(question, scored):
+        return Decision(True, probability, "a close passage leaves the asked-for quantity open")
     if says_not_known(question, scored, retriever):
         return Decision(True, probability, "the source says it does not know what the question asks")
     if question.requirements_asked and not states_requirement(
@@ -394,6 +397,22 @@ def says_not_known(question: Question, scored: Sequence[ScoredSentence], retriev
             if words & question.unknowns_asked and _of_the_same(question, candidate, about, names, retriever):
                 return True
     return False
+
+
+def left_open(question: Question, scored: Sequence[ScoredSentence]) -> bool:
+    """Whether a sentence close enough to be quoted beside the answer's lead, from another passage, states the
+    quantity asked for only as one it leaves open: asked how many years PIPL bars an executive, Art. 66's "在一定
+    期限内" says the law fixes none, and the "三年" of the article on impact reports answers another question; asked
+    how often drills are held, "定期进行演练" beats "每年至少进行一次检测评估". Not when the lead's own passage
+    leaves such a quantity open too: it tells the open step from the fixed one ("运营者应当及时报告……保护工作部门
+    自收到报告之日起3个月内完成重新认定"), and the open wording elsewhere is of the other step."""
+    lead = leading_sentence(scored)
+    if not lead.typed or leaves_open(lead.chunk.text, question.kind):
+        return False
+    return any(
+        not s.typed and s.chunk.id != lead.chunk.id and leaves_open(s.sentence.text, question.kind)
+        for s in quotable(scored)
+    )
 
 
 def _of_the_same(

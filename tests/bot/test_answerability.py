@@ -15,6 +15,7 @@ from bot.engine.answer_types import (
     asks_about_breach,
     asks_for_contents,
     asks_for_names,
+    leaves_open,
     sets_out_contents,
     stated,
     states,
@@ -713,6 +714,27 @@ def test_a_catalogue_is_set_out_only_by_a_sentence_listing_what_it_holds():
 def test_a_question_asks_when_whether_or_who_unless_it_asks_if_that_is_known(question, language, asked):
     assert asked_unknowns(question, asked_kind(question, language), language) == asked
     assert analyse(question).unknowns_asked == asked
+
+
+@pytest.mark.parametrize(
+    "text, kind, is_open",
+    [
+        ("并可以决定禁止其在一定期限内担任相关企业的董事、监事、高级管理人员", "duration", True),
+        ("The processor shall notify the individuals concerned promptly.", "duration", True),
+        ("（四）制定网络安全事件应急预案，并定期进行演练；", "frequency", True),
+        ("Operators shall regularly hold emergency drills.", "frequency", True),
+        ("处理个人信息达到国家网信部门规定数量的个人信息处理者", "number", True),
+        ("... once it processes a certain number of individuals' data", "number", True),
+        # A figure fixes it; and an open period says nothing of how often or how many.
+        ("个人信息保护影响评估报告和处理情况记录应当至少保存三年。", "duration", False),
+        ("每年至少进行一次检测评估", "frequency", False),
+        ("应当及时将相关情况报告保护工作部门", "frequency", False),
+        ("定期组织演练", "amount", False),
+        ("定期组织演练", None, False),
+    ],
+)
+def test_a_quantity_left_open_is_told_in_both_languages(text, kind, is_open):
+    assert leaves_open(text, kind) is is_open
 
 
 def test_a_sentence_saying_it_does_not_know_tells_what_and_of_what():

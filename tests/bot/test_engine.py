@@ -840,6 +840,28 @@ def test_a_report_saying_it_does_not_know_the_thing_asked_does_not_answer_it(eng
 @pytest.mark.parametrize(
     "question, source",
     [
+        # Asked for a period, a frequency or a number that the closest provision leaves open ("在一定期限内",
+        # "定期", "规定数量"), another article's figure is no answer, in either language ...
+        ("For how many years can PIPL bar the responsible executives from serving as directors?", None),
+        ("网安法规定关基运营者定期进行应急演练，这个定期具体是每几个月一次？", None),
+        ("How many times a year must CII operators hold cybersecurity emergency drills?", None),
+        # ... while a provision fixing it answers, though the open step sits beside it ("及时报告" and "3个月内"),
+        # and so does a report's length of time.
+        ("After a CII operator reports a major change, how long does the protection department have to re-identify"
+         " it?", (CIIR, 11)),
+        ("关键信息基础设施发生较大变化后，保护工作部门应在多长时间内完成重新认定？", (CIIR, 11)),
+        ("网安法要求关基运营者多久做一次网络安全检测评估？", (CSL, 38)),
+        ("How long after its debut did Didi end up delisting?", (DIDI_FINE, None)),
+        ("滴滴从纽约退市，离它上市才过了多久？", (DIDI_FINE, None)),
+    ],
+)
+def test_a_quantity_the_closest_provision_leaves_open_is_not_answered_with_another_figure(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # Asked what a person in a role must have, a passage that never says is no answer, in either language ...
         ("Does the PIPL require the personal information protection officer to be a Chinese national?", None),
         ("关基条例对专门安全管理机构负责人有学历要求吗？", None),
