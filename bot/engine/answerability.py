@@ -245,6 +245,8 @@ def decide(
         return Decision(True, probability, "the question asks which firms or bodies, and no close sentence names one")
     if question.contents_asked and not any(sets_out_contents(s.sentence.text) for s in quotable(scored)):
         return Decision(True, probability, "the question asks what a list holds, and no close sentence sets one out")
+    if sum_of_another(question, leading_sentence(scored), retriever):
+        return Decision(True, probability, "the sum stated is of someone the question does not name")
     if left_open(question, scored):
         return Decision(True, probability, "a close passage leaves the asked-for quantity open")
     if says_not_known(question, scored, retriever):
@@ -397,6 +399,20 @@ def says_not_known(question: Question, scored: Sequence[ScoredSentence], retriev
             if words & question.unknowns_asked and _of_the_same(question, candidate, about, names, retriever):
                 return True
     return False
+
+
+def sum_of_another(question: Question, lead: ScoredSentence, retriever: Retriever) -> bool:
+    """Whether the question asks for a sum about firms or people it names and the report sentence the answer
+    leads with, stating a sum, names none of them: "How much was Ant Group fined?" is not answered by "Didi was
+    fined $1.2 billion", however close the passage. A law names no one, and its sums are for whoever breaks it
+    ("how much could Didi be fined under PIPL?"), so it is not judged; nor is a name that only says which
+    report is meant."""
+    if question.kind != "amount" or retriever.documents[lead.chunk.doc_id].kind == "law":
+        return False
+    pointing = {n for words in question.report_by for n in retriever.names_in(words, question.language)}
+    names = [forms for forms in retriever.names_in(question.text, question.language) if forms not in pointing]
+    text = lead.sentence.text
+    return bool(names) and not any(form in _tokens(text) or form in text for forms in names for form in forms)
 
 
 def left_open(question: Question, scored: Sequence[ScoredSentence]) -> bool:

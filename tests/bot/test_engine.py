@@ -840,6 +840,24 @@ def test_a_report_saying_it_does_not_know_the_thing_asked_does_not_answer_it(eng
 @pytest.mark.parametrize(
     "question, source",
     [
+        # Asked for a sum about someone, a report's sentence stating another's sum is no answer, in either
+        # language ...
+        ("How much was Ant Group fined over how it handled user data?", None),
+        ("路透那篇里孙卫民说会惩处危害数据安全的行为，罚款上限是多少？", None),
+        # ... while the sentence naming them answers, and a law's sums are for whoever breaks it.
+        ("How much was Didi fined?", (DIDI_FINE, None)),
+        ("滴滴被罚了多少钱？", (DIDI_FINE, None)),
+        ("What is the maximum fine for a serious violation of the PIPL?", (PIPL, 66)),
+        ("数据安全法对违法向境外提供重要数据的最高罚款是多少？", (DSL, 46)),
+    ],
+)
+def test_a_sum_asked_about_someone_is_answered_only_by_a_sentence_naming_them(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # Asked for a period, a frequency or a number that the closest provision leaves open ("在一定期限内",
         # "定期", "规定数量"), another article's figure is no answer, in either language ...
         ("For how many years can PIPL bar the responsible executives from serving as directors?", None),
