@@ -796,6 +796,44 @@ def leaves_open(text: str, kind: str | None) -> bool:
     return bool(pattern and pattern.search(text))
 
 
+# A bound asked for ("at most", "最长可以保存几年") and the bounds a text states ("至少保存三年" a lower one,
+# "五千万元以下", "24小时内", "up to" an upper one). Asked for one, a text stating only the other does not state
+# what is asked: the law's minimum retention is not how long data may be kept at most.
+_ZH_QUANTITY_END = r"[\d零〇一二两三四五六七八九十百千万亿元年月日天时周人家个条项次倍]"
+_BOUND_ASKED = {
+    "upper": r"\bat (?:the )?most\b|\bmax(?:imum)?\b|\blongest\b|\bupper (?:limit|bound)\b|\bno more than\b|"
+             r"\bceiling\b|\bat the latest\b|最多|最长|最高(?!人民)|最晚|最迟|上限|封顶|不(?:能|得|可以?)?超过",
+    "lower": r"\bat least\b|\bminimum\b|\bshortest\b|\blower (?:limit|bound)\b|\bno (?:less|fewer) than\b|"
+             r"\bfloor\b|最少|至少|最低|最短|下限|不(?:能|得|可以?)?(?:少于|低于)",
+}
+_BOUND_STATED = {
+    "upper": rf"\bup to\b|\bat most\b|\bno more than\b|\bnot (?:more than|exceeding)\b|\bmaximum\b|\bwithin\b|"
+             rf"\bless than\b|\bor less\b|(?<={_ZH_QUANTITY_END})(?:以下|以内|内)|不(?:得)?超过|最多|最高|最长",
+    "lower": rf"\bat least\b|\bno (?:less|fewer) than\b|\bnot (?:less|fewer) than\b|\bminimum\b|\bor more\b|"
+             rf"\bmore than\b|(?<={_ZH_QUANTITY_END})以上|至少|不(?:得)?(?:少于|低于)|最少|最低|最短",
+}
+_BOUND_ASKED_PATTERNS = {bound: re.compile(p, re.I) for bound, p in _BOUND_ASKED.items()}
+_BOUND_STATED_PATTERNS = {bound: re.compile(p, re.I) for bound, p in _BOUND_STATED.items()}
+_OTHER_BOUND = {"upper": "lower", "lower": "upper"}
+# The kinds of fact a bound is asked of.
+BOUNDED_KINDS = ("amount", "duration", "deadline", "number", "percent")
+
+
+def asked_bound(question: str) -> str | None:
+    """"upper" or "lower" when ``question`` asks for one bound of a quantity ("最多可以保存几年？", "What is
+    the minimum retention period?"), else None."""
+    asked = [bound for bound, pattern in _BOUND_ASKED_PATTERNS.items() if pattern.search(question)]
+    return asked[0] if len(asked) == 1 else None
+
+
+def fits_bound(text: str, bound: str | None) -> bool:
+    """False when ``text`` states only the bound other than ``bound``: ``fits_bound("应当至少保存三年", "upper")``."""
+    if bound is None:
+        return True
+    stated = {b for b, pattern in _BOUND_STATED_PATTERNS.items() if pattern.search(text)}
+    return bound in stated or _OTHER_BOUND[bound] not in stated
+
+
 # What a requirement may ask of a person in a role: a nationality, an education, a certificate, years of
 # experience. Asked of one ("个人信息保护负责人必须由中国籍员工担任吗？", "How many years of experience must the
 # officer have?"), a passage that never mentions it ("应当指定个人信息保护负责人") does not answer: it sets

@@ -23,7 +23,9 @@ from index.language import detect_language
 from index.laws import parse_chinese_number
 
 from .answer_types import (
+    BOUNDED_KINDS,
     FACT_KINDS,
+    asked_bound,
     asked_event,
     asked_kind,
     asked_requirements,
@@ -33,6 +35,7 @@ from .answer_types import (
     asks_exact,
     asks_for_contents,
     asks_for_names,
+    fits_bound,
     fits_breach,
     numbers_given,
     states,
@@ -144,6 +147,9 @@ class Question:
     # What it asks a person in a role must have ("nationality", "experience"; see
     # `answer_types.asked_requirements`): a passage that never mentions it sets no such requirement.
     requirements_asked: frozenset[str] = frozenset()
+    # The bound of a quantity it asks for ("upper" for "最多可以保存几年？"; see `answer_types.asked_bound`): a
+    # text stating only the other bound does not state it.
+    bound: str | None = None
 
     @property
     def is_follow_up(self) -> bool:
@@ -153,7 +159,7 @@ class Question:
         """Whether ``text`` states the kind of fact asked for, in the unit asked in and of the event asked about
         (true when none is asked); a fine or a detention only for a question about a breach."""
         return (states(text, self.kind, self.unit, self.given, exact=self.exact) and states_event(text, self.event)
-                and fits_breach(text, self.kind, self.breach))
+                and fits_breach(text, self.kind, self.breach) and fits_bound(text, self.bound))
 
     def partly_stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact one part of the question asks for (see `stated_in`): "每年至少
@@ -194,6 +200,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         contents_asked=asks_for_contents(cleaned, language),
         unknowns_asked=asked_unknowns(cleaned, kind, language),
         requirements_asked=asked_requirements(cleaned),
+        bound=asked_bound(cleaned) if kind in BOUNDED_KINDS else None,
     )
 
 

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from bot.engine.answer_types import (
+    asked_bound,
     asked_kind,
     asked_requirements,
     asked_unit,
@@ -15,6 +16,7 @@ from bot.engine.answer_types import (
     asks_about_breach,
     asks_for_contents,
     asks_for_names,
+    fits_bound,
     leaves_open,
     sets_out_contents,
     stated,
@@ -714,6 +716,40 @@ def test_a_catalogue_is_set_out_only_by_a_sentence_listing_what_it_holds():
 def test_a_question_asks_when_whether_or_who_unless_it_asks_if_that_is_known(question, language, asked):
     assert asked_unknowns(question, asked_kind(question, language), language) == asked
     assert analyse(question).unknowns_asked == asked
+
+
+@pytest.mark.parametrize(
+    "question, bound",
+    [
+        ("个保法规定用户个人信息最多可以保存几年？", "upper"),
+        ("What is the maximum fine under PIPL?", "upper"),
+        ("网络日志至少要保存多久？", "lower"),
+        ("How long at least must network logs be kept?", "lower"),
+        ("最高人民检察院可以提起公益诉讼吗？", None),  # a court's name, no bound
+        ("罚款最低多少、最高多少？", None),  # both bounds: the range
+    ],
+)
+def test_a_bound_asked_for_is_read_in_both_languages(question, bound):
+    assert asked_bound(question) == bound
+
+
+@pytest.mark.parametrize(
+    "text, bound, fits",
+    [
+        ("个人信息保护影响评估报告和处理情况记录应当至少保存三年。", "upper", False),
+        ("留存相关的网络日志不少于六个月", "upper", False),
+        ("Companies will face fines of up to 10 million yuan.", "lower", False),
+        ("处五千万元以下或者上一年度营业额百分之五以下罚款", "lower", False),
+        ("处五千万元以下或者上一年度营业额百分之五以下罚款", "upper", True),
+        ("在24小时内向有关主管部门报告", "upper", True),
+        ("处十万元以上一百万元以下罚款", "lower", True),  # a range states both
+        ("Didi was fined $1.2 billion last month.", "lower", True),  # no bound stated: the figure itself
+        ("依照以上规定处罚", "upper", True),  # "the above", no bound
+        ("应当至少保存三年", None, True),
+    ],
+)
+def test_a_text_stating_only_the_other_bound_does_not_fit(text, bound, fits):
+    assert fits_bound(text, bound) is fits
 
 
 @pytest.mark.parametrize(

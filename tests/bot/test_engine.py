@@ -840,6 +840,26 @@ def test_a_report_saying_it_does_not_know_the_thing_asked_does_not_answer_it(eng
 @pytest.mark.parametrize(
     "question, source",
     [
+        # Asked for one bound of a quantity, a text stating only the other is no answer, in either language, of
+        # a law ("至少保存三年" is no longest retention) or of a report ("fines of up to" is no minimum fine) ...
+        ("How many years at most may we keep personal data under PIPL?", None),
+        ("个保法规定用户个人信息最多可以保存几年？", None),
+        ("Per the SCMP piece, what is the minimum fine for moving core data abroad without approval?", None),
+        ("SCMP那篇说违规向境外转移核心数据最少罚多少？", None),
+        # ... while the bound asked for answers.
+        ("Per the SCMP piece, what is the maximum fine for moving core data abroad without approval?", (SUMMONS, None)),
+        ("网络日志至少要保存多久？", (CSL, 21)),
+        ("个保法规定影响评估报告最少保存几年？", (PIPL, 56)),
+        ("What's the maximum fine under PIPL for serious violations?", (PIPL, 66)),
+    ],
+)
+def test_asked_for_one_bound_a_text_stating_only_the_other_does_not_answer(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # Asked for a sum about someone, a report's sentence stating another's sum is no answer, in either
         # language ...
         ("How much was Ant Group fined over how it handled user data?", None),
