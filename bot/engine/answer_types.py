@@ -271,8 +271,9 @@ _ASKS: dict[str, dict[str, str]] = {
               r"may|could|has|have)\b)|"
               r"\b(?:what|which) (?:year|date|day|month|weekday)\b|\bsince when\b|"
               r"\bwhen (?:did|does|do|will|was|is)\b|\b(?:exact|calendar|specific|effective|commencement) date\b",
+        # "几月" asks which month ("每年几月之前"), "几个月" how many; "哪个日子" which day.
         "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|"
-              r"生效日期|施行日期|哪个月|几月份|(?:星期|周|礼拜)几",
+              r"生效日期|施行日期|哪个月|几月|哪(?:个|一)[\u4e00-\u9fff]{0,2}?日子|(?:星期|周|礼拜)几",
     },
     # "What's the deadline for reporting it?", "审查时限": neither how long nor when, but either answers it.
     "deadline": {
@@ -391,7 +392,7 @@ _DATE_GRAINS: dict[str, tuple[str, str]] = {
     "weekday": (r"\bday of the week\b|\bweekday\b|(?:星期|周|礼拜)几", _WEEKDAY),
     "day of month": (
         r"\b(?:what|which|exact|specific|effective|calendar) (?:calendar )?date\b|\bwhen exactly\b|\bexactly when\b|"
-        r"几月几[日号]|几号|什么日期|具体日期|具体(?:是)?什么时候",
+        r"几月几[日号]|几号|什么日期|具体日期|具体(?:是)?什么时候|哪(?:个|一)[\u4e00-\u9fff]{0,2}?日子",
         _DAY_OF_MONTH,
     ),
     "day": (r"\b(?:what|which) day\b|哪一?天|哪一?日", rf"{_DAY_OF_MONTH}|{_WEEKDAY}"),

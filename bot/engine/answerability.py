@@ -172,6 +172,9 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
         lead = leading_sentence(scored, whole_document=True)
     elif question.kind in PERSON_KINDS and question.unit:
         lead = leading_sentence(scored)
+    else:
+        lead = next((s for s in quotable(scored) if s.typed and s.chunk.id == best.chunk.id
+                     and s.similarity > best.similarity), best)
     passage = set(tokenize(best.chunk.text))
     groups, scale = matching_terms(question, retriever, cross=best.cross)
     weights = term_weights(groups, retriever)

@@ -38,6 +38,8 @@ from bot.engine.question import BadQuestion, analyse
         ("whats the worst-case fine under the dsl?", "en", "amount"),
         ("What is fine-grained consent?", "en", "definition"),  # a term, not a fine
         ("How many hours do we have to report a breach?", "en", "duration"),
+        ("滴滴上市几个月就退市了？", "zh", "duration"),  # how many months, not which month
+        ("大型平台每年几月之前要发社会责任报告？", "zh", "date"),
         ("How many paid holiday days must workers get each year?", "en", "duration"),  # a unit after qualifiers
         ("how many yrs before he can hold a key role again?", "en", "duration"),  # an abbreviated unit
         ("How many companies were summoned?", "en", "number"),
@@ -329,6 +331,8 @@ def test_a_length_of_time_is_told_from_a_date_and_a_counting_year(text, duration
         ("约谈是哪一天？", "zh", "day"),
         ("新规是哪个月生效的？", "zh", "month"),
         ("年度检测评估情况最晚要在几月份之前报送？", "zh", "month"),
+        ("社会责任报告每年几月之前要发布？", "zh", "month"),
+        ("年度报告要赶在哪个固定日子之前挂出来？", "zh", "day of month"),
         ("数据安全法是哪一年通过的？", "zh", "calendar year"),
         ("网络数据安全管理条例啥时候开始施行？", "zh", None),
     ],

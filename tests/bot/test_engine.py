@@ -840,6 +840,26 @@ def test_a_report_saying_it_does_not_know_the_thing_asked_does_not_answer_it(eng
 @pytest.mark.parametrize(
     "question, source",
     [
+        # "几月" asks which month, as "which month" does: a text saying only "每年度" does not give one ...
+        ("大型平台每年几月之前要发个人信息保护社会责任报告？", None),
+        ("In which month each year must large platforms publish their personal information social responsibility"
+         " report?", None),
+        # ... while a month or a date stated answers, from a law or a report, and so does a sentence stating it
+        # that is closer to the question than a better-scoring one of its passage.
+        ("个保法是几月开始施行的？", (PIPL, 74)),
+        ("路透那篇说境外上市前网络安全审查的新规几月生效？", (LISTING_RULES, None)),
+        ("Going by the article that cites Reuters and CNN, what day did Yi Gang unveil the stricter fintech data"
+         " rules?", (FINTECH_RULES, None)),
+        ("易纲是星期几宣布收紧金融科技数据规则的？", (FINTECH_RULES, None)),
+    ],
+)
+def test_a_month_or_a_day_asked_for_is_answered_only_by_a_text_stating_one(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # Asked for one bound of a quantity, a text stating only the other is no answer, in either language, of
         # a law ("至少保存三年" is no longest retention) or of a report ("fines of up to" is no minimum fine) ...
         ("How many years at most may we keep personal data under PIPL?", None),
