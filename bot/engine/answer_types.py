@@ -277,7 +277,7 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     # "What's the deadline for reporting it?", "审查时限": neither how long nor when, but either answers it.
     "deadline": {
-        "en": r"\b(?:deadlines?|time[ -]?limits?|time ?frames?|cut-?off (?:date|time)|"
+        "en": r"\b(?:deadlines?|due dates?|time[ -]?limits?|time ?frames?|cut-?off (?:date|time)|"
               r"(?:reporting|notification|notice|response|review) (?:window|period))\b",
         # Not the 时限 inside 临时限制 ("temporarily restrict").
         "zh": r"(?<!临)时限|截止|最晚|最迟",

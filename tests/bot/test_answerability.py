@@ -40,6 +40,7 @@ from bot.engine.question import BadQuestion, analyse
         ("How many hours do we have to report a breach?", "en", "duration"),
         ("滴滴上市几个月就退市了？", "zh", "duration"),  # how many months, not which month
         ("大型平台每年几月之前要发社会责任报告？", "zh", "date"),
+        ("Is there a fixed due date for the risk report?", "en", "deadline"),
         ("How many paid holiday days must workers get each year?", "en", "duration"),  # a unit after qualifiers
         ("how many yrs before he can hold a key role again?", "en", "duration"),  # an abbreviated unit
         ("How many companies were summoned?", "en", "number"),

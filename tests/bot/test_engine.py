@@ -840,6 +840,24 @@ def test_a_report_saying_it_does_not_know_the_thing_asked_does_not_answer_it(eng
 @pytest.mark.parametrize(
     "question, source",
     [
+        # A due date is a deadline: a text saying only "每年度" or that comments were sought gives none ...
+        ("Is there a fixed due date each year for filing the important-data risk assessment report?", None),
+        ("What was the due date for public comments on the CAC's draft rules on sending personal information"
+         " overseas?", None),
+        # ... a date a law takes effect or a time limit does, in a report or in a law.
+        ("Per the SCMP piece, what is the due date by which companies must comply with the Data Security Law?",
+         (SUMMONS, None)),
+        ("Under the NDSMR, what is the due date for reporting a product vulnerability that endangers national"
+         " security?", (NDSMR, 10)),
+    ],
+)
+def test_a_due_date_is_answered_only_by_a_deadline(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # "几月" asks which month, as "which month" does: a text saying only "每年度" does not give one ...
         ("大型平台每年几月之前要发个人信息保护社会责任报告？", None),
         ("In which month each year must large platforms publish their personal information social responsibility"
