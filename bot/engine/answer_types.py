@@ -160,10 +160,11 @@ _REFERENCE = (
     rf"第(?:\d+|{_ZH_NUMERAL}+)[条款项章节]|\b(?:articles?|art\.|paragraphs?|items?|chapters?|sections?)\s*\d+|"
     rf"[（(](?:\d{{1,2}}|{_ZH_NUMERAL}{{1,3}})[）)]"
 )
-# Nor an ordinal ("第十二届", "第二十四次会议"), "one of", a share, a length of time or how often: "how many
-# members" is not answered by "one of the following", "六个月" or "每年至少一次".
+# Nor an ordinal ("第十二届", "第二十四次会议"), "one of" ("任何一个", "其中一个"), a share, a length of time or how
+# often: "how many members" is not answered by "one of the following", "六个月" or "每年至少一次".
 _NOT_COUNTING = (
-    rf"第(?:\d+|{_ZH_NUMERAL}+)|\bone of\b|每[^，。；,;]{{0,8}}?(?:\d+|{_ZH_NUMERAL}+)次|{_STATES['percent']}|"
+    rf"第(?:\d+|{_ZH_NUMERAL}+)|\bone of\b|(?:任何|其中|任一|某)一个|"
+    rf"每[^，。；,;]{{0,8}}?(?:\d+|{_ZH_NUMERAL}+)次|{_STATES['percent']}|"
     rf"{_STATES['duration']}|{_STATES['frequency']}"
 )
 # A count in Chinese numerals comes with a measure word ("十二家", "三类", "五个方面"): a numeral inside a word

@@ -535,6 +535,7 @@ def test_a_title_answers_only_for_the_kind_of_document_asked(question, text, ans
         ("个人信息处理者应当具备下列条件之一：", False),
         ("2016年11月7日 第十二届全国人民代表大会常务委员会第二十四次会议通过", False),
         ("Transfers must meet one of the following conditions.", False),
+        ("该约定不影响个人向其中任何一个个人信息处理者要求行使本法规定的权利。", False),
         ("可以处上一年度营业额百分之五以下罚款", False),
         ("一旦遭到破坏、丧失功能或者数据泄露，可能严重危害国家安全", False),
         ("运营者应当每年至少进行一次网络安全检测和风险评估", False),
