@@ -27,7 +27,11 @@ in either language:
 - a question about the amended text of a law that the sources hold only from before the amendment ("the
   amended Cybersecurity Law", "2026年施行的网安法") is not answered from the older text.
 - a question asking which particular firms or bodies ("which insurers does the report name?", "具体是哪几家
-  公司？") is not answered by sentences that name none besides the question's own.
+  公司？") is not answered by sentences that name none besides the question's own;
+- nor one asking for a sum about firms or people it names by a report's sentence naming none of them ("How
+  much was Ant Group fined?" by "Didi was fined $1.2 billion");
+- nor one asking for a period, a frequency or a number by another passage's figure when a close passage states
+  it only as one left open ("在一定期限内", "定期", "规定数量").
 Other unknown names are only a feature: a passing place ("sending employee data to Singapore") need not sink
 a question the laws answer. One answer is checked against data instead of weighed: when a law took effect, if
 the answer leads with that law's sentence stating the in-force date of its metadata.
@@ -165,8 +169,9 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
     best = scored[0]
     # What the answer leads with must state the kind of fact asked for: the best sentence itself (a near miss
     # often has a sentence stating that kind close by), but for a person asked for by role the sentence naming
-    # someone in it (a report gives the role once: "Roe said ..." is best, "Governor Jane Roe" leads), and for
-    # an author the document's byline.
+    # someone in it (a report gives the role once: "Roe said ..." is best, "Governor Jane Roe" leads), for
+    # an author the document's byline, and otherwise a sentence of the best one's own passage, close enough to
+    # quote, that is nearer the question than the best (which won on its passage's words, not on what it says).
     lead = best
     if question.kind in DOCUMENT_KINDS:
         lead = leading_sentence(scored, whole_document=True)
