@@ -64,11 +64,11 @@ def expand_acronyms(text: str, *, corpus_has: Callable[[str], bool] = lambda acr
         word = match.group(1)
         key = word.upper()
         expansion = f" ({ACRONYMS[key]})"
-        # "pi" or "dsl" in lower case inside a sentence is as likely a typo as an acronym: require capitals,
-        # except for the unambiguous four-letter and longer ones.
         if text.startswith(expansion, match.end()):
             seen.add(key)
             return word
+        # "pi" or "dsl" in lower case inside a sentence is as likely a typo as an acronym: require capitals,
+        # except for the unambiguous four-letter and longer ones.
         if key in seen or (word != key and len(key) < 4) or corpus_has(key.lower()):
             return word
         seen.add(key)

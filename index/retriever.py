@@ -309,9 +309,7 @@ class Retriever:
         """The query's unit vector (computed once per query: `search` and the stages after it share it)."""
         return self._passes.get(("vector", query), lambda: self.embedder.encode_queries([query])[0])
 
-    def search(
-        self, query: str, k: int = 5, *, method: str = "default", query_vector: np.ndarray | None = None
-    ) -> list[Hit]:
+    def search(self, query: str, k: int = 5, *, method: str = "default") -> list[Hit]:
         """The ``k`` best chunks for ``query``, best first (fewer if the index holds fewer)."""
         validate_request(query, k)
         if method not in METHODS:
@@ -325,7 +323,7 @@ class Retriever:
             return self._hits(rows, scores[rows])
         if method == "default":
             self._start_passes(query)
-        vector = self.encode(query) if query_vector is None else query_vector
+        vector = self.encode(query)
         if method == "dense":
             scores, rows = self._store.search(vector[None, :], k)
             return self._hits(rows[0], scores[0])

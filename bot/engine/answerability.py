@@ -29,7 +29,7 @@ in either language:
 - a question asking which particular firms or bodies ("which insurers does the report name?", "具体是哪几家
   公司？") is not answered by sentences that name none besides the question's own;
 - nor one asking for a sum about firms or people it names by a report's sentence naming none of them ("How
-  much was Ant Group fined?" by "Didi was fined $1.2 billion");
+  much was Acme fined?" by "Globex was fined $1.2 billion");
 - nor one asking for a period, a frequency or a number by another passage's figure when a close passage states
   it only as one left open ("在一定期限内", "定期", "规定数量").
 Other unknown names are only a feature: a passing place ("sending employee data to Singapore") need not sink
@@ -229,19 +229,20 @@ def decide(
         return Decision(False, None)
     values = features(question, scored, retriever)
     row = [values[name] for name in FEATURES]
+    lead = leading_sentence(scored)
     probability = model.probability(row)
     # First what the sources cannot hold, then an answer checked against data, then what the best sentence lacks.
     if outdated := asks_amended_text(question, retriever):
         return Decision(True, probability, "the sources hold only the text before the amendment of: "
                         + ", ".join(outdated))
-    if states_date_in_force(question, leading_sentence(scored), retriever):
+    if states_date_in_force(question, lead, retriever):
         return Decision(False, probability)
     if shares_no_word(question, retriever):
         return Decision(True, probability, "the sources use none of the question's words")
     if values["kind_missing"]:
         return Decision(True, probability, "the question asks for a kind of fact no close sentence states")
     named = retriever.named_documents(question.search_text)
-    if dates_another_law(question, leading_sentence(scored).sentence.text, named, retriever):
+    if dates_another_law(question, lead.sentence.text, named, retriever):
         return Decision(True, probability, "the date stated is when another law takes effect")
     if foreign := unknown_instruments(question, retriever):
         return Decision(True, probability, "the sources never mention: " + ", ".join(foreign))
@@ -253,14 +254,14 @@ def decide(
         return Decision(True, probability, "the question asks which firms or bodies, and no close sentence names one")
     if question.contents_asked and not any(sets_out_contents(s.sentence.text) for s in quotable(scored)):
         return Decision(True, probability, "the question asks what a list holds, and no close sentence sets one out")
-    if sum_of_another(question, leading_sentence(scored), retriever):
+    if sum_of_another(question, lead, retriever):
         return Decision(True, probability, "the sum stated is of someone the question does not name")
-    if left_open(question, scored):
+    if left_open(question, lead, scored):
         return Decision(True, probability, "a close passage leaves the asked-for quantity open")
     if says_not_known(question, scored, retriever):
         return Decision(True, probability, "the source says it does not know what the question asks")
     if question.requirements_asked and not states_requirement(
-        leading_sentence(scored).chunk.text, question.requirements_asked
+        lead.chunk.text, question.requirements_asked
     ):
         return Decision(True, probability, "the question asks what a person must have, and the passage never says")
     threshold = model.threshold if threshold is None else threshold
@@ -411,9 +412,9 @@ def says_not_known(question: Question, scored: Sequence[ScoredSentence], retriev
 
 def sum_of_another(question: Question, lead: ScoredSentence, retriever: Retriever) -> bool:
     """Whether the question asks for a sum about firms or people it names and the report sentence the answer
-    leads with, stating a sum, names none of them: "How much was Ant Group fined?" is not answered by "Didi was
+    leads with, stating a sum, names none of them: "How much was Acme fined?" is not answered by "Globex was
     fined $1.2 billion", however close the passage. A law names no one, and its sums are for whoever breaks it
-    ("how much could Didi be fined under PIPL?"), so it is not judged; nor is a name that only says which
+    ("how much could Acme be fined under PIPL?"), so it is not judged; nor is a name that only says which
     report is meant."""
     if question.kind != "amount" or retriever.documents[lead.chunk.doc_id].kind == "law":
         return False
@@ -423,14 +424,13 @@ def sum_of_another(question: Question, lead: ScoredSentence, retriever: Retrieve
     return bool(names) and not any(form in _tokens(text) or form in text for forms in names for form in forms)
 
 
-def left_open(question: Question, scored: Sequence[ScoredSentence]) -> bool:
+def left_open(question: Question, lead: ScoredSentence, scored: Sequence[ScoredSentence]) -> bool:
     """Whether a sentence close enough to be quoted beside the answer's lead, from another passage, states the
     quantity asked for only as one it leaves open: asked how many years PIPL bars an executive, Art. 66's "在一定
     期限内" says the law fixes none, and the "三年" of the article on impact reports answers another question; asked
     how often drills are held, "定期进行演练" beats "每年至少进行一次检测评估". Not when the lead's own passage
     leaves such a quantity open too: it tells the open step from the fixed one ("运营者应当及时报告……保护工作部门
     自收到报告之日起3个月内完成重新认定"), and the open wording elsewhere is of the other step."""
-    lead = leading_sentence(scored)
     if not lead.typed or leaves_open(lead.chunk.text, question.kind):
         return False
     return any(
