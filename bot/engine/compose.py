@@ -29,7 +29,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.keyword import tokenize
-from index.records import Hit
+from index.laws import referenced_articles
+from index.records import Chunk, Hit
 from index.retriever import Retriever
 
 from .answer_types import DOCUMENT_KINDS, about_document, stated
@@ -46,6 +47,9 @@ UNKNOWN_TERM_WEIGHT = 0.5
 NAME_BONUS = 0.1
 # A sentence in a passage that retrieval ranked high (its fused score, 0..1) is likelier the answer.
 PASSAGE_WEIGHT = 0.3
+# A sentence of an article the question names in a law it names ("pipl art 38", "个保法第三十八条"), or one that
+# cites it ("违反本法第三十一条规定…" for "the fine for breaching art 31"): the asker points at it.
+NAMED_ARTICLE_BONUS = 0.2
 # Sentences too short to state a fact (datelines, headings) or list debris, by the sentence's language:
 # Chinese says in 15 characters what English says in 40 ("本法自2021年11月1日起施行。").
 MIN_SENTENCE_CHARS = {"en": 25, "zh": 8}
@@ -135,11 +139,27 @@ def score_sentences(
                 score += ANSWER_TYPE_BONUS
             if names and all(n <= tokens for n in names):
                 score += NAME_BONUS
+            if from_named and on_named_article(question, hit.chunk, sentence.text):
+                score += NAMED_ARTICLE_BONUS
             scored.append(ScoredSentence(
                 sentence, hit.chunk, vector, float(similarity), overlap, score, rank, typed, cross, hit.evidence
             ))
     scored.sort(key=lambda s: (-s.score, s.rank, s.sentence.start))
     return scored
+
+
+def on_named_article(question: Question, chunk: Chunk, text: str) -> bool:
+    """Whether ``text``, a sentence of ``chunk``, is of an article the question names or of a paragraph that
+    cites one: "违反本法第三十一条规定…的，…；情节严重的，处…罚款" states the fine in its second sentence."""
+    if not question.articles:
+        return False
+    if chunk.article in question.articles:
+        return True
+    at = chunk.text.find(text)
+    start = chunk.text.rfind("\n", 0, max(at, 0)) + 1
+    end = chunk.text.find("\n", at + len(text)) if at >= 0 else -1
+    paragraph = chunk.text[start : end if end >= 0 else len(chunk.text)] if at >= 0 else text
+    return any(n in question.articles for n in referenced_articles(paragraph))
 
 
 def select_sentences(

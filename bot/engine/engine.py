@@ -139,9 +139,8 @@ class AnswerEngine:
         hits = self.retriever.search(query, WIDE * self.k, method=self.method)
         vector = self.retriever.encode(query)  # the search's own, kept
         hits = self._typed_first(asked, hits + self._typed_in_named_laws(asked, hits))[: POOL * self.k]
-        scored = score_sentences(
-            asked, self._focus(asked, query, vector), hits + self._reports_if_none(asked, hits), self.retriever
-        )
+        extra = self._reports_if_none(asked, hits) + self._named_articles(asked, hits)
+        scored = score_sentences(asked, self._focus(asked, query, vector), hits + extra, self.retriever)
         scored = date_in_force_first(asked, self._on_named_sources(asked, scored), self.retriever)
         return asked, hits[: self.k], scored
 
@@ -155,6 +154,16 @@ class AnswerEngine:
         found = {h.chunk_id for h in hits}
         return _scored_last(hits, [c for c in self.retriever.chunks
                                    if c.doc_id in named and c.id not in found and asked.stated_in(c.text)])
+
+    def _named_articles(self, asked: Question, hits: list[Hit]) -> list[Hit]:
+        """The passages of the articles the question names, in the laws it names, scored as the last hit:
+        "what does pipl art 52 say about the officer?" must weigh Art. 52 whatever its words."""
+        named = self._named_laws(asked)
+        if not named or not asked.articles or not hits:
+            return []
+        found = {h.chunk_id for h in hits}
+        return _scored_last(hits, [c for c in self.retriever.chunks if c.doc_id in named
+                                   and c.article in asked.articles and c.id not in found])
 
     def _reports_if_none(self, asked: Question, hits: list[Hit]) -> list[Hit]:
         """Every report passage, scored as the last hit, when the question asks what a report says and its

@@ -6,7 +6,7 @@
     q.search_text                        # "What's the max fine under PIPL? and when did it take effect?"
 
 Everything later stages need to know about the question's words is here: its language, the kind of fact it
-asks for (`answer_types`), the names it uses, its key terms for matching sentences, an article it names,
+asks for (`answer_types`), the names it uses, its key terms for matching sentences, the articles it names,
 and the text retrieval searches (a follow-up is searched together with the question it follows).
 """
 
@@ -86,7 +86,10 @@ _REPORT_BY = {
     "zh": re.compile(r"(?:讲|关于|有关|报道|写)[^，。？?！!]{1,24}?的(?:那篇|这篇)?(?:文章|报道|新闻|稿子)|"
                      r"[^，。？?！!\s]{1,15}(?:那篇|这篇)(?:文章|报道|新闻)?"),
 }
-_ARTICLE = re.compile(r"\b(?:article|art\.?)\s*(\d+)\b|第([\d零一二三四五六七八九十百]+)条", re.I)
+# An article named, or several: "Art. 38", "Articles 21 and 25", "第三十八条".
+_ARTICLE = re.compile(
+    r"\b(?:articles?|arts?\.?)\s*(\d+(?:\s*(?:,|and|or|&|/)\s*\d+)*)\b|第([\d零一二三四五六七八九十百]+)条", re.I
+)
 
 
 # Where one part of a multi-part question ends: a question mark with more text after it.
@@ -115,7 +118,7 @@ class Question:
     unit: str | None
     names: tuple[str, ...]
     terms: tuple[frozenset[str], ...]
-    article: int | None
+    articles: tuple[int, ...]
     about_report: bool = False
     # The words that say which report is meant ("the Acme article", "讲甲公司的那篇文章").
     report_by: tuple[str, ...] = ()
@@ -184,9 +187,9 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         search_text=with_context(cleaned, context),
         kind=kind,
         unit=unit,
-        names=tuple(question_names(cleaned, language)),
+        names=tuple(question_names(_ARTICLE.sub(" ", cleaned), language)),  # "Art. 38" names no one
         terms=tuple(key_terms(cleaned)),
-        article=_named_article(cleaned),
+        articles=_named_articles(cleaned),
         about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(_REPORT_DUTY.sub(" ", cleaned))),
         report_by=tuple(m.group() for m in _REPORT_BY.get(language, _REPORT_BY["en"]).finditer(cleaned)),
         also_asks=_other_parts_ask(cleaned, language, kind),
@@ -277,8 +280,8 @@ def key_terms(question: str) -> list[frozenset[str]]:
     return groups
 
 
-def _named_article(question: str) -> int | None:
-    match = _ARTICLE.search(question)
-    if match is None:
-        return None
-    return int(match.group(1)) if match.group(1) else parse_chinese_number(match.group(2))
+def _named_articles(question: str) -> tuple[int, ...]:
+    numbers: list[int] = []
+    for arabic, chinese in _ARTICLE.findall(question):
+        numbers += [int(n) for n in re.findall(r"\d+", arabic)] if arabic else [parse_chinese_number(chinese)]
+    return tuple(dict.fromkeys(n for n in numbers if n))

@@ -938,3 +938,19 @@ def test_the_sentence_ranker_corrects_only_the_multilingual_model_and_refuses_a_
     with pytest.raises(RuntimeError, match="train_sentence_ranker"):
         load_ranker("m", stale)
     assert len(RANKING_FEATURES) == len(e5.weights)
+
+
+@pytest.mark.parametrize(
+    "text, articles",
+    [
+        ("What does PIPL Art. 52 say?", (52,)),
+        ("CSL Articles 21 and 25: what fine?", (21, 25)),
+        ("个保法第三十八条和第五十五条有什么关系？", (38, 55)),
+        ("违反数安法第31条罚多少", (31,)),
+        ("What does the SCMP article say about Didi?", ()),
+    ],
+)
+def test_the_articles_a_question_names_are_read_and_name_no_one(text, articles):
+    question = analyse(text)
+    assert question.articles == articles
+    assert not {"Art", "Articles"} & set(question.names)

@@ -1082,3 +1082,33 @@ def test_a_quote_that_is_not_its_documents_text_is_index_damage_not_a_crash(smal
         retriever.documents[doc_id] = replace(doc, text="X" * 40 + doc.text)
     with pytest.raises(IndexNotUsable, match="regbot index build"):
         AnswerEngine(retriever).answer("How much was Didi fined?")
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # An article the question names leads, and the answer stays on it, in either language ...
+        ("What does article 38 of the PIPL require?", (PIPL, 38)),
+        ("个保法第五十二条是关于什么的？", (PIPL, 52)),
+        ("数安法第二十一条讲了什么", (DSL, 21)),
+        # ... a penalty for breaching it comes from the paragraph citing it ("违反本法第二十七条…") ...
+        ("What fine does the DSL set for an organisation that breaks its Article 27 duties?", (DSL, 45)),
+        # ... and a report's "article" names no article of a law.
+        ("Per the Reuters article, how much was Didi fined?", (DIDI_FINE, None)),
+    ],
+)
+def test_a_named_article_leads_and_the_answer_stays_on_it(engine, question, source):
+    answer = engine.answer(question)
+    answered_from(answer, source)
+    assert cited(answer) == {source}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "pipl art 52: exactly how many individuals' data must a handler process before it needs a protection officer?",
+        "个保法第52条说的“规定数量”到底是多少人？",
+    ],
+)
+def test_a_figure_the_named_article_leaves_open_is_not_answered(engine, question):
+    answered_from(engine.answer(question), None)
