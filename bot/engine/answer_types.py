@@ -192,6 +192,7 @@ _PEOPLE = "员工|职工|工人|用户|成员|客户"
 # kind -> {language: pattern of a question asking for it}, most specific first.
 _CURRENCY = r"(?:yuan|rmb|renminbi|usd|us dollars|dollars)\b"
 _SUM_WORDS = r"(?:amount|figure|value|equivalent|number|sum|terms)\b"
+_COUNTED_STUFF = r"(?:data|information|records?|people|persons?|users?|individuals?|subjects?|time)(?![\w-])"
 _ASKS: dict[str, dict[str, str]] = {
     "article": {
         "en": r"\b(?:which|what)\s+(?:article|section|clause|provision)s?\b",
@@ -221,13 +222,17 @@ _ASKS: dict[str, dict[str, str]] = {
               # A sum asked in a currency: "what's that in usd", "the fine in yuan", "in RMB, how big was ...".
               rf"\b(?:what(?:'s|’s| is| was)?|whats|how much(?: is| was)?) (?:that|it|this) in {_CURRENCY}|"
               rf"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{{0,30}}\bin {_CURRENCY}|^in {_CURRENCY},|"
-              rf"\b(?:yuan|rmb|renminbi|dollar|usd) {_SUM_WORDS}|\bhow many (?:\w+ )?{_CURRENCY}",
+              rf"\b(?:yuan|rmb|renminbi|dollar|usd) {_SUM_WORDS}|\bhow many (?:\w+ )?{_CURRENCY}|"
+              # A price, cost or sum however qualified ("at what closing price", "what minimum amount of
+              # cover"); an amount of data or of people is a count.
+              r"\bwhat (?:\w+ ){0,2}(?:prices?|sums?|costs?|fees?)\b|"
+              rf"\bwhat (?:\w+ ){{0,2}}amount\b(?! of (?:\w+ )?{_COUNTED_STUFF})",
         # A fee asked for is an amount too: "要交多少评估费", "收费标准是多少" (not "能收费吗"); so is the range
         # or cap of a fine or compensation ("罚款区间是多少", "赔偿上限是多少").
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
               r"(?:人民币|美元)(?:金额|数额)|多少(?:万|亿)?(?:元|块|美元)|"
               r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|折合(?:人民币|美元)|"
-              r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少|"
+              r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少|(?:什么|多少|多高的?)价(?:格|位|钱)|"
               r"(?:罚款|罚金|赔偿|赔偿金)[\u4e00-\u9fff]{0,4}(?:是|为|有)多少",
     },
     # "How often ...?", "多久做一次？": answered by "每年", "at least once a year", not by a length of time.

@@ -121,6 +121,11 @@ from bot.engine.question import BadQuestion, analyse
         ("What is the user threshold that triggers a cybersecurity review?", "en", "number"),
         ("what's the total number of apps pulled from the stores", "en", "number"),
         ("What is the threshold question a processor must ask?", "en", None),  # no "the" before threshold
+        # A price, cost or sum however qualified is an amount; an amount of data or people is a count.
+        ("At what closing price did the shares end the day?", "en", "amount"),
+        ("What minimum amount of cyber insurance cover is required?", "en", "amount"),
+        ("What amount of personal data triggers the review?", "en", None),
+        ("股票当天以什么价格收盘？", "zh", "amount"),
         # A role holder asked for by name, or by "which <firm> executive".
         ("网络安全管理局的局长叫什么名字？", "zh", "official"),
         ("Which Didi executive spoke after the fine?", "en", "official"),

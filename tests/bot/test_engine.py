@@ -1112,3 +1112,20 @@ def test_a_named_article_leads_and_the_answer_stays_on_it(engine, question, sour
 )
 def test_a_figure_the_named_article_leaves_open_is_not_answered(engine, question):
     answered_from(engine.answer(question), None)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Asked a price or a sum however worded, a passage stating none is no answer, in either language ...
+        ("At what closing price did Kanzhun's shares end the day the regulator let it register users again?", None),
+        ("满帮的股票在恢复注册那天以什么价格收盘？", None),
+        ("What minimum amount of cyber insurance must CII operators hold under the CII Regulations?", None),
+        ("关基运营者购买网络安全保险，条例规定的保险最低要什么价位？", None),
+        # ... while a passage stating the sum answers.
+        ("What sum can regulators fine a firm for a serious PIPL breach?", (PIPL, 66)),
+        ("What sum was Didi fined?", (DIDI_FINE, None)),
+    ],
+)
+def test_a_price_or_sum_asked_is_answered_only_by_a_sentence_stating_one(engine, question, source):
+    answered_from(engine.answer(question), source)
