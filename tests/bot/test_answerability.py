@@ -877,8 +877,8 @@ def test_an_answer_leads_with_the_name_alone():
 
 def test_question_analysis_reads_names_articles_and_follow_ups():
     q = analyse("What does Article 38 of the PIPL say?")
-    assert q.article == 38 and "PIPL" in q.names and not q.is_follow_up
-    assert analyse("个人信息保护法第三十八条讲什么？").article == 38
+    assert q.articles == (38,) and "PIPL" in q.names and not q.is_follow_up
+    assert analyse("个人信息保护法第三十八条讲什么？").articles == (38,)
     assert analyse("PIPL第几条规定罚款？").names == ("PIPL",)
     follow = analyse("and when did it take effect?", context=("What is the PIPL?",))
     assert follow.is_follow_up and follow.search_text.startswith("What is the PIPL?")
