@@ -155,11 +155,16 @@ def on_named_article(question: Question, chunk: Chunk, text: str) -> bool:
         return False
     if chunk.article in question.articles:
         return True
-    at = chunk.text.find(text)
-    start = chunk.text.rfind("\n", 0, max(at, 0)) + 1
-    end = chunk.text.find("\n", at + len(text)) if at >= 0 else -1
-    paragraph = chunk.text[start : end if end >= 0 else len(chunk.text)] if at >= 0 else text
-    return any(n in question.articles for n in referenced_articles(paragraph))
+    return any(n in question.articles for n in referenced_articles(_paragraph_of(chunk.text, text)))
+
+
+def _paragraph_of(text: str, sentence: str) -> str:
+    """The line of ``text`` holding ``sentence`` (the sentence itself when it is not found)."""
+    at = text.find(sentence)
+    if at < 0:
+        return sentence
+    end = text.find("\n", at + len(sentence))
+    return text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else None]
 
 
 def select_sentences(
