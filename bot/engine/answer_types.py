@@ -59,6 +59,8 @@ _STATES = {
         rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:(?:working|business|calendar) )?"
         r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b"
         rf"|\bsince\b|\buntil\b|{_ZH_LENGTH}"
+        # The longest span of all: a bar for life answers "for how long?" as surely as "five years" does.
+        r"|终身|\bfor life\b|\blife-?long\b|\blifetime\b|\bpermanent(?:ly)?\b"
     ),
     "date": (
         rf"\b(?:19|20)\d\d\b|\b(?:{_EN_MONTH})[a-z]*\.?\s*\d|"
@@ -223,6 +225,8 @@ _ASKS: dict[str, dict[str, str]] = {
               rf"\b(?:what(?:'s|’s| is| was)?|whats|how much(?: is| was)?) (?:that|it|this) in {_CURRENCY}|"
               rf"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{{0,30}}\bin {_CURRENCY}|^in {_CURRENCY},|"
               rf"\b(?:yuan|rmb|renminbi|dollar|usd) {_SUM_WORDS}|\bhow many (?:\w+ )?{_CURRENCY}|"
+              # ... or by its sign: "how many $?", "how much ¥".
+              r"\bhow (?:many|much)\s*[$¥€£]|"
               # A price, cost or sum however qualified ("at what closing price", "what minimum amount of
               # cover"); an amount of data or of people is a count.
               r"\bwhat (?:\w+ ){0,2}(?:prices?|sums?|costs?|fees?)\b|"
@@ -252,10 +256,14 @@ _ASKS: dict[str, dict[str, str]] = {
               r"decades)\b|"
               r"\b(?:retention|storage|record-?keeping) (?:period|floor|minimum|time|term)s?\b|\bminimum retention\b|"
               # ... and in a verb's words: "the minimum period for retaining the report", "the floor for keeping logs".
-              r"\b(?:period|floor|minimum|time|term)s? (?:for|of) (?:retaining|keeping|storing|holding)\b",
+              r"\b(?:period|floor|minimum|time|term)s? (?:for|of) (?:retaining|keeping|storing|holding)\b|"
+              # A period named by its bound or asked as a span ("the longest term a ... may serve", "within what
+              # period"), not the period something happened in ("in what period did it begin?" asks when).
+              r"\b(?:longest|shortest|maximum|minimum|max|min)\b (?:\w+ ){0,2}(?:period|duration|term|span)s?\b|"
+              r"\b(?:within|for) what (?:\w+ ){0,2}(?:period|duration|time)s?\b|\bwhat (?:\w+ ){0,2}durations?\b",
         # "几个月" is how many months, "几月几日" which day of which month.
         "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是|"
-              r"(?:保存|留存|保留|存储)(?:期限|时限|时间)",
+              r"(?:保存|留存|保留|存储)(?:期限|时限|时间)|最(?:长|短)的?(?:期限|时间|期间|时长)",
     },
     "number": {
         # A volume or a cut-off asked for is a number too: "below what data volume ...?", "the data volume cutoff".
@@ -493,10 +501,17 @@ PERSON_KINDS = ("official", "person")
 # asking for another sum or length of time ("the budget", "how many days of notice"), in either language. A
 # prison term or a detention asked for is a penalty asked (`_PENALTY_ASKED`, looked for first).
 _BREACH_ASKED = re.compile(
-    r"\b(?:fine[sd]?|penalt\w*|punish\w*|sanction\w*|violat\w*|breach\w*|break(?:s|ing)?|broken?|infring\w*|"
-    r"liab\w*|cost\w*|caps?|capped|ceiling|exposure|offen[cds]\w*|non-?complian\w*|illegal\w*|unlawful\w*|"
-    r"crim\w*)\b|罚|违反|违法|违规|犯罪|非法|代价|后果|法律责任",
+    r"\b(?:fine[sd]?|penalt\w*|penali[sz]\w*|punish\w*|sanction\w*|violat\w*|breach\w*|break(?:s|ing)?|broken?|"
+    r"infring\w*|offen[cds]\w*|non-?complian\w*|illegal\w*|unlawful\w*|crim\w*)\b|"
+    r"罚|违反|违法|违规|犯罪|非法|代价|后果|法律责任",
     re.I,
+)
+# Words that speak of a breach's cost only when no other sum is named: "the cap" is a fine's, but "the cap on the
+# fee for a transfer" is the fee's, and "liability insurance" is a policy, not a penalty. (Chinese names a
+# fine's cap with 罚, which `_BREACH_ASKED` reads.)
+_COST_ASKED = re.compile(r"\b(?:liab\w*|cost\w*|caps?|capped|ceiling|exposure)\b", re.I)
+_OTHER_SUM = re.compile(
+    r"\b(?:fees?|charges?|charging|prices?|insurance|premiums?|budgets?|salar(?:y|ies)|wages?|tax(?:es)?)\b", re.I
 )
 PENALTY_FACT_KINDS = ("amount", "duration", "deadline")
 # The clauses of a sentence: a Chinese provision's parts between commas still speak of one penalty
@@ -555,7 +570,9 @@ def asks_about_breach(question: str) -> str | None:
     detention, a prison term), "breach" when it speaks of one otherwise, or None; in either language."""
     if asks_about_penalty(question) or _PENALTY_ASKED.search(question):
         return "penalty"
-    return "breach" if _BREACH_ASKED.search(question) else None
+    if _BREACH_ASKED.search(question) or (_COST_ASKED.search(question) and not _OTHER_SUM.search(question)):
+        return "breach"
+    return None
 
 
 def fits_breach(text: str, kind: str | None, breach: str | None) -> bool:

@@ -603,6 +603,8 @@ def test_a_share_or_an_interval_is_asked_in_many_words(question, language, kind)
         ("what monetary sanction applies to platforms that misuse data?", "en", "amount"),
         ("Was it fined, and for how many yuan?", "en", "amount"),
         ("滴滴被罚了多少亿元？", "zh", "amount"),
+        ("the fine under pipl for a big breach - how many ¥?", "en", "amount"),
+        ("didi got a huge penalty, how many $?", "en", "amount"),
         # ... a threshold, a headcount or a minimum number a count, however qualified ...
         ("What minimum number of users makes a system critical infrastructure?", "en", "number"),
         ("What data volume thresholds did the proposal use?", "en", "number"),
@@ -613,6 +615,52 @@ def test_a_share_or_an_interval_is_asked_in_many_words(question, language, kind)
 )
 def test_a_penalty_a_sum_in_a_currency_and_a_threshold_are_asked_in_many_words(question, language, kind):
     assert asked_kind(question, language) == kind
+
+
+@pytest.mark.parametrize(
+    "question, breach",
+    [
+        # A cap, a cost or a liability speaks of a breach's price ...
+        ("What's the cap if we get it wrong under PIPL?", "breach"),
+        ("how big is our exposure if the CAC finds out?", "breach"),
+        # ... unless the question names another sum: a fee's cap, a policy's cost.
+        ("What is the cap on the fee for moving someone's data to another company?", None),
+        ("Does the law require liability insurance for CII operators?", None),
+        # Being penalised, however inflected, is a breach; 处罚 names the penalty itself.
+        ("How long is someone penalised under the CSL kept out of security jobs?", "breach"),
+        ("How long is someone penalized under the CSL kept out of security jobs?", "breach"),
+        ("被处罚的人多久不能做网络安全工作？", "penalty"),
+    ],
+)
+def test_a_breach_is_read_from_its_words_not_from_a_sum_named_with_a_cap(question, breach):
+    assert asks_about_breach(question) == breach
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [
+        # A period asked for by its bound or as a span is a length of time, in either language ...
+        ("What's the longest period a person can be barred from the job?", "en"),
+        ("what is the maximum term of the ban?", "en"),
+        ("Within what period must the department re-identify the operator?", "en"),
+        ("对受处罚人员的从业限制，最长的期限是多少？", "zh"),
+    ],
+)
+def test_a_period_asked_by_its_bound_or_as_a_span_is_a_duration(question, language):
+    assert asked_kind(question, language) == "duration"
+
+
+def test_the_period_something_happened_in_is_asked_as_a_date_not_a_duration():
+    assert asked_kind("In what period did the regulators begin the campaign?", "en") != "duration"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["受到刑事处罚的人员，终身不得从事网络安全管理和网络运营关键岗位的工作。",
+     "Anyone convicted is barred for life from key network security posts."],
+)
+def test_a_bar_for_life_states_a_length_of_time(text):
+    assert states(text, "duration")
 
 
 def test_a_broker_breaks_no_rule_and_going_live_is_taking_effect():

@@ -1129,3 +1129,24 @@ def test_a_figure_the_named_article_leaves_open_is_not_answered(engine, question
 )
 def test_a_price_or_sum_asked_is_answered_only_by_a_sentence_stating_one(engine, question, source):
     answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, sources, fact",
+    [
+        # A bar for life is the longest span: asked how long someone convicted is barred, it answers, in either
+        # language, and a shorter bar for a lesser penalty in the same article does not.
+        ("What's the maximum term a person punished for a crime under the CSL is barred from network security jobs?",
+         {(CSL, 63)}, "终身"),
+        ("受到刑事处罚的人，最长多久不能从事网络安全关键岗位？", {(CSL, 63), (CIIR, 43)}, "终身"),
+        # ... while the lesser penalty's bar answers the question about it.
+        ("被治安管理处罚的人几年内不能做网络安全管理工作？", {(CSL, 63), (CIIR, 43)}, "五年内"),
+        # Being penalised is a breach however inflected: the fine answers, in the reports too.
+        ("How much was Didi penalised last month?", {(DIDI_FINE, None)}, "$1.2 billion"),
+    ],
+)
+def test_a_penalty_s_length_or_sum_is_answered_from_the_clause_that_imposes_it(engine, question, sources, fact):
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert (answer.citations[0].doc_id, answer.citations[0].article) in sources
+    assert fact in answer.text.split("\n")[0]
