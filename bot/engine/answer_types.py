@@ -63,11 +63,12 @@ _STATES = {
         r"|终身|\bfor life\b|\blife-?long\b|\blifetime\b|\bpermanent(?:ly)?\b"
     ),
     "date": (
-        rf"\b(?:19|20)\d\d\b|\b(?:{_EN_MONTH})[a-z]*\.?\s*\d|"
+        # The month's day or year whole: "May 2023" leaves no "023" behind to be read as a count.
+        rf"\b(?:19|20)\d\d\b|\b(?:{_EN_MONTH})[a-z]*\.?\s*\d+|"
         r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
         r"august|september|october|november|december|summer|winter|spring|autumn)\b|"
         r"\b(?:last|this|next)\s+(?:week|month|year)\b|\bago\b|"
-        rf"\d{{4}}年|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)日|自.{{0,12}}起施行"
+        rf"\d{{4}}年(?:\d{{1,2}}月)?|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)日|自.{{0,12}}起施行"
     ),
 }
 # A document's title is written as one: in title marks or Chinese quotes, as a law's full name, or in capitals
@@ -230,6 +231,8 @@ _ASKS: dict[str, dict[str, str]] = {
               # A price, cost or sum however qualified ("at what closing price", "what minimum amount of
               # cover"); an amount of data or of people is a count.
               r"\bwhat (?:\w+ ){0,2}(?:prices?|sums?|costs?|fees?)\b|"
+              # A firm's money named as such: "what minimum registered capital", "what revenue threshold".
+              r"\bwhat (?:\w+ ){0,2}(?:capital|revenues?|turnover|income|profits?)\b|"
               rf"\bwhat (?:\w+ ){{0,2}}amount\b(?! of (?:\w+ )?{_COUNTED_STUFF})",
         # A fee asked for is an amount too: "要交多少评估费", "收费标准是多少" (not "能收费吗"); so is the range
         # or cap of a fine or compensation ("罚款区间是多少", "赔偿上限是多少").
@@ -237,7 +240,9 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?:人民币|美元)(?:金额|数额)|多少(?:万|亿)?(?:元|块|美元)|"
               r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|折合(?:人民币|美元)|"
               r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少|(?:什么|多少|多高的?)价(?:格|位|钱)|"
-              r"(?:罚款|罚金|赔偿|赔偿金)[\u4e00-\u9fff]{0,4}(?:是|为|有)多少",
+              r"(?:罚款|罚金|赔偿|赔偿金)[\u4e00-\u9fff]{0,4}(?:是|为|有)多少|"
+              # A sum of money however bounded: "注册资本至少多少", "罚款最多多少", "营业额要达到多少".
+              rf"(?:罚款|罚金|赔偿金?|资本|资金|营业额|收入|利润)[\u4e00-\u9fff]{{0,6}}?多少(?!\s?(?:{_MEASURE}|人))",
     },
     # "How often ...?", "多久做一次？": answered by "每年", "at least once a year", not by a length of time.
     "frequency": {
@@ -271,13 +276,17 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+ ){0,2}(?:numbers?|thresholds?|count|total|figure|"
               r"volume|cut-?off)(?=\s*(?:of|for|that|to|at|in|under|before|above|[?.,]|$))|"
               r"\b(?:below|above|under|over|at) what (?:\w+ )?(?:volume|threshold|number|scale|level)\b|"
+              # "what volume of records", "what quantity of data": a count of what follows.
+              r"\bwhat (?:\w+ )?(?:volume|quantity) of\b|"
               r"\bwhat (?:\w+[ -]){0,3}?(?:number|threshold|headcount|cut-?off)s?\b"
               r"(?=\s*(?:of|for|that|at|under|above|below|did|does|do|is|are|would|will|[?.,]|$))"
               r"(?! of (?:the )?article)|"
               r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+[ -]){0,3}?headcount\b",
         # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
         "zh": rf"多少(?:{_MEASURE}|人|{_PEOPLE}|数量)|{_JI}(?:{_MEASURE})|"
-              r"(?:是|有|达到|为)多少[？?]*$|(?:低于|高于|超过|不足|少于|多于|达到)多少(?!钱|费|罚)",
+              r"(?:是|有|达到|为)多少[？?]*$|(?:低于|高于|超过|不足|少于|多于|达到)多少(?!钱|费|罚)|"
+              # A bound asked: "至少多少", "最多要多少", "上限是多少".
+              r"(?:至少|最少|最多|最低|最高|不少于|不低于|不超过|上限|下限)(?:是|为|要|需要?|得|能|可以?)?多少(?!钱|费|罚)",
     },
     "date": {
         # "When processing causes harm, what must ...?" opens with a condition, not a question about a date.
@@ -369,14 +378,15 @@ _UNIT_STATED = {
 # unit: (asked as, stated as), in either language; "1000万人" and "1 million users" count people.
 _COUNTED: dict[str, tuple[str, str]] = {
     "people": (
-        r"\bhow many (?:\w+ )?(?:people|persons|individuals|users|employees|staff|customers|workers|members|"
-        r"officials|executives|managers)\b|"
+        r"\b(?:how many|number of) (?:\w+ )?(?:people|persons|individuals|users|employees|staff|customers|workers|"
+        r"members|officials|executives|managers)\b|"
         rf"多少(?:万)?(?:个)?人|{_JI}(?:万)?个?人|(?:多少|{_JI})[名位]|多少(?:{_PEOPLE})",
         r"(?:people|persons|individuals|users|employees|staff|customers|subscribers|workers|members|officials|"
         r"executives|managers)\b|(?:万|亿)?人|[名位]",
     ),
     "organisations": (
-        r"\bhow many (?:\w+ )?(?:firms|companies|businesses|platforms|operators|organi[sz]ations|entities)\b|"
+        r"\b(?:how many|number of) (?:\w+ )?(?:firms|companies|businesses|platforms|operators|organi[sz]ations|"
+        r"entities)\b|"
         rf"多少家|{_JI}家",
         r"(?:firms|companies|businesses|platforms|operators|organi[sz]ations|entities|groups)\b|家",
     ),
@@ -533,8 +543,9 @@ def asked_unit(question: str, kind: str | None) -> str | None:
     amount is of ("fee" for "要交多少评估费"), the role a person is asked for by ("chair" for "who chaired it?"),
     or None."""
     if kind == "amount":
-        # A fine is asked for whatever else the question says ("could cost up to 10m yuan"), but in its currency.
-        penalty = asks_about_penalty(question)
+        # What a breach costs is a fine, whatever else the question says ("could cost up to 10m yuan", "what can
+        # moving core data abroad without approval cost?"), but in its currency.
+        penalty = asks_about_breach(question) is not None
         return next((unit for unit, pattern in _AMOUNT_ASKED.items()
                      if pattern.search(question) and (unit in _CURRENCIES or not penalty)), None)
     if kind == "date":

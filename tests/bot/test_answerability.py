@@ -259,6 +259,9 @@ def test_each_part_of_a_multi_part_question_asks_for_its_own_kind(question, kind
         ("How much was Didi fined?", "en", None),
         ("SCMP said it could cost up to 10m yuan. What fine does the DSL set?", "en", None),  # a fine, not a fee
         ("滴滴被罚了多少钱？", "zh", None),
+        # What a breach costs is a fine, not a fee.
+        ("per scmp, moving core data abroad w/o approval can cost how much?", "en", None),
+        ("没做安全评估就把数据传出境，违规的话要花多少费用？", "zh", None),
         # The currency asked in counts, for a fine too.
         ("How much was Didi's fine in yuan?", "en", "yuan"),
         ("The 10m yuan cap in the SCMP story - how much is that in US dollars?", "en", "dollar"),
@@ -1007,3 +1010,55 @@ def test_the_articles_a_question_names_are_read_and_name_no_one(text, articles):
     question = analyse(text)
     assert question.articles == articles
     assert not {"Art", "Articles"} & set(question.names)
+
+
+@pytest.mark.parametrize(
+    "question, language, kind",
+    [
+        ("个保法要求境外处理者设立的专门机构，注册资本至少多少？", "zh", "amount"),
+        ("那篇报道说营业额要达到多少才算大平台？", "zh", "amount"),
+        ("What minimum registered capital must a data broker hold?", "en", "amount"),
+        ("what revenue threshold did the report give for a big platform?", "en", "amount"),
+        ("大型网络平台的注册用户至少多少？", "zh", "number"),
+        ("每批出境的数据上限是多少", "zh", "number"),
+    ],
+)
+def test_a_sum_or_a_count_asked_by_its_bound_is_asked_for(question, language, kind):
+    assert asked_kind(question, language) == kind
+
+
+@pytest.mark.parametrize(
+    "text", ["Liu Liehong speaking at the Greater Bay Area Science Forum in Guangzhou, May 2023.",
+             "该办法于2023年5月公布。"]
+)
+def test_a_month_and_year_is_no_count(text):
+    assert states(text, "date") and not states(text, "number")
+
+
+@pytest.mark.parametrize(
+    "question, language, unit",
+    [
+        ("What minimum number of affected individuals must there be before a procuratorate can sue?", "en", "people"),
+        ("受影响的个人至少多少人，检察院才能起诉？", "zh", "people"),
+        ("What number of companies did the MIIT summon?", "en", "organisations"),
+        ("工信部一共约谈了多少家公司？", "zh", "organisations"),
+    ],
+)
+def test_the_number_of_people_or_firms_is_a_count_of_them(question, language, unit):
+    assert asked_kind(question, language) == "number"
+    assert asked_unit(question, "number") == unit
+
+
+def test_a_count_of_people_is_not_stated_by_a_count_of_processors():
+    assert not states("两个以上的个人信息处理者共同决定个人信息的处理目的和处理方式", "number", "people")
+    assert states("处理一百万人以上个人信息的网络数据处理者", "number", "people")
+    assert states("the MIIT summoned 12 major Chinese technology companies", "number", "organisations")
+
+
+@pytest.mark.parametrize(
+    "question, language",
+    [("What volume of personal information records would let a firm skip the assessment?", "en"),
+     ("免于安全评估的数据出境数量门槛是多少条？", "zh")],
+)
+def test_a_volume_of_records_asked_is_a_count(question, language):
+    assert asked_kind(question, language) == "number"
