@@ -363,10 +363,11 @@ _UNITS: dict[str, tuple[str, str]] = {
 }
 _UNIT_WORDS = "|".join(a for a, _ in _UNITS.values())
 # "how many hours", "多少个工作日", and a limit given its unit: "the hour deadline", "a 72-hour window",
-# "expressed in hours", "(hrs/days)", "the deadline in days?", "按天算".
+# "the reporting deadline in hours", "expressed in hours", "(hrs/days)", "the deadline in days?", "按天算".
 _UNIT_ASKED = re.compile(
     rf"(?:\bhow many|\bwithin how many|\bnumber of|多少|几)\s*(?:个)?\s*({_UNIT_WORDS})|"
     rf"\b({_UNIT_WORDS})[- ](?:deadline|limit|time limit|window|cut-?off)\b|"
+    rf"\b(?:deadline|limit|window|cut-?off)s? in ({_UNIT_WORDS})\b|"
     rf"\b(?:expressed|measured|given|stated|counted) in ({_UNIT_WORDS})\b|\(({_UNIT_WORDS})\s*/|"
     rf"\bin ({_UNIT_WORDS})\b(?=\s*(?:[,?)]|for\b|to\b|$))|(?:按|以)({_UNIT_WORDS})(?:算|计)",
     re.I,
@@ -486,7 +487,9 @@ _EVENTS: dict[str, tuple[str, str]] = {
         r"\b(?:set up|establish(?:ed)?|founded|creat(?:e|ed))\b|成立|设立|组建|挂牌",  # not "found" (find)
         r"\b(?:set up|establish\w*|found(?:ed|ing)|creat(?:ed|ing|ion))\b|成立|设立|组建|挂牌",
     ),
-    "announcement": (r"\b(?:announc\w*|unveil\w*)\b|宣布", r"\b(?:announc\w*|unveil\w*)\b|宣布"),
+    # Made public however: "具体是在哪一天公布的？", "when was the draft published?".
+    "announcement": (r"\b(?:announc\w*|unveil\w*|publish\w*|releas\w*)\b|宣布|公布|发布",
+                     r"\b(?:announc\w*|unveil\w*|publish\w*|releas\w*|issu\w*)\b|宣布|公布|发布|印发"),
     # A draft's public consultation: the day the draft was announced, or a law's in-force date, is not when
     # comments are due.
     "consultation": (
@@ -495,7 +498,8 @@ _EVENTS: dict[str, tuple[str, str]] = {
         r"\b(?:comments?|feedback)\b[^?.]{0,40}\bdue\b|"
         r"\b(?:deadline|cut-?off|due date)\s+(?:for|on)\s+(?:\w+\s+){0,2}(?:comments?|feedback)\b|"
         r"\b(?:submit|send|file|give|provide)\w*\s+(?:\w+\s+){0,2}(?:comments?|feedback)\b|"
-        r"(?:征求意见|意见|反馈)[^，。？?]{0,4}(?:截止|截至|期限|结束)|(?:提交|反馈|提)意见|意见反馈",
+        # ... however the cut-off is put: "反馈窗口开到几号为止", "意见要在什么时候之前交".
+        r"(?:征求意见|意见|反馈)[^，。？?]{0,10}?(?:截止|截至|期限|结束|之前|以前|为止)|(?:提交|反馈|提)意见|意见反馈",
         # ... and stated with the day they are due, not the day they were asked for.
         rf"(?:\b(?:comments?|feedback|consult\w*)\b|意见|反馈)[^.。;；]{{0,80}}?(?:{_DUE})|"
         rf"(?:{_DUE})[^.。;；]{{0,80}}?(?:\b(?:comments?|feedback)\b|意见|反馈)",
@@ -574,6 +578,19 @@ def asked_event(question: str, kind: str | None) -> str | None:
 def states_event(text: str, event: str | None) -> bool:
     """Whether ``text`` speaks of ``event`` (true for None)."""
     return event is None or bool(_EVENT_STATED[event].search(text))
+
+
+def names_someone_new(text: str, kind: str | None, question: str) -> bool:
+    """Whether ``text`` names a person the ``question`` does not, when it asks for one by role (true for other
+    kinds): "Who was CAC director before Zhuang Rongwen?" and "Opper教授全名叫什么？" are not answered by
+    "Zhuang Rongwen" or "Opper". A name is its last two capitalised words ("Vice Minister Niu Yibing")."""
+    if kind != "official":
+        return True
+    asked = question.lower()
+    return any(
+        not all(word.lower() in asked for word in re.findall(r"[A-Z][a-z]+", name)[-2:])
+        for name in stated(text, kind)
+    )
 
 
 def asks_about_breach(question: str) -> str | None:

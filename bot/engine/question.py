@@ -37,6 +37,7 @@ from .answer_types import (
     asks_for_names,
     fits_bound,
     fits_breach,
+    names_someone_new,
     numbers_given,
     states,
     states_event,
@@ -162,7 +163,8 @@ class Question:
         """Whether ``text`` states the kind of fact asked for, in the unit asked in and of the event asked about
         (true when none is asked); a fine or a detention only for a question about a breach."""
         return (states(text, self.kind, self.unit, self.given, exact=self.exact) and states_event(text, self.event)
-                and fits_breach(text, self.kind, self.breach) and fits_bound(text, self.bound))
+                and fits_breach(text, self.kind, self.breach) and fits_bound(text, self.bound)
+                and names_someone_new(text, self.kind, self.text))
 
     def partly_stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact one part of the question asks for (see `stated_in`): "每年至少

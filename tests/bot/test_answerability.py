@@ -1062,3 +1062,53 @@ def test_a_count_of_people_is_not_stated_by_a_count_of_processors():
 )
 def test_a_volume_of_records_asked_is_a_count(question, language):
     assert asked_kind(question, language) == "number"
+
+
+@pytest.mark.parametrize(
+    "question, text, answers",
+    [
+        # A name the question gives is no answer to who held the role before, or to the rest of the name.
+        ("Who was CAC director before Zhuang Rongwen?", "Zhuang Rongwen, head of the CAC, said the rules were final.",
+         False),
+        ("那篇文章里的Opper教授全名叫什么？", "Opper, a professor at Bocconi University, said the crackdown was political.",
+         False),
+        ("Who heads the CAC?", "Zhuang Rongwen, head of the CAC, said the rules were final.", True),
+        ("人民银行行长是谁？", "citing People’s Bank of China Governor Yi Gang via video", True),
+    ],
+)
+def test_a_person_asked_by_role_is_not_answered_by_a_name_the_question_gives(question, text, answers):
+    assert analyse(question).stated_in(text) is answers
+
+
+@pytest.mark.parametrize(
+    "question, text, answers",
+    [
+        ("What reporting deadline in hours do the CII regulations set after a major incident?",
+         "关键信息基础设施发生重大网络安全事件的，应当在3个月内完成认定。", False),
+        ("What reporting deadline in hours do the network data regulations set?",
+         "应当在24小时内向有关主管部门报告", True),
+        ("the notice window in days for the SCMP's new rules?", "companies will have 30 days to comply", True),
+    ],
+)
+def test_a_limit_asked_in_a_unit_after_it_is_stated_only_in_that_unit(question, text, answers):
+    assert analyse(question).stated_in(text) is answers
+
+
+@pytest.mark.parametrize(
+    "question, event",
+    [
+        ("阿里那篇提到的草案，公众反馈要在什么时候之前交上去？", "consultation"),
+        ("出境草案的反馈窗口开到几号为止？", "consultation"),
+        ("网信办那份提案具体是在哪一天公布的？", "announcement"),
+        ("When was the CAC's draft on cross-border data published?", "announcement"),
+    ],
+)
+def test_when_comments_are_due_or_something_was_made_public_is_asked_of_that_event(question, event):
+    assert analyse(question).event == event
+
+
+def test_a_date_made_public_is_stated_by_words_of_publishing_in_either_language():
+    asked = analyse("网信办那份提案具体是在哪一天公布的？")
+    assert asked.stated_in("On Thursday, the CAC announced that it was looking for feedback, on September 1.")
+    assert asked.stated_in("国家网信部门应当于2024年9月30日前发布目录。")
+    assert not asked.stated_in("the Data Security Law will take effect on September 1.")

@@ -1150,3 +1150,27 @@ def test_a_penalty_s_length_or_sum_is_answered_from_the_clause_that_imposes_it(e
     assert not answer.abstained, answer.reason
     assert (answer.citations[0].doc_id, answer.citations[0].article) in sources
     assert fact in answer.text.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A name the question gives is no answer to who came before; a caption's "May 2023" counts no records;
+        # a registered capital the law never sets is not answered from the article on a foreign processor's
+        # representative; a date some other law takes effect is not when comments on a draft are due.
+        "Who was CAC director before Zhuang Rongwen?",
+        "Wire China那篇提到网信办拟豁免安全评估的数据出境数量门槛是多少条？",
+        "个保法要求境外处理者在境内设的专门机构注册资本至少多少？",
+        "What minimum registered capital must a foreign processor's representative office in China have under PIPL?",
+        "阿里那篇提到的数据出境草案，公众反馈要在什么时候之前交上去？",
+    ],
+)
+def test_a_near_miss_whose_close_sentence_states_another_fact_is_refused(engine, question):
+    assert engine.answer(question).abstained
+
+
+def test_what_a_breach_costs_is_answered_with_the_fine_the_report_gives(engine):
+    answer = engine.answer("scmp says moving core data overseas w/o approval can cost how much?")
+    assert not answer.abstained, answer.reason
+    assert answer.citations[0].doc_id == SUMMONS
+    assert "10 million yuan" in answer.text.split("\n")[0]
