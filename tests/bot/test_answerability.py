@@ -1070,8 +1070,7 @@ def test_a_volume_of_records_asked_is_a_count(question, language):
         # A name the question gives is no answer to who held the role before, or to the rest of the name.
         ("Who was CAC director before Zhuang Rongwen?", "Zhuang Rongwen, head of the CAC, said the rules were final.",
          False),
-        ("那篇文章里的Opper教授全名叫什么？", "Opper, a professor at Bocconi University, said the crackdown was political.",
-         False),
+        ("那篇文章里的Opper教授全名叫什么？", "Opper, a professor at Bocconi University, said so.", False),
         ("Who heads the CAC?", "Zhuang Rongwen, head of the CAC, said the rules were final.", True),
         ("人民银行行长是谁？", "citing People’s Bank of China Governor Yi Gang via video", True),
     ],
