@@ -171,7 +171,9 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
     # often has a sentence stating that kind close by), but for a person asked for by role the sentence naming
     # someone in it (a report gives the role once: "Roe said ..." is best, "Governor Jane Roe" leads), for
     # an author the document's byline, and otherwise a sentence of the best one's own passage, close enough to
-    # quote, that is nearer the question than the best (which won on its passage's words, not on what it says).
+    # quote, that is nearer the question than the best (which won on its passage's words, not on what it says),
+    # or, in a law, any such sentence of its article: a provision's next sentence states the fine its first
+    # sentence's breach carries ("……不履行本法第二十一条……的，责令改正；拒不改正的，处一万元以上……罚款").
     lead = best
     if question.kind in DOCUMENT_KINDS:
         lead = leading_sentence(scored, whole_document=True)
@@ -179,7 +181,7 @@ def features(question: Question, scored: Sequence[ScoredSentence], retriever: Re
         lead = leading_sentence(scored)
     else:
         lead = next((s for s in quotable(scored) if s.typed and s.chunk.id == best.chunk.id
-                     and s.similarity > best.similarity), best)
+                     and (s.similarity > best.similarity or best.chunk.article is not None)), best)
     passage = set(tokenize(best.chunk.text))
     groups, scale = matching_terms(question, retriever, cross=best.cross)
     weights = term_weights(groups, retriever)

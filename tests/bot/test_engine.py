@@ -1174,3 +1174,18 @@ def test_what_a_breach_costs_is_answered_with_the_fine_the_report_gives(engine):
     assert not answer.abstained, answer.reason
     assert answer.citations[0].doc_id == SUMMONS
     assert "10 million yuan" in answer.text.split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "根据《网络安全法》，网络运营者不履行第二十一条、第二十五条规定的网络安全保护义务且拒不改正的，对单位处多少罚款？",
+        "Under the CSL, if a network operator ignores its Article 21 and Article 25 security duties and refuses to "
+        "correct, how much is the company fined?",
+    ],
+)
+def test_a_fine_in_the_next_sentence_of_the_article_whose_breach_matched_answers(engine, question):
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert (answer.citations[0].doc_id, answer.citations[0].article) == (CSL, 59)
+    assert "一万元以上十万元以下" in answer.text
