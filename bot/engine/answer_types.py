@@ -586,7 +586,7 @@ def names_someone_new(text: str, kind: str | None, question: str) -> bool:
     "Zhuang Rongwen" or "Opper". A name is its last two capitalised words ("Vice Minister Niu Yibing")."""
     if kind != "official":
         return True
-    asked = question.lower()
+    asked = set(re.findall(r"[a-z]+", question.lower()))  # whole words: "Li" is not in "listing"
     return any(
         not all(word.lower() in asked for word in re.findall(r"[A-Z][a-z]+", name)[-2:])
         for name in stated(text, kind)

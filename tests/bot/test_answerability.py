@@ -1072,6 +1072,8 @@ def test_a_volume_of_records_asked_is_a_count(question, language):
          False),
         ("那篇文章里的Opper教授全名叫什么？", "Opper, a professor at Bocconi University, said so.", False),
         ("Who heads the CAC?", "Zhuang Rongwen, head of the CAC, said the rules were final.", True),
+        # A name's words are whole words of the question, not parts of others.
+        ("Who is the minister in charge of listings?", "Minister Li said the rules were final.", True),
         ("人民银行行长是谁？", "citing People’s Bank of China Governor Yi Gang via video", True),
     ],
 )
