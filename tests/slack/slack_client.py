@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 from fake_slack import BOT_USER_ID, TEAM_ID
 
 PIECE_BYTES = 64 * 1024
+# How long the first piece of a body waits for an answer to the headers alone (seconds).
+HEADER_ANSWER_WAIT = 0.2
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,14 @@ def post(
         try:
             # UTF-8, not the latin-1 of real clients: hostile headers may hold any character.
             sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+            # A server that refuses on the headers alone answers within moments; a client that went on sending
+            # into the closed connection would get a reset that discards the answer (as curl's "Expect:
+            # 100-continue" wait avoids), so the first piece of a body sent in several waits a little for it.
+            wait = HEADER_ANSWER_WAIT if len(body) > PIECE_BYTES else 0
             for piece in _pieces(body, chunked=chunked):
-                if select.select([sock], [], [], 0)[0]:
+                if select.select([sock], [], [], wait)[0]:
                     break  # the server has answered (or closed): the rest would not be read
+                wait = 0
                 sock.sendall(piece)
         except (BrokenPipeError, ConnectionResetError):
             pass
