@@ -582,8 +582,8 @@ def states_event(text: str, event: str | None) -> bool:
 
 def names_someone_new(text: str, kind: str | None, question: str) -> bool:
     """Whether ``text`` names a person the ``question`` does not, when it asks for one by role (true for other
-    kinds): "Who was CAC director before Zhuang Rongwen?" and "Opper教授全名叫什么？" are not answered by
-    "Zhuang Rongwen" or "Opper". A name is its last two capitalised words ("Vice Minister Niu Yibing")."""
+    kinds): "Who headed the bureau before Jane Roe?" and "Roe教授全名叫什么？" are not answered by "Jane Roe"
+    or "Roe". A name is its last two capitalised words ("Vice Minister Jane Roe")."""
     if kind != "official":
         return True
     asked = set(re.findall(r"[a-z]+", question.lower()))  # whole words: "Li" is not in "listing"
