@@ -476,6 +476,7 @@ _ROLE_STATED = {role: re.compile(stated, re.I) for role, (_, stated) in _ROLES.i
 # The event a date is asked of ("when did the rules take effect?", "刘烈宏哪年上任的？"): a date stated of another
 # event beside it (the day the rules were announced, a caption's date) does not answer it, in either language.
 # event: (asked as, stated as).
+_VALIDITY = r"\bvalid\w*|\bexpir\w*|有效期|有效|过期|到期|届满"
 _EVENTS: dict[str, tuple[str, str]] = {
     "taking effect": (TAKES_EFFECT.pattern, TAKES_EFFECT.pattern),
     "appointment": (
@@ -504,9 +505,18 @@ _EVENTS: dict[str, tuple[str, str]] = {
         rf"(?:\b(?:comments?|feedback|consult\w*)\b|意见|反馈)[^.。;；]{{0,80}}?(?:{_DUE})|"
         rf"(?:{_DUE})[^.。;；]{{0,80}}?(?:\b(?:comments?|feedback)\b|意见|反馈)",
     ),
+    # What a period is of: how long a result stays valid is not how long a record is kept ("认证证书有效期是几
+    # 年？" is not answered by "记录应当至少保存三年"), nor the other way round.
+    "validity": (_VALIDITY, _VALIDITY),
+    "retention": (
+        r"\b(?:keep|kept|retain\w*|retention|stor(?:e|ed|ing|age)|preserv\w*|archiv\w*)\b|保存|保留|留存|存储|存放|存多久",
+        r"\b(?:keep|keeps|kept|retain\w*|retention|stor(?:e|ed|ing|age)|preserv\w*|archiv\w*)\b|保存|保留|留存|存储|存放",
+    ),
 }
 # The events a deadline is asked of: "the deadline to file after it takes effect" asks for a time limit.
 _DEADLINE_EVENTS = ("consultation",)
+# What a period is asked of.
+_DURATION_EVENTS = ("validity", "retention")
 _EVENT_ASKED = {event: re.compile(asked, re.I) for event, (asked, _) in _EVENTS.items()}
 _EVENT_STATED = {event: re.compile(stated, re.I) for event, (_, stated) in _EVENTS.items()}
 PERSON_KINDS = ("official", "person")
@@ -569,9 +579,11 @@ def asked_unit(question: str, kind: str | None) -> str | None:
 
 
 def asked_event(question: str, kind: str | None) -> str | None:
-    """The event a date or deadline question asks the date of (one of `_EVENTS`: "taking effect", "appointment",
-    ...), or None: "When did the rules take effect?" is answered only by a sentence saying something does."""
-    events = tuple(_EVENTS) if kind == "date" else _DEADLINE_EVENTS if kind == "deadline" else ()
+    """The event a date or deadline question asks the date of, or what a period is asked of (one of `_EVENTS`:
+    "taking effect", "appointment", ..., "retention"), or None: "When did the rules take effect?" is answered only
+    by a sentence saying something does, "how long must logs be kept?" only by one saying how long they are kept."""
+    events = {"date": tuple(e for e in _EVENTS if e not in _DURATION_EVENTS), "deadline": _DEADLINE_EVENTS,
+              "duration": _DURATION_EVENTS}.get(kind, ())
     return next((event for event in events if _EVENT_ASKED[event].search(question)), None)
 
 

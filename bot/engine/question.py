@@ -129,8 +129,8 @@ class Question:
     # What it is about: the question less the words that ask for its kind ("how many minutes"), and its terms.
     topic: str = ""
     topic_terms: tuple[frozenset[str], ...] = ()
-    # The event a date is asked of ("taking effect" for "具体什么时候生效？"; see `answer_types.asked_event`):
-    # the date of another event stated beside it does not answer.
+    # The event a date is asked of ("taking effect" for "具体什么时候生效？"), or what a period is of ("retention"
+    # for "要保存多久？"; see `answer_types.asked_event`): the date or period of another one does not answer.
     event: str | None = None
     # What it asks of breaking a rule ("penalty", "breach" or None; see `answer_types.asks_about_breach`): only
     # then does a fine or a detention answer it.

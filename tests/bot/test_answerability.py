@@ -1113,3 +1113,26 @@ def test_a_date_made_public_is_stated_by_words_of_publishing_in_either_language(
     assert asked.stated_in("On Thursday, the CAC announced that it was looking for feedback, on September 1.")
     assert asked.stated_in("国家网信部门应当于2024年9月30日前发布目录。")
     assert not asked.stated_in("the Data Security Law will take effect on September 1.")
+
+
+@pytest.mark.parametrize(
+    "question, event",
+    [
+        ("个人信息保护认证证书的有效期是几年？", "validity"),
+        ("How long does a security assessment result stay valid?", "validity"),
+        ("影响评估报告要保存多久？", "retention"),
+        ("How long must network logs be kept?", "retention"),
+        ("How many hours do we have to report a breach?", None),
+    ],
+)
+def test_a_period_is_asked_of_what_it_is_the_period_of(question, event):
+    assert analyse(question).event == event
+
+
+def test_a_retention_period_does_not_state_how_long_something_is_valid_nor_the_other_way_round():
+    keeping = "个人信息保护影响评估报告和处理情况记录应当至少保存三年。"
+    valid = "The assessment result is valid for two years from the date it is issued."
+    assert not analyse("个人信息保护认证证书的有效期是几年？").stated_in(keeping)
+    assert analyse("个人信息保护认证证书的有效期是几年？").stated_in("认证证书有效期为三年。")
+    assert not analyse("How long must network logs be kept?").stated_in(valid)
+    assert analyse("How long must network logs be kept?").stated_in("网络运营者应当留存相关的网络日志不少于六个月。")

@@ -1189,3 +1189,29 @@ def test_a_fine_in_the_next_sentence_of_the_article_whose_breach_matched_answers
     assert not answer.abstained, answer.reason
     assert (answer.citations[0].doc_id, answer.citations[0].article) == (CSL, 59)
     assert "一万元以上十万元以下" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A period asked of one thing and stated of another: how long a certificate is valid is not how long the
+        # assessment report is kept.
+        "个人信息保护法规定的个人信息保护认证证书有效期是几年？",
+        "Under PIPL, for how many years does a personal information protection certification stay valid?",
+    ],
+)
+def test_a_period_asked_of_one_thing_is_not_answered_by_the_period_of_another(engine, question):
+    assert engine.answer(question).abstained
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        ("How long do we have to keep network logs under the Cybersecurity Law?", (CSL, 21)),
+        ("网络日志至少留存多长时间？", (CSL, 21)),
+    ],
+)
+def test_a_period_of_the_thing_asked_is_answered(engine, question, source):
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert source in cited(answer)
