@@ -32,8 +32,10 @@ _PRC_PREFIX = "中华人民共和国"
 TAKES_EFFECT = re.compile(
     r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went|enter(?:s|ed|ing)?)\s+(?:into\s+)?(?:effect|force)\b|"
     r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|\bcommence(?:s|d|ment)?\b|"
-    # As people say it too: "when does it go live?", "哪天落地执行？".
-    r"\b(?:go(?:es|ing)?|went|gone) live\b|施行|生效|实施|落地|(?:正式|开始)执行", re.I
+    # As people say it too: "when does it go live?", "its go-live date", "when did it start to apply?", "哪天落地
+    # 执行？".
+    r"\b(?:go(?:es|ing)?|went|gone) live\b|\b(?:go-live|start) date\b|\b(?:start|starts|started|begin|began|begins) "
+    r"(?:to )?apply|施行|生效|实施|落地|(?:正式|开始)执行", re.I
 )
 # A question about the penalty for a breach, in either language ("what's the fine for ...", "违反了会怎么罚").
 _ASKS_PENALTY = re.compile(

@@ -293,7 +293,8 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"^\s*when\b(?![^?]*,\s*(?:what|which|who|whom|how|does|do|did|is|are|can|must|should|will|would|"
               r"may|could|has|have)\b)|"
               r"\b(?:what|which) (?:year|date|day|month|weekday)\b|\bsince when\b|"
-              r"\bwhen (?:did|does|do|will|was|is)\b|\b(?:exact|calendar|specific|effective|commencement) date\b",
+              r"\bwhen (?:did|does|do|will|was|is)\b|"
+              r"\b(?:exact|calendar|specific|effective|commencement|go-live|start) date\b",
         # "几月" asks which month ("每年几月之前"), "几个月" how many; "哪个日子" which day.
         "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|"
               r"生效日期|施行日期|哪个月|几月|哪(?:个|一)[\u4e00-\u9fff]{0,2}?日子|(?:星期|周|礼拜)几",

@@ -670,6 +670,8 @@ def test_a_broker_breaks_no_rule_and_going_live_is_taking_effect():
     assert asks_about_breach("How much capital must a data broker hold?") is None
     assert asks_about_breach("What happens if we've broken the rules?") == "breach"
     assert analyse("When did the DSL go live?").event == "taking effect"
+    assert analyse("PIPL go-live date?").event == "taking effect"
+    assert analyse("when did the network data regs start to apply?").event == "taking effect"
     assert analyse("个保法哪天正式落地执行？").event == "taking effect"
 
 

@@ -700,6 +700,8 @@ def test_a_share_or_an_interval_asked_in_other_words_keeps_its_kind(engine, ques
     [
         ("At what interval must CII operators run a security test and risk assessment?", (CSL, 38)),
         ("When did the DSL go live?", (DSL, 55)),
+        ("whats the go-live date of the network data regs?", (NDSMR, 64)),  # the noun, hyphenated
+        ("What is the start date of the CII regulations?", (CIIR, 51)),
         ("个保法哪天正式落地执行？", (PIPL, 74)),
     ],
 )
