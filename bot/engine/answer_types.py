@@ -478,6 +478,8 @@ _ROLE_STATED = {role: re.compile(stated, re.I) for role, (_, stated) in _ROLES.i
 # event beside it (the day the rules were announced, a caption's date) does not answer it, in either language.
 # event: (asked as, stated as).
 _VALIDITY = r"\bvalid\w*|\bexpir\w*|有效期|有效|过期|到期|届满"
+_RETENTION = (r"\b(?:keeps?|kept|retain\w*|retention|stor(?:e|ed|ing|age)|preserv\w*|archiv\w*)\b|"
+              r"保存|保留|留存|存储|存放|存多久")
 _EVENTS: dict[str, tuple[str, str]] = {
     "taking effect": (TAKES_EFFECT.pattern, TAKES_EFFECT.pattern),
     "appointment": (
@@ -509,15 +511,18 @@ _EVENTS: dict[str, tuple[str, str]] = {
     # What a period is of: how long a result stays valid is not how long a record is kept ("认证证书有效期是几
     # 年？" is not answered by "记录应当至少保存三年"), nor the other way round.
     "validity": (_VALIDITY, _VALIDITY),
-    "retention": (
-        r"\b(?:keep|kept|retain\w*|retention|stor(?:e|ed|ing|age)|preserv\w*|archiv\w*)\b|保存|保留|留存|存储|存放|存多久",
-        r"\b(?:keep|keeps|kept|retain\w*|retention|stor(?:e|ed|ing|age)|preserv\w*|archiv\w*)\b|保存|保留|留存|存储|存放",
-    ),
+    "retention": (_RETENTION, _RETENTION),
 }
 # The events a deadline is asked of: "the deadline to file after it takes effect" asks for a time limit.
 _DEADLINE_EVENTS = ("consultation",)
 # What a period is asked of.
 _DURATION_EVENTS = ("validity", "retention")
+# The events each kind of question may ask of.
+_EVENTS_OF_KIND = {
+    "date": tuple(event for event in _EVENTS if event not in _DURATION_EVENTS),
+    "deadline": _DEADLINE_EVENTS,
+    "duration": _DURATION_EVENTS,
+}
 _EVENT_ASKED = {event: re.compile(asked, re.I) for event, (asked, _) in _EVENTS.items()}
 _EVENT_STATED = {event: re.compile(stated, re.I) for event, (_, stated) in _EVENTS.items()}
 PERSON_KINDS = ("official", "person")
@@ -583,9 +588,7 @@ def asked_event(question: str, kind: str | None) -> str | None:
     """The event a date or deadline question asks the date of, or what a period is asked of (one of `_EVENTS`:
     "taking effect", "appointment", ..., "retention"), or None: "When did the rules take effect?" is answered only
     by a sentence saying something does, "how long must logs be kept?" only by one saying how long they are kept."""
-    events = {"date": tuple(e for e in _EVENTS if e not in _DURATION_EVENTS), "deadline": _DEADLINE_EVENTS,
-              "duration": _DURATION_EVENTS}.get(kind, ())
-    return next((event for event in events if _EVENT_ASKED[event].search(question)), None)
+    return next((event for event in _EVENTS_OF_KIND.get(kind, ()) if _EVENT_ASKED[event].search(question)), None)
 
 
 def states_event(text: str, event: str | None) -> bool:
