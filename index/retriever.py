@@ -63,6 +63,8 @@ PENALTY_STEP = -0.01
 # ... unless the question's own words found a penalty among this many best: reordering penalties already
 # found puts the penalty of a merely similar duty first.
 PENALTY_FOUND = 10
+# The provisions that apply the best law article by number rank this much below it (see `_applying_beside_best`).
+APPLYING_STEP = PENALTY_STEP
 
 
 def validate_request(query: object, k: object) -> None:
@@ -145,7 +147,8 @@ class Retriever:
         self._name_words: frozenset[str] = frozenset()  # with it
         self._ordinary_name_words: frozenset[str] = frozenset()  # with it
         self._in_force_rows: dict[str, list[int]] | None = None  # built on first `in_force_rows`
-        self._penalties: dict[int, list[int]] | None = None  # built on first `penalties_citing`
+        # Per law article row, the rows citing it by number: (penalties, other provisions); built on first use.
+        self._citing: tuple[dict[int, list[int]], dict[int, list[int]]] | None = None
 
     @classmethod
     def load(cls, index_dir: Path, *, params: RetrievalParams | None = None) -> Retriever:
@@ -341,6 +344,8 @@ class Retriever:
         rows, fused = self._fuse_pool(query, vector, method, named, stating, also=self.named_report_rows(named))
         if method == "default" and asks_about_penalty(query):
             rows, fused = self._penalties_beside_duties(query, vector, rows, fused, named, stating)
+        if method == "default":
+            rows, fused = self._applying_beside_best(query, vector, rows, fused, named, stating)
         return rows, fused
 
     def _fuse_pool(
@@ -405,22 +410,56 @@ class Retriever:
             fused[position[penalty]] = max(fused[position[penalty]], fused[position[duty]] + PENALTY_STEP)
         return rows, fused
 
+    def _applying_beside_best(
+        self, query: str, vector: np.ndarray, rows: np.ndarray, fused: np.ndarray, named: frozenset[str],
+        stating: list[int],
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The provisions that refer to the best law article by number rank just below it. Such a provision
+        applies the other's subject without its words: PIPL Art. 53 sets the duties of "本法第三条第二款规定的
+        中华人民共和国境外的个人信息处理者", whom only Art. 3 describes (processing abroad to offer services to
+        people in China), and Art. 38 names as a route out of China "依照本法第四十条的规定通过……安全评估". A
+        question in Art. 3's or Art. 40's words finds them first and their applying provision next."""
+        best = int(rows[int(np.argmax(fused))])
+        applying = self.provisions_citing(best)
+        if not applying:
+            return rows, fused
+        if missing := [row for row in applying if row not in set(rows.tolist())]:
+            also = [*self.named_report_rows(named), *missing]
+            rows, fused = self._fuse_pool(query, vector, "default", named, stating, also=also)
+        position = {row: i for i, row in enumerate(rows.tolist())}
+        fused = fused.copy()
+        top = float(fused[position[best]])
+        for row in applying:
+            fused[position[row]] = max(fused[position[row]], top + APPLYING_STEP)
+        return rows, fused
+
     def penalties_citing(self, row: int) -> list[int]:
         """The rows of the provisions that penalise a breach of the law article at ``row`` (they refer to it by
         number and impose a fine, a confiscation or a detention); [] for a passage that is no law article."""
-        if self._penalties is None:
-            self._penalties = collections.defaultdict(list)
+        return self._citations()[0].get(row, [])
+
+    def provisions_citing(self, row: int) -> list[int]:
+        """The rows of the other provisions of its law that refer to the law article at ``row`` by number and
+        impose no penalty: ``provisions_citing(<PIPL Art. 3>)`` holds the rows of Art. 53."""
+        return self._citations()[1].get(row, [])
+
+    def _citations(self) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        if self._citing is None:
             rows_of = collections.defaultdict(list)
             for r, chunk in enumerate(self.chunks):
                 if chunk.article is not None:
                     rows_of[(chunk.doc_id, chunk.article)].append(r)
+            penalties, provisions = collections.defaultdict(list), collections.defaultdict(list)
             for r, chunk in enumerate(self.chunks):
-                if chunk.article is None or not imposes_penalty(chunk.text):
+                if chunk.article is None:
                     continue
+                into = penalties if imposes_penalty(chunk.text) else provisions
                 for number in referenced_articles(chunk.text):
-                    for cited in rows_of.get((chunk.doc_id, number), ()):
-                        self._penalties[cited].append(r)
-        return self._penalties.get(row, [])
+                    if number != chunk.article:
+                        for cited in rows_of.get((chunk.doc_id, number), ()):
+                            into[cited].append(r)
+            self._citing = (dict(penalties), dict(provisions))
+        return self._citing
 
     def named_report_rows(self, named: frozenset[str]) -> list[int]:
         """The chunk rows of the reports among the ``named`` documents. They join the candidates, besides being

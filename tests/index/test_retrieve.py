@@ -125,6 +125,29 @@ def test_a_penalty_provision_is_linked_to_the_duties_it_cites(kb):
     assert kb.penalties_citing(row[("PIPL_2021-08-20_zh", 38)]) == []  # PIPL penalises "本法规定" as a whole
 
 
+def test_a_provision_is_linked_to_the_articles_it_applies(kb):
+    row = {(c.doc_id, c.article): r for r, c in enumerate(kb.chunks)}
+    assert row[("PIPL_2021-08-20_zh", 53)] in kb.provisions_citing(row[("PIPL_2021-08-20_zh", 3)])
+    assert row[("PIPL_2021-08-20_zh", 38)] in kb.provisions_citing(row[("PIPL_2021-08-20_zh", 40)])
+    # A penalty is a penalty, not an applying provision: DSL Art. 48 fines a breach of Art. 35.
+    assert row[("DSL_2021-06-10_zh", 48)] not in kb.provisions_citing(row[("DSL_2021-06-10_zh", 35)])
+
+
+@pytest.mark.parametrize(
+    "question, cited, applying",
+    [
+        # In Art. 3's words (processing abroad to offer services in China); Art. 53 sets those processors' duties.
+        ("PIPL applies to processing outside China aimed at offering products or services to people in China",
+         ("PIPL_2021-08-20_zh", 3), ("PIPL_2021-08-20_zh", 53)),
+        ("在中华人民共和国境外处理境内自然人个人信息，以向境内自然人提供产品或者服务为目的，也适用个人信息保护法吗？",
+         ("PIPL_2021-08-20_zh", 3), ("PIPL_2021-08-20_zh", 53)),
+    ],
+)
+def test_the_provision_applying_the_best_article_ranks_next_to_it(kb, question, cited, applying):
+    ranked = [(h.doc_id, h.article) for h in kb.search(question, k=5)]
+    assert ranked[0] == cited and ranked[1] == applying
+
+
 def test_asked_for_the_fine_a_question_about_the_duty_also_finds_the_penalty(kb):
     # The words meet DSL Art. 35 (cooperating when police retrieve data); Art. 48 fines its breach, in words of its own.
     question = "if we refuse to cooperate when police come to retrieve data, what's the fine under the DSL?"
