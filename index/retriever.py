@@ -345,7 +345,7 @@ class Retriever:
         if method == "default" and asks_about_penalty(query):
             rows, fused = self._penalties_beside_duties(query, vector, rows, fused, named, stating)
         if method == "default":
-            rows, fused = self._applying_beside_best(query, vector, rows, fused, named, stating)
+            rows, fused = self._applying_beside_best(rows, fused)
         return rows, fused
 
     def _fuse_pool(
@@ -410,25 +410,25 @@ class Retriever:
             fused[position[penalty]] = max(fused[position[penalty]], fused[position[duty]] + PENALTY_STEP)
         return rows, fused
 
-    def _applying_beside_best(
-        self, query: str, vector: np.ndarray, rows: np.ndarray, fused: np.ndarray, named: frozenset[str],
-        stating: list[int],
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _applying_beside_best(self, rows: np.ndarray, fused: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The provisions that refer to the best law article by number rank just below it. Such a provision
         applies the other's subject without its words: PIPL Art. 53 sets the duties of "本法第三条第二款规定的
         中华人民共和国境外的个人信息处理者", whom only Art. 3 describes (processing abroad to offer services to
         people in China), and Art. 38 names as a route out of China "依照本法第四十条的规定通过……安全评估". A
         question in Art. 3's or Art. 40's words finds them first and their applying provision next."""
+        if not len(rows):
+            return rows, fused
         best = int(rows[int(np.argmax(fused))])
         applying = self.provisions_citing(best)
         if not applying:
             return rows, fused
-        if missing := [row for row in applying if row not in set(rows.tolist())]:
-            also = [*self.named_report_rows(named), *missing]
-            rows, fused = self._fuse_pool(query, vector, "default", named, stating, also=also)
+        top = float(fused.max())
+        # One not among the candidates joins them at its place; the others keep their scores (and the order any
+        # earlier step gave them: fused again, the pool would be scaled anew).
+        missing = [row for row in applying if row not in set(rows.tolist())]
+        rows = np.concatenate([rows, np.array(missing, dtype=rows.dtype)])
+        fused = np.concatenate([fused, np.full(len(missing), -np.inf, dtype=fused.dtype)])
         position = {row: i for i, row in enumerate(rows.tolist())}
-        fused = fused.copy()
-        top = float(fused[position[best]])
         for row in applying:
             fused[position[row]] = max(fused[position[row]], top + APPLYING_STEP)
         return rows, fused
