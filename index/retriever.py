@@ -418,14 +418,15 @@ class Retriever:
         question in Art. 3's or Art. 40's words finds them first and their applying provision next."""
         if not len(rows):
             return rows, fused
-        best = int(rows[int(np.argmax(fused))])
-        applying = self.provisions_citing(best)
+        at = int(np.argmax(fused))
+        applying = self.provisions_citing(int(rows[at]))
         if not applying:
             return rows, fused
-        top = float(fused.max())
+        top = float(fused[at])
         # One not among the candidates joins them at its place; the others keep their scores (and the order any
         # earlier step gave them: fused again, the pool would be scaled anew).
-        missing = [row for row in applying if row not in set(rows.tolist())]
+        present = set(rows.tolist())
+        missing = [row for row in applying if row not in present]
         rows = np.concatenate([rows, np.array(missing, dtype=rows.dtype)])
         fused = np.concatenate([fused, np.full(len(missing), -np.inf, dtype=fused.dtype)])
         position = {row: i for i, row in enumerate(rows.tolist())}
