@@ -343,7 +343,7 @@ class Retriever:
         stating = self.in_force_rows(named) if named and asks_when_in_force(query) else []
         rows, fused = self._fuse_pool(query, vector, method, named, stating, also=self.named_report_rows(named))
         if method == "default" and asks_about_penalty(query):
-            rows, fused = self._penalties_beside_duties(query, vector, rows, fused, named, stating)
+            rows, fused = self._penalties_beside_duties(rows, fused)
         if method == "default":
             rows, fused = self._applying_beside_best(rows, fused)
         return rows, fused
@@ -384,10 +384,7 @@ class Retriever:
             return np.zeros(len(rows), dtype=np.float32)
         return self.params.latent_weight * self.latent_scores(query)[rows]
 
-    def _penalties_beside_duties(
-        self, query: str, vector: np.ndarray, rows: np.ndarray, fused: np.ndarray, named: frozenset[str],
-        stating: list[int],
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _penalties_beside_duties(self, rows: np.ndarray, fused: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Asked what a breach costs, when none of the best passages imposes a penalty, the provisions that
         penalise the duties among them rank just below each duty: a statute states the penalty in words of its
         own ("违反本法第三十五条规定，拒不配合数据调取的，……罚款"), and a question about the duty's subject matter
@@ -399,13 +396,8 @@ class Retriever:
         pairs = [(penalty, duty) for duty in top for penalty in self.penalties_citing(duty)]
         if not pairs:
             return rows, fused
-        present = set(rows.tolist())
-        missing = [penalty for penalty, _ in pairs if penalty not in present]
-        if missing:
-            also = [*self.named_report_rows(named), *missing]
-            rows, fused = self._fuse_pool(query, vector, "default", named, stating, also=also)
+        rows, fused = _joined(rows, fused, [penalty for penalty, _ in pairs])
         position = {row: i for i, row in enumerate(rows.tolist())}
-        fused = fused.copy()
         for penalty, duty in pairs:
             fused[position[penalty]] = max(fused[position[penalty]], fused[position[duty]] + PENALTY_STEP)
         return rows, fused
@@ -423,12 +415,7 @@ class Retriever:
         if not applying:
             return rows, fused
         top = float(fused[at])
-        # One not among the candidates joins them at its place; the others keep their scores (and the order any
-        # earlier step gave them: fused again, the pool would be scaled anew).
-        present = set(rows.tolist())
-        missing = [row for row in applying if row not in present]
-        rows = np.concatenate([rows, np.array(missing, dtype=rows.dtype)])
-        fused = np.concatenate([fused, np.full(len(missing), -np.inf, dtype=fused.dtype)])
+        rows, fused = _joined(rows, fused, applying)
         position = {row: i for i, row in enumerate(rows.tolist())}
         for row in applying:
             fused[position[row]] = max(fused[position[row]], top + APPLYING_STEP)
@@ -581,6 +568,16 @@ class Candidates:
     dense_ranking: np.ndarray
     keyword_ranking: np.ndarray
     cross: np.ndarray | None = None
+
+
+def _joined(rows: np.ndarray, fused: np.ndarray, wanted: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """``rows`` and a copy of their ``fused`` scores, with the ``wanted`` rows not among them appended at -inf (a
+    step then sets their place). The others keep their scores and the order any earlier step gave them: fused
+    again, the pool would be scaled anew."""
+    present = set(rows.tolist())
+    missing = list(dict.fromkeys(row for row in wanted if row not in present))
+    return (np.concatenate([rows, np.array(missing, dtype=rows.dtype)]),
+            np.concatenate([fused, np.full(len(missing), -np.inf, dtype=fused.dtype)]))
 
 
 def combine(
