@@ -342,11 +342,13 @@ class Retriever:
         # with the question ("本法自2021年11月1日起施行"): it joins the candidates and is preferred.
         stating = self.in_force_rows(named) if named and asks_when_in_force(query) else []
         rows, fused = self._fuse_pool(query, vector, method, named, stating, also=self.named_report_rows(named))
-        if method == "default" and asks_about_penalty(query):
-            rows, fused = self._penalties_beside_duties(rows, fused)
-        if method == "default":
-            rows, fused = self._applying_beside_best(rows, fused)
-        return rows, fused
+        if method != "default":
+            return rows, fused
+        # Asked what a breach costs, the places beside a duty are its penalties', not those of the provisions
+        # applying it to someone else (CSL Art. 34 applies Art. 21; Art. 59 penalises a breach of Art. 21).
+        if asks_about_penalty(query):
+            return self._penalties_beside_duties(rows, fused)
+        return self._applying_beside_best(rows, fused)
 
     def _fuse_pool(
         self, query: str, vector: np.ndarray, method: str, named: frozenset[str], stating: list[int],
