@@ -283,7 +283,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?! of (?:the )?article)|"
               r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+[ -]){0,3}?headcount\b",
         # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
-        "zh": rf"多少(?:{_MEASURE}|人|{_PEOPLE}|数量)|{_JI}(?:{_MEASURE})|"
+        "zh": rf"多少(?:{_MEASURE}|人|{_PEOPLE}|数量)|{_JI}(?:{_MEASURE})|{_JI}万?(?:人|{_PEOPLE})|"
               r"(?:是|有|达到|为)多少[？?]*$|(?:低于|高于|超过|不足|少于|多于|达到)多少(?!钱|费|罚)|"
               # A bound asked: "至少多少", "最多要多少", "上限是多少".
               r"(?:至少|最少|最多|最低|最高|不少于|不低于|不超过|上限|下限)(?:是|为|要|需要?|得|能|可以?)?多少(?!钱|费|罚)",

@@ -66,6 +66,8 @@ from bot.engine.question import BadQuestion, analyse
         ("违法所得最多罚营业额的百分之几？", "zh", "percent"),
         ("网络日志要保存多久？", "zh", "duration"),
         ("工信部约谈了几家公司？", "zh", "number"),
+        ("关基运营者的专门安全管理机构至少要有几人？", "zh", "number"),  # a count of people, no measure word
+        ("阿里那次裁员裁了几万员工？", "zh", "number"),
         ("数据安全法什么时候施行？", "zh", "date"),
         ("重新认定的时限是什么？", "zh", "deadline"),
         ("国家数据局局长是谁？", "zh", "official"),
@@ -432,6 +434,7 @@ def test_a_date_is_stated_at_a_grain(text, grains):
         ("How many violations did the CAC find?", "en", None),
         ("处理多少人的个人信息就要指定个人信息保护负责人？", "zh", "people"),
         ("工信部约谈了几家科技公司？", "zh", "organisations"),
+        ("关基运营者的专门安全管理机构至少要有几人？", "zh", "people"),
         ("滴滴有多少项违法行为？", "zh", None),
     ],
 )

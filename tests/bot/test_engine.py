@@ -755,6 +755,11 @@ def test_when_a_named_law_takes_effect_dates_only_that_law(engine, question, sou
         # answers either.
         ("How many workers did Alibaba and Tencent lay off?", (DIDI_FINE, None)),
         ("网数条例具体处理多少人以上个人信息要遵守额外规定？", (NDSMR, 28)),
+        # "几人" asks a count of people as "多少人" does: answered by a provision stating one, never by one that
+        # states none, in either language.
+        ("网数条例规定处理几万人以上个人信息的，要参照重要数据处理者的规定？", (NDSMR, 28)),
+        ("关基条例要求专门安全管理机构至少配几人？", None),
+        ("How many people must a CII operator's dedicated security management body have at least?", None),
     ],
 )
 def test_a_count_of_people_is_answered_only_by_one_as_exact_as_asked(engine, question, source):
