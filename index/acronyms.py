@@ -67,9 +67,9 @@ def expand_acronyms(text: str, *, corpus_has: Callable[[str], bool] = lambda acr
         if text.startswith(expansion, match.end()):
             seen.add(key)
             return word
-        # "pi" or "dsl" in lower case inside a sentence is as likely a typo as an acronym: require capitals,
-        # except for the unambiguous four-letter and longer ones.
-        if key in seen or (word != key and len(key) < 4) or corpus_has(key.lower()):
+        # "pi" in lower case inside a sentence is as likely a word as an acronym: require capitals for two
+        # letters; from three on ("csl", "cii"), a casual question's lower case still means the acronym.
+        if key in seen or (word != key and len(key) < 3) or corpus_has(key.lower()):
             return word
         seen.add(key)
         return word + expansion

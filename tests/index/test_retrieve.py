@@ -292,6 +292,29 @@ def test_an_acronym_is_known_when_the_news_writes_out_a_name_with_those_initials
     assert not kb.abbreviates("GDPR") and not kb.abbreviates("SEC")
 
 
+@pytest.mark.parametrize(
+    "question, expanded",
+    [
+        ("csl q - how long do network logs have to be kept?", "csl (Cybersecurity Law)"),
+        ("does the cac need to approve our export?", "cac (Cyberspace Administration of China)"),
+        ("what does pipl say about consent?", "pipl (Personal Information Protection Law)"),
+        # Two lower-case letters are as likely a word: "pi" is left alone.
+        ("is pi an irrational number?", None),
+    ],
+)
+def test_a_casual_lower_case_acronym_of_three_letters_or_more_is_expanded(question, expanded):
+    result = expand_acronyms(question)
+    assert (expanded in result) if expanded else result == question
+
+
+def test_a_lower_case_acronym_finds_what_its_capitals_find(kb):
+    for question in ("which article of the csl requires network logs to be kept?",
+                     "under the dsl who makes the security rules for military data?"):
+        lower = [(h.doc_id, h.article) for h in kb.search(question, k=1)]
+        upper = [(h.doc_id, h.article) for h in kb.search(question.replace(" csl ", " CSL ").replace(" dsl ", " DSL "), k=1)]
+        assert lower == upper
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from([*ACRONYMS, *(a.lower() for a in ACRONYMS), "the", "fine", "under", "(", ")", "?"]),
                 max_size=12))
