@@ -311,7 +311,8 @@ def test_a_lower_case_acronym_finds_what_its_capitals_find(kb):
     for question in ("which article of the csl requires network logs to be kept?",
                      "under the dsl who makes the security rules for military data?"):
         lower = [(h.doc_id, h.article) for h in kb.search(question, k=1)]
-        upper = [(h.doc_id, h.article) for h in kb.search(question.replace(" csl ", " CSL ").replace(" dsl ", " DSL "), k=1)]
+        capitals = question.replace(" csl ", " CSL ").replace(" dsl ", " DSL ")
+        upper = [(h.doc_id, h.article) for h in kb.search(capitals, k=1)]
         assert lower == upper
 
 
