@@ -49,6 +49,7 @@ SHORTHAND = {
     "administration": ("admin",),
 }
 _ACRONYM = re.compile(r"\b(" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
+_EXPANDED = re.compile(_ACRONYM.pattern + r" \(([^()]*)\)", re.IGNORECASE)
 
 
 def expand_acronyms(text: str, *, corpus_has: Callable[[str], bool] = lambda acronym: False) -> str:
@@ -75,3 +76,12 @@ def expand_acronyms(text: str, *, corpus_has: Callable[[str], bool] = lambda acr
         return word + expansion
 
     return _ACRONYM.sub(replace, text)
+
+
+def as_written(text: str) -> str:
+    """``text`` without the expansions `expand_acronyms` inserted, as the asker wrote it: a source's short name
+    is two words the expansion would split ("cii (critical information infrastructure) regs")::
+
+        as_written("cii (critical information infrastructure) regs")     # 'cii regs'
+    """
+    return _EXPANDED.sub(lambda m: m.group(1) if ACRONYMS[m.group(1).upper()] == m.group(2) else m.group(), text)

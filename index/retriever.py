@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .acronyms import ACRONYMS, SHORTHAND, expand_acronyms
+from .acronyms import ACRONYMS, SHORTHAND, as_written, expand_acronyms
 from .builder import ENCODER_FILE, FORMAT_VERSION
 from .config import Settings
 from .crosslingual import Lexicon, Translation
@@ -208,8 +208,10 @@ class Retriever:
         """The documents ``query`` names: a law by any of its names ("PIPL", "个保法", "the Data Security
         Law"), another source by its publisher ("per the SCMP piece", "据WallStreetPR的文章"). Their passages
         are preferred: a question about one law must not be answered from another, and one about what a
-        report says is answered from that report."""
-        return frozenset(doc_id for doc_id, pattern in self._names() if pattern.search(query))
+        report says is answered from that report. A short name is looked for as the asker wrote it too, without
+        the acronym expansions the checked query holds ("CII regs")."""
+        written = as_written(query)
+        return frozenset(doc_id for doc_id, pattern in self._names() if pattern.search(query) or pattern.search(written))
 
     def _names(self) -> list[tuple[str, re.Pattern[str]]]:
         if self._name_patterns is None:

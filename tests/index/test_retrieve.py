@@ -172,6 +172,8 @@ def test_asked_for_the_fine_a_question_about_the_duty_also_finds_the_penalty(kb)
         ("Wire China那篇文章里，国家数据局局长是谁？", {"004_b0dfca530d535ebd"}),
         # The usual short forms of a name's generic words, never a generic phrase that merely resembles one.
         ("cii regs - who reports a major incident?", {"CIIR_2021-07-30_zh"}),
+        # A short name is found as written, not split by the acronym's expansion ("CII (critical ...) Regulations").
+        ("Under the CII Regulations, who reports a major incident?", {"CIIR_2021-07-30_zh"}),
         ("关保条例里运营者要做什么？", {"CIIR_2021-07-30_zh"}),
         ("under the network data security mgmt regs, what must platforms publish?", {"NDSMR_2024-09-24_zh"}),
         ("does the personal info protection law cover staff data?", {"PIPL_2021-08-20_zh"}),
