@@ -211,7 +211,8 @@ class Retriever:
         report says is answered from that report. A short name is looked for as the asker wrote it too, without
         the acronym expansions the checked query holds ("CII regs")."""
         written = as_written(query)
-        return frozenset(doc_id for doc_id, pattern in self._names() if pattern.search(query) or pattern.search(written))
+        return frozenset(doc_id for doc_id, pattern in self._names()
+                         if pattern.search(query) or pattern.search(written))
 
     def _names(self) -> list[tuple[str, re.Pattern[str]]]:
         if self._name_patterns is None:
