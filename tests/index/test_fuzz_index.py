@@ -116,6 +116,11 @@ def test_a_build_interrupted_anywhere_leaves_an_index_that_loads(small_corpus: P
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except Interrupted:
             pass
+        except OSError as error:
+            # The interrupt can land inside shutil.rmtree between its closing a descriptor and noting it, and its
+            # `finally` then closes it again: the interrupt arrives as EBADF. Any other OSError is a failure.
+            if not isinstance(error.__context__, Interrupted):
+                raise
         finally:
             signal.signal(signal.SIGALRM, previous)
         assert set(Retriever.load(index_dir).documents) in (old, old | {"audit"})
