@@ -210,9 +210,8 @@ class Retriever:
         are preferred: a question about one law must not be answered from another, and one about what a
         report says is answered from that report. A short name is looked for as the asker wrote it too, without
         the acronym expansions the checked query holds ("CII regs")."""
-        written = as_written(query)
-        return frozenset(doc_id for doc_id, pattern in self._names()
-                         if pattern.search(query) or pattern.search(written))
+        texts = dict.fromkeys([query, as_written(query)])  # one text when nothing was expanded
+        return frozenset(doc_id for doc_id, pattern in self._names() if any(pattern.search(t) for t in texts))
 
     def _names(self) -> list[tuple[str, re.Pattern[str]]]:
         if self._name_patterns is None:
