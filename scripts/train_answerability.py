@@ -228,6 +228,17 @@ def train_model(name: str, settings: Settings, per_split: int, features_dump: Pa
     }
 
 
+def kept_entries(path: Path, refitted: list[str]) -> dict[str, dict]:
+    """The entries of ``path`` (a weights file written before) for the models not being refitted."""
+    if not path.exists():
+        return {}
+    try:
+        models = json.loads(path.read_text(encoding="utf-8"))["models"]
+    except (ValueError, KeyError) as exc:
+        raise SystemExit(f"{path} is not a weights file this script wrote ({exc}); pass another --out") from None
+    return {name: entry for name, entry in models.items() if name not in refitted}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-split", type=int, default=1200, help="SQuAD questions per split and model")
@@ -237,7 +248,12 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     settings = Settings.from_env()
-    entries = {name: train_model(name, settings, args.per_split, args.dump_features) for name in args.models.split(",")}
+    names = args.models.split(",")
+    if unknown := [name for name in names if name not in MODELS]:
+        parser.error(f"--models: unknown {', '.join(unknown)}; known: {', '.join(MODELS)}")
+    # Refitting some models keeps the others' fitted entries: one file serves every model.
+    entries = kept_entries(args.out, names)
+    entries.update({name: train_model(name, settings, args.per_split, args.dump_features) for name in names})
     document = {
         "about": "Answerability model per embedding model: logistic regression over standardised features "
                  "(bot/engine/answerability.py). Written by scripts/train_answerability.py; do not edit by hand.",
