@@ -290,8 +290,8 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     "date": {
         # "When processing causes harm, what must ...?" opens with a condition, not a question about a date.
-        "en": r"^\s*when\b(?![^?]*,\s*(?:what|which|who|whom|how|does|do|did|is|are|can|must|should|will|would|"
-              r"may|could|has|have)\b)|"
+        "en": r"^\s*when\b(?![^?]*,\s*(?:what|which|who|whom|whose|where|why|how|does|do|did|is|are|can|must|"
+              r"should|will|would|may|could|has|have)\b)|"
               r"\b(?:what|which) (?:year|date|day|month|weekday)\b|\bsince when\b|"
               r"\bwhen (?:did|does|do|will|was|is)\b|"
               r"\b(?:exact|calendar|specific|effective|commencement|go-live|start) date\b",

@@ -99,6 +99,9 @@ from bot.engine.question import BadQuestion, analyse
         ("滴滴的罚款折合人民币是多少？", "zh", "amount"),
         ("When processing causes harm, what must the processor prove?", "en", None),
         ("When the law takes effect, will we need fresh consent?", "en", None),
+        ("When a firm is acquired, whose consent does the buyer need?", "en", "person"),
+        ("When Didi was fined, where was the announcement made?", "en", None),
+        ("处理不满十四周岁未成年人个人信息时，应当取得谁的同意？", "zh", "person"),
         ("What's the application fee for PIPL certification?", "en", "amount"),
         ("做个人信息保护认证要交多少认证费？", "zh", "amount"),
         ("关基安全检查会向我们收费吗？", "zh", None),  # whether, not how much

@@ -383,6 +383,18 @@ def test_when_a_law_was_adopted_is_not_answered_with_when_it_took_effect(engine)
     assert (lead.doc_id, lead.article) != (PIPL, 74) and "通过" in lead.quote
 
 
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("When an app collects personal information of children under fourteen, whose consent must it get under PIPL?",
+         (PIPL, 31)),
+        ("When the MIIT summoned the 12 tech firms, whose instructions did it say it delivered?", (SUMMONS, None)),
+    ],
+)
+def test_a_question_opening_with_a_when_clause_asks_what_follows_it_not_a_date(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
     english_from_law = engine.answer("What is the maximum fine under PIPL?")
     chinese_from_news = engine.answer("滴滴被罚了多少钱？")
