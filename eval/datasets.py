@@ -88,7 +88,7 @@ DEVELOPMENT_SETS = tuple(
         "devset", "laws_dev", "dev2", "blind4", "dev3", "blind5", "dev4", "blind6", "blind7", "blind8", "blind9",
         "blind10", "blind11", "blind12", "blind13", "blind14", "blind15", "blind16",
         "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25",
-        "blind27", "blind28", "blind29", "blind30", "blind31",
+        "blind27", "blind28", "blind29", "blind30", "blind31", "blind32",
     )
 )
 # Public benchmark data sits beside the repository, never inside it.
