@@ -204,6 +204,7 @@ def build_from_documents(
     fingerprints = _fingerprints(documents)
     settings = {"max_tokens": chunk_tokens, "overlap_sentences": overlap_sentences, "title_tokens": TITLE_TOKENS}
     encoder = index_encoder(model, encoder)
+    _check_replaceable(index_dir)
     with _lock(index_dir):
         _clean_up_interrupted(index_dir)
         damage = _damage(index_dir)
@@ -542,6 +543,33 @@ def _write_jsonl(path: Path, rows: Iterator[dict]) -> None:
     with path.open("w", encoding="utf-8") as f:
         for row in rows:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+# What a build writes into an index folder: a folder holding anything else is not an index, and a build, which
+# replaces the whole folder, must not touch it.
+INDEX_ENTRIES = frozenset({
+    "manifest.json", "chunks.jsonl", "documents.jsonl", "embeddings.npy", "sentences.npy", "sentence_vectors.npy",
+    "vectors.faiss", "bm25", "latent_terms.npz", "lexicon.json", "lexicon_vectors.npy", ENCODER_FILE,
+})
+
+
+def _check_replaceable(index_dir: Path) -> None:
+    """ValueError unless ``index_dir`` is new, an empty folder or an index, intact or damaged (its manifest, or
+    only index files, left): a build replaces the whole folder, and the files of a folder named by mistake (the
+    corpus itself, a home folder) would be lost with it."""
+    if not index_dir.exists():
+        return
+    if not index_dir.is_dir():
+        raise ValueError(f"{index_dir} is a file, not an index folder: pick a new or empty folder for the index")
+    if (index_dir / "manifest.json").is_file():
+        return
+    foreign = sorted(entry.name for entry in index_dir.iterdir() if entry.name not in INDEX_ENTRIES)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise ValueError(
+            f"{index_dir} is not a regbot index (it holds {shown}), and building would replace it: "
+            "pick a new or empty folder for the index"
+        )
 
 
 def _damage(index_dir: Path) -> str:

@@ -66,3 +66,17 @@ def test_chat_answers_each_question_until_told_to_stop(kb, farewell: str, monkey
     out = capsys.readouterr().out
     assert out.count("regbot> ") == 2 and out.count("\nSources:") == 1
     assert "002_e82dffa06f5920f7" in out  # the Reuters report states Didi's fine
+
+
+def test_index_build_into_a_folder_that_is_not_an_index_names_the_fix_and_keeps_its_files(small_corpus, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "thesis.txt").write_text("years of work")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--data-dir", str(tmp_path / "data"), "index", "build",
+         "--corpus", str(small_corpus), "--index", str(work)],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode != 0 and proc.stderr.startswith("regbot: error:") and "Traceback" not in proc.stderr
+    assert "new or empty folder" in proc.stderr
+    assert (work / "thesis.txt").read_text() == "years of work" and [p.name for p in work.iterdir()] == ["thesis.txt"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -186,3 +187,28 @@ def test_encode_unique_embeds_each_distinct_text_once_in_input_order(embedder):
     assert np.array_equal(vectors[0], vectors[2])
     assert np.allclose(vectors[1], embedder.encode([texts[1]])[0], atol=1e-5)
     assert not np.allclose(vectors[0], vectors[1])
+
+
+@pytest.mark.parametrize("where", ["a folder of other files", "the corpus itself", "a file"])
+def test_a_build_never_replaces_what_is_not_an_index(small_corpus, tmp_path, where):
+    if where == "the corpus itself":
+        corpus = tmp_path / "corpus"
+        shutil.copytree(small_corpus, corpus)
+        target = corpus
+    elif where == "a file":
+        corpus, target = small_corpus, tmp_path / "notes.txt"
+        target.write_text("my notes")
+    else:
+        corpus, target = small_corpus, tmp_path / "work"
+        (target / "sub").mkdir(parents=True)
+        (target / "thesis.txt").write_text("years of work")
+    before = {p: p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()}
+    with pytest.raises(ValueError, match="new or empty folder"):
+        build_index(corpus, target)
+    assert {p: p.read_bytes() for p in sorted(tmp_path.rglob("*")) if p.is_file()} == before
+
+
+def test_an_index_that_lost_its_manifest_is_still_rebuilt_in_place(small_corpus, small_index_copy):
+    (small_index_copy / "manifest.json").unlink()
+    assert build_index(small_corpus, small_index_copy).repaired
+    assert Retriever.load(small_index_copy).size > 0
