@@ -80,11 +80,16 @@ def query_terms(question: str, language: str) -> list[str]:
     ("personal information" means more than "personal" and "information")."""
     found = terms(question, language)
     if language != "en":
-        return found
+        return found[:MAX_QUERY_TERMS]
     words = [w.lower() for w in _EN_WORD.findall(question) if w.lower() not in _EN_STOPWORDS]
-    return list(dict.fromkeys([*found, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]))
+    pairs = (f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    return list(dict.fromkeys([*found, *pairs]))[:MAX_QUERY_TERMS]
 
 
+# The most terms of one question looked up, each a model input when new: the longest of our 3,400 questions has
+# 59 with its acronyms expanded,
+# while a pasted page of distinct words would have a thousand and hold a worker for a minute.
+MAX_QUERY_TERMS = 64
 # Query terms whose vectors are kept (a few MB), so a word asked about before costs no model call.
 TERM_CACHE = 20_000
 # A romanisation shorter than this matches too many English words by chance ("fan", "ban").

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.crosslingual import HUB_NEIGHBOURS, counterparts, hubness, nearest_by_csls, terms
+from index.crosslingual import (
+    HUB_NEIGHBOURS,
+    MAX_QUERY_TERMS,
+    counterparts,
+    hubness,
+    nearest_by_csls,
+    query_terms,
+    terms,
+)
 
 
 def test_a_word_close_to_everything_does_not_take_every_translation():
@@ -43,3 +51,11 @@ def test_a_laws_references_to_its_own_parts_are_no_words_to_translate_to():
     words = terms("第五十七条 违反本法第二十一条规定的，由有关主管部门责令改正，处一万元以上罚款。", "zh")
     assert "主管部门" in words and "罚款" in words
     assert not {"第五十七条", "第二十一条", "第五十七", "第二十一"} & set(words)
+
+
+def test_a_pasted_page_looks_up_a_bounded_number_of_terms_and_a_question_all_of_its_own():
+    page = " ".join(f"word{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}" for i in range(2000))
+    assert len(query_terms(page, "en")) == MAX_QUERY_TERMS
+    assert len(query_terms("这是" + "，".join(f"词语{i}号条款" for i in range(500)), "zh")) <= MAX_QUERY_TERMS
+    question = "Do minors under fourteen need their parents' consent before an app collects personal information?"
+    assert "personal information" in query_terms(question, "en")
