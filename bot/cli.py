@@ -50,10 +50,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args, settings) or 0)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`regbot search ... | head -1`): nothing is wrong, and nothing more can be said.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (ValueError, TypeError, FileNotFoundError, RuntimeError) as exc:
         # Our own errors name the fix; a traceback would only hide it (-vv shows it anyway).
         logger.debug("failed", exc_info=True)
         print(f"regbot: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a read-only or full disk, a file where a folder belongs, no permission
+        logger.debug("failed", exc_info=True)
+        print(f"regbot: error: {exc.strerror or exc}: {exc.filename or ''} (check the paths given and the data "
+              "directory, --data-dir or REGBOT_DATA_DIR)", file=sys.stderr)
         return 2
 
 

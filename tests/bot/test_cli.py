@@ -80,3 +80,26 @@ def test_index_build_into_a_folder_that_is_not_an_index_names_the_fix_and_keeps_
     assert proc.returncode != 0 and proc.stderr.startswith("regbot: error:") and "Traceback" not in proc.stderr
     assert "new or empty folder" in proc.stderr
     assert (work / "thesis.txt").read_text() == "years of work" and [p.name for p in work.iterdir()] == ["thesis.txt"]
+
+
+def test_a_data_directory_that_is_a_file_gets_an_error_naming_it_not_a_traceback(tmp_path):
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("a file")
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--data-dir", str(not_a_folder), "ask", "How much was Didi fined?"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 2 and proc.stderr.startswith("regbot: error:") and "Traceback" not in proc.stderr
+    assert str(not_a_folder) in proc.stderr and "REGBOT_DATA_DIR" in proc.stderr
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(small_index, tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "--data-dir", str(tmp_path / "data"), "index", "info",
+         "--index", str(small_index)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    proc.stdout.close()  # as `| head -0` does, before anything was written
+    stderr = proc.stderr.read()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
