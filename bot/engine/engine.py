@@ -75,6 +75,8 @@ class AnswerEngine:
         self.max_quotes = max_quotes
         self.abstain_threshold = abstain_threshold
         self.generator = generator
+        self._settings: Settings | None = None  # set by `from_settings`: the index on disk is followed
+        self._successor: AnswerEngine | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AnswerEngine:
@@ -86,16 +88,38 @@ class AnswerEngine:
             generator = OpenAICompatibleGenerator(
                 settings.llm_url, settings.llm_model, api_key=settings.llm_api_key, timeout=settings.llm_timeout
             )
-        return cls(
+        engine = cls(
             default_retriever(settings),
             k=settings.k,
             max_quotes=settings.max_quotes,
             abstain_threshold=settings.abstain_threshold,
             generator=generator,
         )
+        engine._settings = settings
+        return engine
+
+    def _following_index(self) -> AnswerEngine:
+        """The engine to answer with: this one, or, when `regbot index build` has since rewritten the index of
+        an engine made `from_settings`, a twin over the reloaded one. A twin rather than a new retriever here:
+        a long-running bot answers on several threads, and each answer must use one index throughout."""
+        if self._settings is None:
+            return self
+        from index.default import default_retriever
+
+        retriever = default_retriever(self._settings)
+        if retriever is self.retriever:
+            return self
+        twin = self._successor
+        if twin is None or twin.retriever is not retriever:
+            twin = AnswerEngine(retriever, method=self.method, k=self.k, max_quotes=self.max_quotes,
+                                abstain_threshold=self.abstain_threshold, generator=self.generator)
+            self._successor = twin
+        return twin
 
     def answer(self, question: str, *, context: Sequence[str] = ()) -> Answer:
         """A short answer whose every sentence carries a verified citation, or an abstention."""
+        if (engine := self._following_index()) is not self:
+            return engine.answer(question, context=context)
         started = time.perf_counter()
         asked, hits, scored = self.examine(question, context=context)
         retrieved = time.perf_counter()
@@ -134,6 +158,8 @@ class AnswerEngine:
     ) -> tuple[Question, list[Hit], list[ScoredSentence]]:
         """What `answer` decides on: the question read, the passages found, and their sentences scored
         (best first), ``engine.examine("How much was Didi fined?")[2][0].sentence.text``."""
+        if (engine := self._following_index()) is not self:
+            return engine.examine(question, context=context)
         asked = analyse(question, context=context)
         query = self.retriever.check_query(asked.search_text)
         hits = self.retriever.search(query, WIDE * self.k, method=self.method)

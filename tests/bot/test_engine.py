@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 
@@ -13,6 +14,7 @@ from bot.engine.answer_types import states
 from bot.engine.answerability import about_the_same
 from bot.engine.records import Answer, answer_as_dict
 from eval.datasets import load_jsonl
+from index.config import Settings
 
 PIPL, DSL, CSL = "PIPL_2021-08-20_zh", "DSL_2021-06-10_zh", "CSL_2016-11-07_zh"
 NDSMR, CIIR = "NDSMR_2024-09-24_zh", "CIIR_2021-07-30_zh"
@@ -1222,3 +1224,22 @@ def test_a_fine_in_the_next_sentence_of_the_article_whose_breach_matched_answers
 )
 def test_a_period_of_the_thing_asked_is_answered(engine, question, source):
     answered_from(engine.answer(question), source)
+
+
+def test_an_engine_from_settings_answers_from_the_index_another_process_rebuilt(small_corpus, tmp_path):
+    from bot.cli import main as regbot
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(small_corpus, corpus)
+    settings = Settings.from_env(data_dir=tmp_path / "data", corpus_dir=corpus)
+    engine = AnswerEngine.from_settings(settings)  # a long-running bot's engine
+    question = "How much was Zebra Corp fined for exporting data?"
+    assert engine.answer(question).abstained
+    (corpus / "zebra.txt").write_text(
+        "Zebra fined\n\nZebra Corp was fined 42 million yuan for exporting data without a security assessment.\n",
+        encoding="utf-8",
+    )
+    assert regbot(["--data-dir", str(tmp_path / "data"), "--corpus", str(corpus), "index", "build"]) == 0
+    answer = engine.answer(question)
+    assert not answer.abstained and answer.citations[0].doc_id == "zebra"
+    assert engine.examine(question)[2][0].chunk.doc_id == "zebra"
