@@ -292,12 +292,15 @@ def _source(label: str, title: str, publisher: str) -> str:
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from eval.datasets import DEVSET_PATH, load_dataset
-    from eval.report import markdown, write_chart, write_json
+    from eval.report import check_outputs, markdown, write_chart, write_json
     from eval.runner import command_line, evaluate, open_dataset_index, parse_variants
 
     variants = parse_variants(args.variants)
     kwargs = {"limit": args.limit} if args.limit is not None else {}
     dataset = load_dataset(args.dataset or DEVSET_PATH, args.format, **kwargs)
+    json_path = Path(args.json_out or settings.data_dir / "eval" / f"{dataset.name}.json")
+    chart_path = Path(args.chart or json_path.with_suffix(".png"))
+    check_outputs(json_path, chart_path)
     progress = not args.no_progress
     retriever = open_dataset_index(dataset, settings, progress=progress)
     command = command_line(args.dataset, format=args.format, limit=args.limit, variants=variants,
@@ -305,8 +308,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     result = evaluate(dataset, retriever, variants=variants, answers=not args.no_answers, progress=progress,
                       command=command, answerer=_extractive_answerer(retriever, settings))
     print(markdown(result))
-    json_path = write_json(result, args.json_out or settings.data_dir / "eval" / f"{dataset.name}.json")
-    chart_path = write_chart(result, args.chart or json_path.with_suffix(".png"))
+    write_json(result, json_path)
+    write_chart(result, chart_path)
     print(f"wrote {json_path} and {chart_path}", file=sys.stderr)
     return 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 
 from .runner import ANSWER_KEYS, RETRIEVAL_KEYS, EvalResult
@@ -94,6 +95,25 @@ def _number(value: float | None) -> str:
 
 def _latency(summary: dict[str, float] | None) -> str:
     return "–" if summary is None else f"{summary['p50']:.1f} / {summary['p95']:.1f}"
+
+
+CHART_FORMATS = (".png", ".svg", ".pdf")
+
+
+def check_outputs(json_path: Path, chart_path: Path) -> None:
+    """ValueError naming the option to change when a report could not be written where asked: checked before a
+    run that may take minutes, not after it. Their folders are made here."""
+    for option, path in (("--json", json_path), ("--chart", chart_path)):
+        if path.is_dir():
+            raise ValueError(f"{option} {path} is a folder: give a file path")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ValueError(f"{option} {path}: cannot create its folder ({exc.strerror})") from None
+        if not os.access(path.parent, os.W_OK):
+            raise ValueError(f"{option} {path}: its folder is not writable")
+    if chart_path.suffix.lower() not in CHART_FORMATS:
+        raise ValueError(f"--chart {chart_path}: the chart is written as {', '.join(CHART_FORMATS)}; give one of them")
 
 
 def write_json(result: EvalResult, path: Path) -> Path:

@@ -103,3 +103,24 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(small_index, t
     stderr = proc.stderr.read()
     assert proc.wait(timeout=120) == 1
     assert "Traceback" not in stderr and "BrokenPipeError" not in stderr
+
+
+@pytest.mark.parametrize("option", ["--json", "--chart"])
+@pytest.mark.parametrize("target", ["a folder", "an unknown chart format"])
+def test_eval_checks_where_its_reports_go_before_running(tmp_path, option, target):
+    if target == "a folder":
+        path = tmp_path / "reports"
+        path.mkdir()
+    else:
+        path = tmp_path / "report.txt"
+        if option == "--json":  # a JSON report may be named anything; its chart beside it is then the problem
+            option, path = "--chart", tmp_path / "chart.txt"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--data-dir", str(tmp_path / "data"), "eval", "--dataset",
+         "eval/devset.jsonl", option, str(path)],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 2 and proc.stderr.startswith("regbot: error:") and "Traceback" not in proc.stderr
+    assert option in proc.stderr
+    built = [p.name for p in (tmp_path / "data").rglob("*") if p.is_dir() and p.name != "eval"]
+    assert built == []  # refused before any index was built or question asked
