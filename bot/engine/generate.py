@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
@@ -82,11 +83,29 @@ class OpenAICompatibleGenerator:
             headers["Authorization"] = f"Bearer {self._api_key}"
         request = urllib.request.Request(self.url, json.dumps(body).encode(), headers, method="POST")
         try:
+            deadline = time.monotonic() + self.timeout
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                payload = json.loads(response.read())
+                payload = json.loads(_read_by(response, deadline, self.timeout))
             return str(payload["choices"][0]["message"]["content"])
         except (urllib.error.URLError, TimeoutError, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
             raise GenerationFailed(f"{type(exc).__name__} from {self.url}: {exc}") from None
+
+
+# A completion is a few KB; an endpoint sending more is not answering the question.
+MAX_RESPONSE_BYTES = 4 << 20
+
+
+def _read_by(response, deadline: float, timeout: float) -> bytes:
+    """The response body, or TimeoutError once ``deadline`` passes: the socket's timeout bounds each read only,
+    and an endpoint sending a byte a second would hold the question for as long as it liked."""
+    body = bytearray()
+    while chunk := response.read1(65536):
+        body += chunk
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no complete reply within {timeout:g} s")
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise ValueError(f"reply longer than {MAX_RESPONSE_BYTES} bytes")
+    return bytes(body)
 
 
 def checked_answer(completion: str, hits: Sequence[Hit]) -> tuple[str, list[Citation]]:

@@ -21,6 +21,7 @@ class FakeLLM:
     def __init__(self) -> None:
         self.reply = ""
         self.delay = 0.0
+        self.drip = 0.0  # seconds between the bytes of the reply's body
         self.requests: list[tuple[dict, dict]] = []
         fake = self
 
@@ -34,7 +35,10 @@ class FakeLLM:
                     self.send_response(200 if self.path == "/v1/chat/completions" else 404)
                     self.send_header("Content-Type", "application/json")
                     self.end_headers()
-                    self.wfile.write(payload.encode())
+                    for i in range(0, len(payload), 1 if fake.drip else len(payload)):
+                        self.wfile.write(payload[i : i + 1 if fake.drip else None].encode())
+                        self.wfile.flush()
+                        time.sleep(fake.drip)
                 except BrokenPipeError:  # the client timed out first, as the timeout test intends
                     pass
 
@@ -103,6 +107,13 @@ def test_invented_citations_and_unsupported_numbers_are_dropped(retriever, llm):
 def test_timeout_falls_back_to_the_extractive_answer(retriever, llm):
     llm.reply, llm.delay = "Didi was fined $1.2 billion [1].", 2.0
     answer = engine_for(retriever, llm, timeout=0.3).answer("How much was Didi fined?")
+    assert answer.mode == "extractive"
+    assert "$1.2 billion" in answer.text and answer.citations
+
+
+def test_an_endpoint_sending_its_reply_slowly_is_timed_out_as_a_whole(retriever, llm):
+    llm.reply, llm.drip = "Didi was fined $1.2 billion [1].", 0.05  # about 4 s for the whole reply
+    answer = engine_for(retriever, llm, timeout=0.5).answer("How much was Didi fined?")
     assert answer.mode == "extractive"
     assert "$1.2 billion" in answer.text and answer.citations
 
