@@ -67,12 +67,17 @@ PENALTY_FOUND = 10
 APPLYING_STEP = PENALTY_STEP
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def validate_request(query: object, k: object) -> None:
     """Reject what no index could answer, before anything is loaded."""
     if not isinstance(query, str):
         raise TypeError(f"query must be a str, not {type(query).__name__}")
     if not query.strip():
         raise ValueError(f"query {query!r} is empty; ask a question in words")
+    if _SURROGATE.search(query):
+        raise ValueError("query holds lone surrogates (bytes that were not UTF-8); pass text decoded as UTF-8")
     if isinstance(k, bool) or not isinstance(k, int):
         raise TypeError(f"k must be an int, not {type(k).__name__}")
     if k <= 0:

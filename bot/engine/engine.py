@@ -69,6 +69,7 @@ class AnswerEngine:
     ) -> None:
         if k < 1 or max_quotes < 1:
             raise ValueError(f"k={k} and max_quotes={max_quotes} must be >= 1")
+        _check_threshold(abstain_threshold)
         self.retriever = retriever
         self.method = method
         self.k = k
@@ -83,6 +84,7 @@ class AnswerEngine:
         """The engine over the index of ``settings.corpus_dir`` (built or updated first if needed)."""
         from index.default import default_retriever
 
+        _check_threshold(settings.abstain_threshold)  # before minutes of building the index, not after
         generator = None
         if settings.llm_url:
             generator = OpenAICompatibleGenerator(
@@ -270,6 +272,12 @@ class AnswerEngine:
         if markers != list(range(1, len(citations) + 1)):
             raise AssertionError(f"markers {markers} do not match {len(citations)} citations: a bug")
         return text, citations
+
+
+def _check_threshold(threshold: float | None) -> None:
+    if threshold is not None and not 0.0 <= threshold <= 1.0:  # NaN too: it would refuse every question
+        raise ValueError(f"abstain_threshold={threshold} must be within [0, 1] (REGBOT_ABSTAIN_THRESHOLD), "
+                         "or unset for the answerability model's own")
 
 
 def default_engine(settings: Settings | None = None) -> AnswerEngine:

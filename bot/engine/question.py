@@ -177,6 +177,9 @@ class Question:
 def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
     """Read ``text`` (TypeError if not a string, `BadQuestion` if empty); ``context`` = earlier questions."""
     cleaned = clean_question(text)
+    if isinstance(context, str) or not all(isinstance(earlier, str) for earlier in context):
+        raise TypeError("context must be a sequence of the earlier questions (strings), e.g. [\"How much was Didi "
+                        f"fined?\"], not {type(context).__name__} {str(context)[:40]!r}")
     language = detect_language(cleaned)
     kind = asked_kind(cleaned, language)
     unit = asked_unit(cleaned, kind)
@@ -224,7 +227,8 @@ def clean_question(question: object) -> str:
     if not isinstance(question, str):
         raise TypeError(f"question must be a str, not {type(question).__name__}")
     cleaned = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\n\t" else ch for ch in question
+        # Lone surrogates (bytes that were not UTF-8, decoded with surrogateescape) are no text either.
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in "\n\t" else ch for ch in question
     )
     cleaned = re.sub(r"\s+", " ", cleaned).strip()
     if not cleaned:

@@ -1243,3 +1243,24 @@ def test_an_engine_from_settings_answers_from_the_index_another_process_rebuilt(
     answer = engine.answer(question)
     assert not answer.abstained and answer.citations[0].doc_id == "zebra"
     assert engine.examine(question)[2][0].chunk.doc_id == "zebra"
+
+
+def test_undecodable_bytes_in_a_question_are_dropped_and_the_rest_answered(engine):
+    # What Python makes of bytes that are not UTF-8 in argv or stdin: lone surrogates.
+    answered_from(engine.answer("How much was Didi fined?\udcff\udcfe"), (DIDI_FINE, None))
+    with pytest.raises(BadQuestion):
+        engine.answer("\udcff\udcfe")
+
+
+@pytest.mark.parametrize("context", ["How much was Didi fined?", [None], [1, 2]])
+def test_context_must_be_the_earlier_questions(engine, context):
+    with pytest.raises(TypeError, match="context"):
+        engine.answer("and when?", context=context)
+
+
+@pytest.mark.parametrize("threshold", ["nan", "2", "-0.1"])
+def test_an_abstain_threshold_outside_0_to_1_is_refused_before_anything_is_built(tmp_path, threshold):
+    settings = Settings.from_env(env={"REGBOT_ABSTAIN_THRESHOLD": threshold}, data_dir=tmp_path / "data")
+    with pytest.raises(ValueError, match="REGBOT_ABSTAIN_THRESHOLD"):
+        AnswerEngine.from_settings(settings)
+    assert not (tmp_path / "data").exists()

@@ -248,6 +248,8 @@ def test_default_retrieve_builds_the_seed_index_on_first_use(data_dir):
     assert (data_dir / "indexes" / "seeds" / "manifest.json").exists()
     with pytest.raises(ValueError, match="k=0"):
         retrieve("x", k=0)
+    with pytest.raises(ValueError, match="UTF-8"):  # undecodable bytes, as Python reads them from argv
+        retrieve("Didi \udcff fine", k=3)
 
 
 def test_fusion_arithmetic():
