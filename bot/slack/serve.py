@@ -32,7 +32,7 @@ from slack_bolt.adapter.starlette.handler import to_starlette_response
 from slack_sdk.errors import SlackApiError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
@@ -47,6 +47,8 @@ HTTP_REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 SOCKET_MODE_REQUIRED = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
 # Requests read, verified and dispatched at once; with the body cap this bounds the memory bodies take.
 MAX_CONCURRENT_REQUESTS = 8
+# Slack sends a request's body at once; a client still sending after this long holds a slot others need.
+BODY_SECONDS = 5.0
 # Connections beyond this get uvicorn's 503 at once instead of waiting.
 MAX_CONNECTIONS = 200
 # No log line is longer: a library that logs a request body (Bolt does, for a bad signature) logs its start.
@@ -119,7 +121,7 @@ def create_http_app(
         async with slots:
             body = b""
             try:
-                body = await read_body(request, limit=max_body)
+                body = await _received(request, max_body)
                 verify_signature(signing_secret, request.headers, body)
                 bolt_request = parse(body, request.headers, request.query_params)
             except Rejected as e:
@@ -134,6 +136,16 @@ def create_http_app(
     return Starlette(
         routes=[Route(path, events, methods=["POST"]), Route("/healthz", health, methods=["GET"])]
     )
+
+
+async def _received(request: Request, max_body: int) -> bytes:
+    """The body within `BODY_SECONDS`, else Rejected(408); a client gone before sending it all, Rejected(400)."""
+    try:
+        return await asyncio.wait_for(read_body(request, limit=max_body), timeout=BODY_SECONDS)
+    except TimeoutError:
+        raise Rejected(408, f"request body not received within {BODY_SECONDS:g} s") from None
+    except ClientDisconnect:
+        raise Rejected(400, "the client went away before sending its whole body") from None
 
 
 def _log_rejected(request: Request, rejected: Rejected, body: bytes) -> None:

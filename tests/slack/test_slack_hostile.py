@@ -184,3 +184,30 @@ def test_a_normal_question_overtakes_queued_long_ones(slack_server_factory, engi
     slack.fake.wait_for(lambda c: c.method == "chat.update", count=5)
     # The first long question was already with the engine; the normal one goes next, then the rest.
     assert recording.asked[1] == DIDI and len(recording.asked) == 5
+
+
+def test_clients_that_stall_mid_body_get_408_and_do_not_block_a_signed_question(slack, caplog, monkeypatch) -> None:
+    import socket
+    from urllib.parse import urlsplit
+
+    import bot.slack.serve as serve
+
+    monkeypatch.setattr(serve, "BODY_SECONDS", 1.0)
+    where = urlsplit(slack.url)
+    stalled = []
+    for _ in range(serve.MAX_CONCURRENT_REQUESTS):  # every slot taken by a body that never comes
+        sock = socket.create_connection((where.hostname, where.port), timeout=30)
+        sock.sendall(f"POST {where.path} HTTP/1.1\r\nHost: x\r\nContent-Type: {JSON}\r\n"
+                     "Content-Length: 1000\r\n\r\n{".encode())
+        stalled.append(sock)
+    gone = socket.create_connection((where.hostname, where.port), timeout=30)  # leaves mid-body
+    gone.sendall(f"POST {where.path} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{{".encode())
+    gone.close()
+    with caplog.at_level(logging.INFO):
+        resp = signed_post(slack.url, event_body(mention("How much was Didi fined?", ts="9.1"), event_id="Ev-st"),
+                           content_type=JSON)
+        assert resp.status == 200
+        for sock in stalled:
+            assert sock.recv(64).startswith(b"HTTP/1.1 408")
+            sock.close()
+    no_tracebacks(caplog)
