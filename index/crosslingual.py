@@ -87,8 +87,7 @@ def query_terms(question: str, language: str) -> list[str]:
 
 
 # The most terms of one question looked up, each a model input when new: the longest of our 3,400 questions has
-# 59 with its acronyms expanded,
-# while a pasted page of distinct words would have a thousand and hold a worker for a minute.
+# 59 with its acronyms expanded, while a pasted page of distinct words has a thousand and held a worker a minute.
 MAX_QUERY_TERMS = 64
 # Query terms whose vectors are kept (a few MB), so a word asked about before costs no model call.
 TERM_CACHE = 20_000
