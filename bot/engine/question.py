@@ -178,8 +178,8 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
     """Read ``text`` (TypeError if not a string, `BadQuestion` if empty); ``context`` = earlier questions."""
     cleaned = clean_question(text)
     if isinstance(context, str) or not all(isinstance(earlier, str) for earlier in context):
-        raise TypeError("context must be a sequence of the earlier questions (strings), e.g. [\"How much was Didi "
-                        f"fined?\"], not {type(context).__name__} {str(context)[:40]!r}")
+        raise TypeError("context must be a sequence of the earlier questions (strings), e.g. [\"What is the "
+                        f"maximum fine?\"], not {type(context).__name__} {str(context)[:40]!r}")
     language = detect_language(cleaned)
     kind = asked_kind(cleaned, language)
     unit = asked_unit(cleaned, kind)
