@@ -205,15 +205,17 @@ def build_from_documents(
     settings = {"max_tokens": chunk_tokens, "overlap_sentences": overlap_sentences, "title_tokens": TITLE_TOKENS}
     encoder = index_encoder(model, encoder)
     _check_replaceable(index_dir)
+    current = (index_dir, model, settings, fingerprints, ann_threshold, encoder)
+    # An intact index that is up to date is only read, so it needs no lock: a read-only data folder serves, and
+    # a reader does not wait for another process's build of a different corpus version.
+    if not _damage(index_dir, quiet=True) and (unchanged := _unchanged_manifest(*current)) is not None:
+        return _nothing_to_do(index_dir, documents, unchanged, started)
     with _lock(index_dir):
         _clean_up_interrupted(index_dir)
         damage = _damage(index_dir)
-        unchanged = None if damage else _unchanged_manifest(
-            index_dir, model, settings, fingerprints, ann_threshold, encoder
-        )
-        if unchanged is not None:  # nothing to do: do not even load the model
-            return BuildReport(index_dir, len(documents), unchanged["n_chunks"], unchanged["n_sentences"],
-                               (), (), (), 0, time.perf_counter() - started, unchanged["store"])
+        unchanged = None if damage else _unchanged_manifest(*current)
+        if unchanged is not None:  # built meanwhile by the process we waited for
+            return _nothing_to_do(index_dir, documents, unchanged, started)
         embedder, encoder_record, encoder_file = open_encoder(index_dir, model, encoder, model_cache)
         _check_chunk_tokens(embedder, chunk_tokens, overlap_sentences)
         previous = _previous_parts(index_dir, model, settings, encoder_record, latent=embedder.sparse_dim > 0)
@@ -251,6 +253,11 @@ def build_from_documents(
         ", repaired" if damage else "", report.seconds,
     )
     return report
+
+
+def _nothing_to_do(index_dir: Path, documents: Sequence[Document], manifest: dict, started: float) -> BuildReport:
+    return BuildReport(index_dir, len(documents), manifest["n_chunks"], manifest["n_sentences"],
+                       (), (), (), 0, time.perf_counter() - started, manifest["store"])
 
 
 def _fingerprints(documents: Sequence[Document]) -> dict[str, str]:
@@ -572,7 +579,7 @@ def _check_replaceable(index_dir: Path) -> None:
         )
 
 
-def _damage(index_dir: Path) -> str:
+def _damage(index_dir: Path, *, quiet: bool = False) -> str:
     """What is wrong with the index at ``index_dir`` ("" when it is intact, or there is none).
 
     The checks are those of `Retriever.load`, so an index that would not load is never taken as up to date.
@@ -584,7 +591,8 @@ def _damage(index_dir: Path) -> str:
         verify_checksums(index_dir, manifest)
         read_records(index_dir, manifest)
     except IndexNotUsable as exc:
-        logger.warning("index %s is damaged (%s): rebuilding it", index_dir, exc.detail)
+        if not quiet:
+            logger.warning("index %s is damaged (%s): rebuilding it", index_dir, exc.detail)
         return exc.detail
     return ""
 
@@ -669,7 +677,11 @@ def _lock(index_dir: Path) -> Iterator[None]:
     """One builder per index at a time (two bot workers starting together must not interleave writes)."""
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     with open(index_dir.with_name(f".{index_dir.name}.lock"), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.warning("another process is building the index %s: waiting for it to finish", index_dir)
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:

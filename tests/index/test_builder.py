@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -157,13 +162,16 @@ def test_missing_corpus_folder_is_a_clear_error(tmp_path: Path):
         build_index(tmp_path / "does-not-exist", tmp_path / "index")
 
 
-def test_each_model_gets_its_own_default_index_folder(tmp_path: Path):
+def test_each_model_and_each_corpus_folder_gets_its_own_default_index_folder(tmp_path: Path):
     from index.config import Settings
 
     base = Settings(data_dir=tmp_path, corpus_dir=Path("seeds"))
     other = Settings(data_dir=tmp_path, corpus_dir=Path("seeds"), model="multilingual-e5-small")
-    assert base.index_dir == tmp_path / "indexes" / "seeds"
-    assert other.index_dir == tmp_path / "indexes" / "seeds--multilingual-e5-small"
+    namesake = Settings(data_dir=tmp_path, corpus_dir=tmp_path / "elsewhere" / "seeds")
+    assert base.index_dir.parent == tmp_path / "indexes" and base.index_dir.name.startswith("seeds-")
+    assert other.index_dir == base.index_dir.with_name(f"{base.index_dir.name}--multilingual-e5-small")
+    assert namesake.index_dir.name.startswith("seeds-") and namesake.index_dir != base.index_dir
+    assert Settings(data_dir=tmp_path, corpus_dir=Path("seeds").resolve()).index_dir == base.index_dir
 
 
 def test_a_new_keyword_tokenizer_rebuilds_bm25_but_reuses_the_vectors(corpus_copy: Path, tmp_path: Path):
@@ -212,3 +220,40 @@ def test_an_index_that_lost_its_manifest_is_still_rebuilt_in_place(small_corpus,
     (small_index_copy / "manifest.json").unlink()
     assert build_index(small_corpus, small_index_copy).repaired
     assert Retriever.load(small_index_copy).size > 0
+
+
+@contextmanager
+def build_lock_held(index_dir: Path) -> Iterator[None]:
+    """The build lock of ``index_dir`` held as another process's `regbot index build` holds it."""
+    with open(index_dir.with_name(f".{index_dir.name}.lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def _build_in_thread(corpus: Path, index_dir: Path) -> tuple[threading.Thread, list]:
+    reports: list = []
+    thread = threading.Thread(target=lambda: reports.append(build_index(corpus, index_dir)), daemon=True)
+    thread.start()
+    return thread, reports
+
+
+def test_an_intact_current_index_opens_without_the_build_lock(small_corpus, small_index_copy):
+    # A reader on a read-only data folder cannot create the lock, and one beside a running build must not wait.
+    with build_lock_held(small_index_copy):
+        thread, reports = _build_in_thread(small_corpus, small_index_copy)
+        thread.join(timeout=120)
+        assert not thread.is_alive()
+    assert reports[0].up_to_date
+
+
+def test_a_build_that_must_wait_for_another_says_so_then_builds(small_corpus, small_index_copy, tmp_path, caplog):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(small_corpus, corpus)
+    (corpus / "added.txt").write_text("A new report on data export rules.\n\nIt has two paragraphs.", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="index.builder"), build_lock_held(small_index_copy):
+        thread, reports = _build_in_thread(corpus, small_index_copy)
+        thread.join(timeout=5)
+        assert thread.is_alive() and not reports  # waiting on the lock, not building beside the other process
+        assert any(str(small_index_copy) in r.getMessage() for r in caplog.records)
+    thread.join(timeout=300)
+    assert reports and reports[0].added == ("added",)
