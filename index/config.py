@@ -10,6 +10,7 @@ benchmark) build a `Settings`, from the environment (``REGBOT_<FIELD>``) and the
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -67,12 +68,14 @@ class Settings:
 
     @property
     def index_dir(self) -> Path:
-        """The default index of ``corpus_dir``: one per corpus folder name and model, under the data directory.
+        """The default index of ``corpus_dir``: one per corpus folder and model, under the data directory.
 
-        The default model keeps the plain folder name; another model gets its own folder, so switching models
-        back and forth does not rebuild the same index each time.
+        The folder's name is followed by a digest of its full path: two corpora both called ``docs`` must not
+        share one index, or a bot serving one would reload the index built for the other. Another model gets
+        its own folder, so switching models back and forth does not rebuild the same index each time.
         """
-        name = self.corpus_dir.resolve().name
+        corpus = self.corpus_dir.resolve()
+        name = f"{corpus.name}-{hashlib.sha256(str(corpus).encode()).hexdigest()[:8]}"
         default_model = next(f.default for f in dataclasses.fields(self) if f.name == "model")
         return self.data_dir / "indexes" / (name if self.model == default_model else f"{name}--{self.model}")
 

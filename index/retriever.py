@@ -1,6 +1,6 @@
 """Hybrid retrieval over an index directory.
 
-    retriever = Retriever.load(Path("~/.local/share/regbot/indexes/seeds").expanduser())
+    retriever = Retriever.load(Settings.from_env().index_dir)        # the default index, built by `regbot index build`
     for hit in retriever.search("How much was Didi fined?", k=3):
         print(hit.score, hit.doc_id, hit.text[:80])
 
