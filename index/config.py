@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -66,6 +67,15 @@ class Settings:
     # Stored questions and answers lose their text after this many days; the votes on them are kept.
     retention_days: int = 90
 
+    def __post_init__(self) -> None:
+        # Checked here, so that a bad value from the environment or a flag fails before minutes of building,
+        # and by name, instead of as answers that silently refuse everything (a NaN threshold or weight).
+        for name, (low, high) in _BOUNDS.items():
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and low <= value <= (math.inf if high is None else high)):
+                allowed = f"within [{low}, {high}]" if high is not None else f"a finite number >= {low}"
+                raise ValueError(f"{name}={value!r} must be {allowed} ({ENV_PREFIX}{name.upper()} or its flag)")
+
     @property
     def index_dir(self) -> Path:
         """The default index of ``corpus_dir``: one per corpus folder and model, under the data directory.
@@ -94,6 +104,27 @@ class Settings:
                 values[f.name] = _convert(f.name, f.type, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+# The allowed range of each numeric setting (None: no upper bound).
+_BOUNDS: dict[str, tuple[float, float | None]] = {
+    "chunk_tokens": (8, None),
+    "overlap_sentences": (0, None),
+    "ann_threshold": (1, None),
+    "dense_weight": (0, 1),
+    "candidates": (1, None),
+    "rescore_weight": (0, 1),
+    "named_boost": (0, None),
+    "in_force_boost": (0, None),
+    "latent_weight": (0, None),
+    "k": (1, None),
+    "max_quotes": (1, None),
+    "abstain_threshold": (0, 1),
+    "llm_timeout": (0.001, None),
+    "workers": (1, None),
+    "max_question_chars": (1, None),
+    "retention_days": (1, None),
+}
 
 
 def _convert(name: str, type_name: object, raw: str) -> object:

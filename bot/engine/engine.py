@@ -84,7 +84,6 @@ class AnswerEngine:
         """The engine over the index of ``settings.corpus_dir`` (built or updated first if needed)."""
         from index.default import default_retriever
 
-        _check_threshold(settings.abstain_threshold)  # before minutes of building the index, not after
         generator = None
         if settings.llm_url:
             generator = OpenAICompatibleGenerator(

@@ -1259,8 +1259,10 @@ def test_context_must_be_the_earlier_questions(engine, context):
 
 
 @pytest.mark.parametrize("threshold", ["nan", "2", "-0.1"])
-def test_an_abstain_threshold_outside_0_to_1_is_refused_before_anything_is_built(tmp_path, threshold):
-    settings = Settings.from_env(env={"REGBOT_ABSTAIN_THRESHOLD": threshold}, data_dir=tmp_path / "data")
+def test_an_abstain_threshold_outside_0_to_1_is_refused_before_anything_is_built(engine, tmp_path, threshold):
     with pytest.raises(ValueError, match="REGBOT_ABSTAIN_THRESHOLD"):
-        AnswerEngine.from_settings(settings)
+        AnswerEngine.from_settings(Settings.from_env(env={"REGBOT_ABSTAIN_THRESHOLD": threshold},
+                                                     data_dir=tmp_path / "data"))
+    with pytest.raises(ValueError, match="abstain_threshold"):
+        AnswerEngine(engine.retriever, abstain_threshold=float(threshold))
     assert not (tmp_path / "data").exists()
