@@ -154,7 +154,12 @@ class FeedbackStore:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:  # another kind of file: name it, and leave it as it is
+            self._db.close()
+            raise ValueError(f"{self.path} is not a feedback database ({exc}): point REGBOT_FEEDBACK_DB or --db "
+                             "at the file the bot writes, or at a new path") from None
         # With WAL this cannot corrupt the file; a power cut may lose the last few rows, not the database.
         self._db.execute("PRAGMA synchronous=NORMAL")
         # Removed text is overwritten with zeros in the file, not merely marked free.
@@ -395,6 +400,8 @@ def export(
     if not isinstance(out, str | Path):
         return _write_rows(rows, out)
     target = Path(out).expanduser()
+    if target.is_dir():
+        raise ValueError(f"the output {target} is a folder: name a file, such as {target / 'feedback.jsonl'}")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:

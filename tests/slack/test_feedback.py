@@ -138,6 +138,31 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path, open_store: Callable[..
     assert sum(1 for _ in store.rows()) == 80
 
 
+@pytest.mark.parametrize("command", [["export", "-o", "out.jsonl"], ["purge"]])
+def test_a_file_that_is_not_a_feedback_database_is_refused_and_left_as_it_is(tmp_path, capsys, command) -> None:
+    from bot.cli import main
+
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes, not a database")
+    argv = ["feedback", command[0], "--db", str(notes), *[str(tmp_path / a) if a.endswith(".jsonl") else a
+                                                          for a in command[1:]]]
+    assert main(argv) == 2
+    assert str(notes) in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"] and notes.read_text() == "my notes, not a database"
+
+
+def test_export_to_a_folder_is_refused_before_anything_is_written(tmp_path: Path, capsys) -> None:
+    from bot.cli import main
+
+    db = tmp_path / "fb.sqlite3"
+    with FeedbackStore(db) as store:
+        store.record_vote(store.record_answer(make_answer(), user="U1", channel="C1").id, vote="up", user="U2")
+    (tmp_path / "out").mkdir()
+    assert main(["feedback", "export", "--db", str(db), "-o", str(tmp_path / "out")]) == 2
+    assert "feedback.jsonl" in capsys.readouterr().err
+    assert not any((tmp_path / "out").iterdir())
+
+
 def test_regbot_feedback_export_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from bot.cli import main
 
