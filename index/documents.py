@@ -9,6 +9,7 @@ The body keeps only article text, so that every sentence a later stage quotes is
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import hashlib
 import json
@@ -206,13 +207,15 @@ def _markdown_to_text(raw: str) -> str:
 def _decode(path: Path, data: bytes) -> str:
     if not data.strip():
         raise DocumentError(path, "empty file")
-    if b"\x00" in data:
+    # UTF-16 (what Windows editors call "Unicode") is known by its byte-order mark; its NUL bytes are text.
+    encoding = "utf-16" if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else "utf-8-sig"
+    if encoding != "utf-16" and b"\x00" in data:
         raise DocumentError(path, "binary content (NUL bytes); only text files are read")
     try:
-        return data.decode("utf-8-sig")  # plain UTF-8, with or without a byte-order mark
+        return data.decode(encoding)  # UTF-8 with or without a byte-order mark
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 1].hex()
-        reason = f"not UTF-8 (byte 0x{bad} at offset {exc.start}); re-save it as UTF-8"
+        reason = f"not {encoding.upper()[:6]} (byte 0x{bad} at offset {exc.start}); re-save it as UTF-8"
         raise DocumentError(path, reason) from None
 
 
@@ -241,6 +244,8 @@ def read_document(path: Path, *, metadata: Mapping[str, object] | None = None) -
     given = {k: v for k, v in (metadata or {}).items() if k in METADATA_FIELDS and v}
     kind = given.get("kind") or ("law" if is_law(raw) else "document")
     title, body = clean_text(raw, title=given.get("title"), statute=kind == "law")
+    if not body and not raw.strip().count("\n") and not given.get("title"):
+        raise DocumentError(path, "only one line, which is read as the title: put the text on the lines below it")
     if not body:
         raise DocumentError(path, "no article text left after cleaning")
     # Metadata wins where it says something.

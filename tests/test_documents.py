@@ -185,7 +185,9 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_is_read(tmp_path: Path,
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "blank.txt").write_text(" \n\n\t\n", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"PK\x03\x04\x00\x00binary")
-    (tmp_path / "latin.txt").write_bytes(b"\xff\xfe caf\xe9 garbage \xe0 la carte")
+    (tmp_path / "latin.txt").write_bytes(b"Menu\n\ncaf\xe9 garbage \xe0 la carte")
+    (tmp_path / "windows.txt").write_text("Windows title\n\n第一条 以 UTF-16 保存的文本。\n", encoding="utf-16")
+    (tmp_path / "oneliner.txt").write_text("A single line of text.\n", encoding="utf-8")
     (tmp_path / "junk.txt").write_text("Title\n\nRecent Posts\n\n11 hours ago\n", encoding="utf-8")
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / ".hidden.txt").write_text("Hidden\n\nNot read.", encoding="utf-8")
@@ -196,15 +198,18 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_is_read(tmp_path: Path,
     with caplog.at_level(logging.WARNING, logger="index.documents"):
         docs, skipped = read_corpus(tmp_path)
 
-    assert [d.doc_id for d in docs] == ["good", "notes", "more"]
-    assert [d.source for d in docs] == ["good.txt", "notes.md", "sub/more.txt"]
+    assert [d.doc_id for d in docs] == ["good", "notes", "more", "windows"]
+    assert [d.source for d in docs] == ["good.txt", "notes.md", "sub/more.txt", "windows.txt"]
+    assert docs[3].text == "第一条 以 UTF-16 保存的文本。"
     assert docs[1].title == "Notes" and docs[1].text == "Written with a BOM."
     reasons = {s.path.relative_to(tmp_path).as_posix(): s.reason for s in skipped}
     assert sorted(reasons) == sorted(
-        ["binary.txt", "blank.txt", "empty.txt", "junk.txt", "latin.txt", "report.pdf", "sub/good.txt"])
+        ["binary.txt", "blank.txt", "empty.txt", "junk.txt", "latin.txt", "oneliner.txt", "report.pdf",
+         "sub/good.txt"])
     assert "NUL" in reasons["binary.txt"]
     assert reasons["empty.txt"] == reasons["blank.txt"] == "empty file"
-    assert "0xff" in reasons["latin.txt"] and "UTF-8" in reasons["latin.txt"]
+    assert "0xe9" in reasons["latin.txt"] and "UTF-8" in reasons["latin.txt"]
+    assert "title" in reasons["oneliner.txt"] and reasons["oneliner.txt"] != reasons["junk.txt"]
     assert "after cleaning" in reasons["junk.txt"]
     assert "unsupported" in reasons["report.pdf"]
     assert "good.txt" in reasons["sub/good.txt"] and "already taken" in reasons["sub/good.txt"]
