@@ -162,6 +162,8 @@ def build_index(
     model_cache: Path | None = None,
 ) -> BuildReport:
     """Build or update the index of the documents in ``corpus_dir``; bad files are reported and skipped."""
+    if Path(corpus_dir).is_file():
+        raise FileNotFoundError(f"{corpus_dir} is a file: the corpus is the folder that holds the documents")
     if not Path(corpus_dir).is_dir():
         raise FileNotFoundError(f"corpus folder {corpus_dir} does not exist")
     documents, skipped = read_corpus(Path(corpus_dir))

@@ -160,6 +160,9 @@ def test_empty_corpus_gives_an_empty_index(tmp_path: Path):
 def test_missing_corpus_folder_is_a_clear_error(tmp_path: Path):
     with pytest.raises(FileNotFoundError, match="does-not-exist"):
         build_index(tmp_path / "does-not-exist", tmp_path / "index")
+    (tmp_path / "notes.txt").write_text("A corpus is a folder.\n\nThis is one file.")
+    with pytest.raises(FileNotFoundError, match="is a file"):
+        build_index(tmp_path / "notes.txt", tmp_path / "index")
 
 
 def test_each_model_and_each_corpus_folder_gets_its_own_default_index_folder(tmp_path: Path):
