@@ -33,7 +33,7 @@ QUIT_WORDS = ("q", "quit", "exit", ":q", "bye", "退出", "再见")
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_dashed_questions_last(sys.argv[1:] if argv is None else list(argv)))
     logging.basicConfig(
         level=logging.DEBUG if args.verbose > 1 else logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -64,6 +64,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"regbot: error: {exc.strerror or exc}: {exc.filename or ''} (check the paths given and the data "
               "directory, --data-dir or REGBOT_DATA_DIR)", file=sys.stderr)
         return 2
+
+
+def _dashed_questions_last(argv: list[str]) -> list[str]:
+    """A question that begins with a dash ("-how long …") moved behind "--": argparse would read it as the -h
+    option. An argument holding a space is never an option, so only those move."""
+    dashed = [a for a in argv if a[:1] == "-" and a[:2] != "--" and any(c.isspace() for c in a)]
+    if not dashed or "--" in argv:
+        return argv
+    return [a for a in argv if a not in dashed] + ["--", *dashed]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ import collections
 import logging
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,8 +75,8 @@ def validate_request(query: object, k: object) -> None:
     """Reject what no index could answer, before anything is loaded."""
     if not isinstance(query, str):
         raise TypeError(f"query must be a str, not {type(query).__name__}")
-    if not query.strip():
-        raise ValueError(f"query {query!r} is empty; ask a question in words")
+    if not "".join(c for c in query if unicodedata.category(c)[0] != "C").strip():
+        raise ValueError(f"query {query!r} holds no words (only spaces or control characters); ask in words")
     if _SURROGATE.search(query):
         raise ValueError("query holds lone surrogates (bytes that were not UTF-8); pass text decoded as UTF-8")
     if isinstance(k, bool) or not isinstance(k, int):

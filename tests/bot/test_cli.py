@@ -16,7 +16,8 @@ from bot.cli import main
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("argv", [["ask", ""], ["ask", " \t"], ["search", "Didi", "-k", "0"], ["search", ""]])
+@pytest.mark.parametrize("argv", [["ask", ""], ["ask", " \t"], ["search", "Didi", "-k", "0"], ["search", ""],
+                                  ["search", "\x01\x02"]])
 def test_cli_rejects_bad_input_before_building_or_loading_anything(argv: list[str], tmp_path: Path):
     proc = subprocess.run(
         [sys.executable, "-m", "bot.cli", "--data-dir", str(tmp_path / "data"), *argv],
@@ -45,6 +46,12 @@ def test_index_build_takes_the_corpus_before_or_after_the_action(small_corpus: P
     assert manifest["source"] == str(small_corpus.resolve())
     assert main(["index", "info", "--index", str(index_dir), "--corpus", str(small_corpus), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["stale"] is None
+
+
+def test_a_question_that_begins_with_a_dash_is_a_question_not_an_option(small_corpus: Path, tmp_path: Path, capsys):
+    argv = ["--data-dir", str(tmp_path), "--corpus", str(small_corpus), "search"]
+    assert main([*argv, "-how was Didi fined", "-k", "2", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
 
 
 def test_index_build_tells_its_progress_when_stderr_is_not_a_terminal(small_corpus: Path, tmp_path: Path, caplog):

@@ -210,8 +210,9 @@ def test_k_larger_than_the_index_returns_everything_once(retriever):
 @pytest.mark.parametrize(
     "query, k, error, fragment",
     [
-        ("", 5, ValueError, "empty"),
-        ("   \n\t", 5, ValueError, "empty"),
+        ("", 5, ValueError, "no words"),
+        ("   \n\t", 5, ValueError, "no words"),
+        ("\x01\x02\u200b", 5, ValueError, "no words"),
         ("fine", 0, ValueError, "k=0"),
         ("fine", -3, ValueError, "k=-3"),
         (None, 5, TypeError, "NoneType"),
