@@ -127,7 +127,9 @@ class AnswerEngine:
         decision = decide(asked, scored, self.retriever, threshold=self.abstain_threshold)
         timings = {"retrieve": retrieved - started}
         if decision.abstain:
-            logger.info("abstaining on %r: %s", asked.text, decision.reason)
+            # The question is the asker's text: kept out of routine logs, which no retention period covers.
+            logger.info("abstaining on a question of %d characters: %s", len(asked.text), decision.reason)
+            logger.debug("abstained on %r", asked.text[:200])
             timings["compose"] = time.perf_counter() - retrieved
             timings["total"] = time.perf_counter() - started
             return Answer(asked.text, ABSTAIN_TEXT, (), True, tuple(hits[:3]), "extractive", timings,

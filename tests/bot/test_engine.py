@@ -4,6 +4,7 @@ and article it cites, whether it abstains, exact quotes, notices, input handling
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 
@@ -1266,3 +1267,11 @@ def test_an_abstain_threshold_outside_0_to_1_is_refused_before_anything_is_built
     with pytest.raises(ValueError, match="abstain_threshold"):
         AnswerEngine(engine.retriever, abstain_threshold=float(threshold))
     assert not (tmp_path / "data").exists()
+
+
+def test_routine_logs_keep_no_question_text_which_no_retention_covers(engine, caplog):
+    question = "What did Ireland's regulator fine Zorblatt Holdings under the GDPR?"
+    with caplog.at_level(logging.INFO, logger="bot.engine"):
+        assert engine.answer(question).abstained
+    infos = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert infos and not any("Zorblatt" in line for line in infos)
