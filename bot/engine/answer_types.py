@@ -211,7 +211,7 @@ _ASKS: dict[str, dict[str, str]] = {
         # "how much of a priority" asks for no amount.
         "en": r"\bhow much\b(?! of an?\b)|\bwhat(?:'s|’s| is| are| was)? the (?:\w+ ){0,2}(?:fees?|costs?|price)\b|"
               r"\bwhat(?:'s|’s| was| is| were| are) the (?:\w+ )?(?:fines?|penalt(?:y|ies))\b|"
-              r"\bhow (?:big|large|high|steep) (?:was |is |are )?(?:the |a )?(?:fines?|penalt(?:y|ies))|"
+              r"\bhow (?:big|large|high|steep) (?:was |is |are |were )?(?:the |a )?(?:fines?|penalt(?:y|ies))|"
               r"\b(?:max(?:imum)?|highest|biggest|largest|minimum|top|top[- ]end|worst[- ]case|heaviest|stiffest) "
               r"(?:fines?|penalt(?:y|ies))\b|\bwhat fines?\b(?!-)|\bfine range\b|"
               r"\bwhat (?:\w+ )?(?:penalt(?:y|ies)|sanctions?)\b|"
@@ -232,12 +232,13 @@ _ASKS: dict[str, dict[str, str]] = {
               # cover"); an amount of data or of people is a count.
               r"\bwhat (?:\w+ ){0,2}(?:prices?|sums?|costs?|fees?)\b|"
               # A firm's money named as such: "what minimum registered capital", "what revenue threshold".
-              r"\bwhat (?:\w+ ){0,2}(?:capital|revenues?|turnover|income|profits?)\b|"
+              r"\bwhat (?:\w+[ -]){0,2}(?:capital|revenues?|turnover|income|profits?|budgets?|funding|investment)\b|"
+              rf"\b(?:expressed|converted|given|stated) in (?:\w+ )?{_CURRENCY}|"
               rf"\bwhat (?:\w+ ){{0,2}}amount\b(?! of (?:\w+ )?{_COUNTED_STUFF})",
         # A fee asked for is an amount too: "要交多少评估费", "收费标准是多少" (not "能收费吗"); so is the range
         # or cap of a fine or compensation ("罚款区间是多少", "赔偿上限是多少").
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
-              r"(?:人民币|美元)(?:金额|数额)|多少(?:万|亿)?(?:元|块|美元)|"
+              r"(?:人民币|美元)(?:金额|数额)|多少(?:万|亿)?(?:元|块|美元)|多少(?:资金|经费|预算|投资|钱款)|"
               r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|折合(?:人民币|美元)|"
               r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少|(?:什么|多少|多高的?)价(?:格|位|钱)|"
               r"(?:罚款|罚金|赔偿|赔偿金)[\u4e00-\u9fff]{0,4}(?:是|为|有)多少|"
@@ -268,7 +269,8 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\b(?:within|for) what (?:\w+ ){0,2}(?:period|duration|time)s?\b|\bwhat (?:\w+ ){0,2}durations?\b",
         # "几个月" is how many months, "几月几日" which day of which month.
         "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是|"
-              r"(?:保存|留存|保留|存储)(?:期限|时限|时间)|最(?:长|短)的?(?:期限|时间|期间|时长)",
+              r"(?:保存|留存|保留|存储)(?:期限|时限|时间)|最(?:长|短)的?(?:期限|时间|期间|时长)|"
+              r"(?:有效期|期限|时长)(?:是|为|有)?多长|天数",
     },
     "number": {
         # A volume or a cut-off asked for is a number too: "below what data volume ...?", "the data volume cutoff".
@@ -283,7 +285,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?! of (?:the )?article)|"
               r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+[ -]){0,3}?headcount\b",
         # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
-        "zh": rf"多少(?:{_MEASURE}|人|{_PEOPLE}|数量)|{_JI}(?:{_MEASURE})|{_JI}万?(?:人|{_PEOPLE})|"
+        "zh": rf"多少[万千百亿]?(?:{_MEASURE}|人|{_PEOPLE}|数量)|{_JI}(?:{_MEASURE})|{_JI}万?(?:人|{_PEOPLE})|"
               r"(?:是|有|达到|为)多少[？?]*$|(?:低于|高于|超过|不足|少于|多于|达到)多少(?!钱|费|罚)|"
               # A bound asked: "至少多少", "最多要多少", "上限是多少".
               r"(?:至少|最少|最多|最低|最高|不少于|不低于|不超过|上限|下限)(?:是|为|要|需要?|得|能|可以?)?多少(?!钱|费|罚)",
@@ -292,7 +294,10 @@ _ASKS: dict[str, dict[str, str]] = {
         # "When processing causes harm, what must ...?" opens with a condition, not a question about a date.
         "en": r"^\s*when\b(?![^?]*,\s*(?:what|which|who|whom|whose|where|why|how|does|do|did|is|are|can|must|"
               r"should|will|would|may|could|has|have)\b)|"
-              r"\b(?:what|which) (?:year|date|day|month|weekday)\b|\bsince when\b|"
+              # However qualified or asked: "what exact day", "what was the date on which ...".
+              r"\b(?:what|which)(?:'s|’s| is| was| were)?(?: the)? (?:\w+ )?(?:year|date|day|month|weekday)\b"
+              r"(?!-|\s+(?:limits?|windows?|periods?|clocks?|counts?)\b)|"
+              r"\bsince when\b|"
               r"\bwhen (?:did|does|do|will|was|is)\b|"
               r"\b(?:exact|calendar|specific|effective|commencement|go-live|start) date\b",
         # "几月" asks which month ("每年几月之前"), "几个月" how many; "哪个日子" which day.
@@ -301,7 +306,7 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     # "What's the deadline for reporting it?", "审查时限": neither how long nor when, but either answers it.
     "deadline": {
-        "en": r"\b(?:deadlines?|due dates?|time[ -]?limits?|time ?frames?|cut-?off (?:date|time)|"
+        "en": r"\b(?:deadlines?|due dates?|(?:time|hour|day)[ -]?limits?|time ?frames?|cut-?off (?:date|time)|"
               r"(?:reporting|notification|notice|response|review) (?:window|period))\b",
         # Not the 时限 inside 临时限制 ("temporarily restrict").
         "zh": r"(?<!临)时限|截止|最晚|最迟",

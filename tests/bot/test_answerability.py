@@ -138,6 +138,19 @@ from bot.engine.question import BadQuestion, analyse
         ("数据安全法里说的主管部门负责人姓什么？", "zh", "official"),
         ("What was the name of the CAC official who announced the draft?", "en", "official"),
         ("what's the name of the head of the CII protection department under the ciir", "en", "official"),
+        # The kind asked however the question qualifies or words it.
+        ("What was the date on which the CAC opened the consultation?", "en", "date"),
+        ("On what precise day did the review begin?", "en", "date"),
+        ("What day-to-day duties does a data security officer have?", "en", None),
+        ("How steep were the fines handed to the platforms?", "en", "amount"),
+        ("What yearly budget does the regulation require for security training?", "en", "amount"),
+        ("What paid-in-capital figure makes a platform large?", "en", "amount"),
+        ("What was the fine converted in US dollars?", "en", "amount"),
+        ("What day limit applies to answering a user's request?", "en", "deadline"),
+        ("平台为合规一共投入了多少经费？", "zh", "amount"),
+        ("新规的人数门槛是多少万人？", "zh", "number"),
+        ("认证结果的有效期是多长？", "zh", "duration"),
+        ("法律给了具体天数吗？", "zh", "duration"),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):

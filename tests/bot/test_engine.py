@@ -398,6 +398,24 @@ def test_a_question_opening_with_a_when_clause_asks_what_follows_it_not_a_date(e
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # The kind asked for however the question words it: "what was the date on which", "how large were",
+        # "多少万人", "有效期是多长". A source that states none of that kind does not answer it.
+        ("What day limit does PIPL set for answering a data subject's request?", None),
+        ("How large were the fines the MIIT imposed on the twelve companies?", None),
+        ("个人信息保护认证的有效期是多长？", None),
+        ("工信部约谈的企业一共投入了多少资金整改？", None),
+        ("How large were the fines handed to Didi?", (DIDI_FINE, None)),
+        ("What was the date on which the PIPL took effect?", (PIPL, 74)),
+        ("个人信息保护法规定，处理多少万人的个人信息的处理者要指定个人信息保护负责人？", None),
+    ],
+)
+def test_the_kind_asked_for_is_read_however_the_question_words_it(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
     english_from_law = engine.answer("What is the maximum fine under PIPL?")
     chinese_from_news = engine.answer("滴滴被罚了多少钱？")
