@@ -194,6 +194,8 @@ _MEASURE = "个|家|条|名|次|项|种|级|类|档|批|位|部|层"
 _PEOPLE = "员工|职工|工人|用户|成员|客户"
 # kind -> {language: pattern of a question asking for it}, most specific first.
 _CURRENCY = r"(?:yuan|rmb|renminbi|usd|us dollars|dollars)\b"
+# A sum asked in a currency, named however: "in yuan", "in Chinese yuan", "in US dollars".
+_IN_CURRENCY = rf"\bin (?:chinese |us |u\.s\. |american )?{_CURRENCY}"
 _SUM_WORDS = r"(?:amount|figure|value|equivalent|number|sum|terms)\b"
 _COUNTED_STUFF = r"(?:data|information|records?|people|persons?|users?|individuals?|subjects?|time)(?![\w-])"
 _ASKS: dict[str, dict[str, str]] = {
@@ -224,7 +226,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?:fines?|penalt(?:y|ies))\b|"
               # A sum asked in a currency: "what's that in usd", "the fine in yuan", "in RMB, how big was ...".
               rf"\b(?:what(?:'s|’s| is| was)?|whats|how much(?: is| was)?) (?:that|it|this) in {_CURRENCY}|"
-              rf"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{{0,30}}\bin {_CURRENCY}|^in {_CURRENCY},|"
+              rf"\b(?:fines?|penalt(?:y|ies)|equivalent|worth)\b[^.?!]{{0,30}}{_IN_CURRENCY}|^in {_CURRENCY},|"
               rf"\b(?:yuan|rmb|renminbi|dollar|usd) {_SUM_WORDS}|\bhow many (?:\w+ )?{_CURRENCY}|"
               # ... or by its sign: "how many $?", "how much ¥".
               r"\bhow (?:many|much)\s*[$¥€£]|"
@@ -238,7 +240,8 @@ _ASKS: dict[str, dict[str, str]] = {
         # A fee asked for is an amount too: "要交多少评估费", "收费标准是多少" (not "能收费吗"); so is the range
         # or cap of a fine or compensation ("罚款区间是多少", "赔偿上限是多少").
         "zh": r"多少钱|罚(?:了|款)?多少|多少罚款|罚款(?:金额|数额|上限|幅度|范围|标准|是多少)|"
-              r"(?:人民币|美元)(?:金额|数额)|多少(?:万|亿)?(?:元|块|美元)|多少(?:资金|经费|预算|投资|钱款)|"
+              r"(?:人民币|美元)(?:金额|数额)|多少(?:万|亿)?(?:元|块|美元|人民币)|多少(?:资金|经费|预算|投资|钱款)|"
+              r"(?:换算|折算|兑换)成?(?:人民币|美元)|"
               r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|折合(?:人民币|美元)|"
               r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少|(?:什么|多少|多高的?)价(?:格|位|钱)|"
               r"(?:罚款|罚金|赔偿|赔偿金)[\u4e00-\u9fff]{0,4}(?:是|为|有)多少|"
@@ -285,7 +288,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?! of (?:the )?article)|"
               r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+[ -]){0,3}?headcount\b",
         # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
-        "zh": rf"多少[万千百亿]?(?:{_MEASURE}|人|{_PEOPLE}|数量)|{_JI}(?:{_MEASURE})|{_JI}万?(?:人|{_PEOPLE})|"
+        "zh": rf"多少[万千百亿]?(?:{_MEASURE}|人(?!民币)|{_PEOPLE}|数量)|{_JI}(?:{_MEASURE})|{_JI}万?(?:人|{_PEOPLE})|"
               r"(?:是|有|达到|为)多少[？?]*$|(?:低于|高于|超过|不足|少于|多于|达到)多少(?!钱|费|罚)|"
               # A bound asked: "至少多少", "最多要多少", "上限是多少".
               r"(?:至少|最少|最多|最低|最高|不少于|不低于|不超过|上限|下限)(?:是|为|要|需要?|得|能|可以?)?多少(?!钱|费|罚)",
@@ -447,10 +450,12 @@ _GRAIN_STATED = {grain: re.compile(stated, re.I) for grain, (_, stated) in _DATE
 # unit: (asked as, stated as), in either language; the first that matches counts.
 _AMOUNTS: dict[str, tuple[str, str]] = {
     # "in yuan", "the renminbi amount", "the USD figure", "人民币金额".
-    "yuan": (r"\b(?:in|into) (?:chinese )?(?:yuan|rmb|renminbi)\b|折合人民币|(?:多少|几)(?:万|亿)?(?:元)?人民币|"
+    "yuan": (r"\b(?:in|into) (?:chinese )?(?:yuan|rmb|renminbi)\b|\bhow (?:many|much) (?:chinese )?(?:yuan|rmb|renminbi)\b|"
+             r"(?:折合|换算成?|折算成?|兑换成?)人民币|(?:多少|几)(?:万|亿)?(?:元)?人民币|"
              rf"\b(?:yuan|rmb|renminbi) {_SUM_WORDS}|人民币(?:金额|数额)",
              r"元|\byuan\b|\brmb\b|¥"),
-    "dollar": (r"\b(?:in|into) (?:us )?(?:dollars|usd|us\$)|折合美元|(?:多少|几)(?:万|亿)?美元|"
+    "dollar": (r"\b(?:in|into) (?:us )?(?:dollars|usd|us\$)|\bhow (?:many|much) (?:us )?(?:dollars|usd)\b|"
+               r"(?:折合|换算成?|折算成?|兑换成?)美元|(?:多少|几)(?:万|亿)?美元|"
                rf"\b(?:dollar|usd|us dollar) {_SUM_WORDS}|美元(?:金额|数额)",
                r"\$|\b(?:dollars?|usd)\b|美元"),
     "fee": (r"费|\b(?:fees?|costs?|price|charges?)\b", r"费|\b(?:fees?|costs?|price|charge[sd]?)\b"),

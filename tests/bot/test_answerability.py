@@ -151,6 +151,9 @@ from bot.engine.question import BadQuestion, analyse
         ("新规的人数门槛是多少万人？", "zh", "number"),
         ("认证结果的有效期是多长？", "zh", "duration"),
         ("法律给了具体天数吗？", "zh", "duration"),
+        ("What was the fine equivalent to in Chinese yuan?", "en", "amount"),
+        ("罚款换算成人民币是多少？", "zh", "amount"),
+        ("罚款合多少人民币？", "zh", "amount"),  # 多少人 of 多少人民币 counts no people
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
@@ -285,6 +288,10 @@ def test_each_part_of_a_multi_part_question_asks_for_its_own_kind(question, kind
         ("The 10m yuan cap in the SCMP story - how much is that in US dollars?", "en", "dollar"),
         ("滴滴那笔12亿美元的罚款，折合人民币是多少？", "zh", "yuan"),
         ("滴滴被罚了多少美元？", "zh", "dollar"),
+        ("How many yuan was the fine?", "en", "yuan"),
+        ("What was the fine equivalent to in Chinese yuan?", "en", "yuan"),
+        ("罚款换算成人民币是多少？", "zh", "yuan"),
+        ("最高罚款换算成美元是多少？", "zh", "dollar"),
     ],
 )
 def test_an_amount_question_may_ask_for_a_fee_or_in_a_currency(question, language, unit):

@@ -416,6 +416,22 @@ def test_the_kind_asked_for_is_read_however_the_question_words_it(engine, questi
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # A sum asked in a currency the source does not state it in: regbot converts nothing.
+        ("How many yuan was Didi's fine worth?", None),
+        ("滴滴的罚款合多少人民币？", None),
+        ("What is the PIPL's maximum fine in US dollars?", None),
+        ("个保法最高罚款换算成美元是多少？", None),
+        ("How much was Didi fined in US dollars?", (DIDI_FINE, None)),
+        ("个保法最高罚款是多少人民币？", (PIPL, 66)),
+    ],
+)
+def test_a_sum_asked_in_a_currency_is_answered_only_by_one_stated_in_it(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
     english_from_law = engine.answer("What is the maximum fine under PIPL?")
     chinese_from_news = engine.answer("滴滴被罚了多少钱？")
