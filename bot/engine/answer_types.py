@@ -298,7 +298,7 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"^\s*when\b(?![^?]*,\s*(?:what|which|who|whom|whose|where|why|how|does|do|did|is|are|can|must|"
               r"should|will|would|may|could|has|have)\b)|"
               # However qualified or asked: "what exact day", "what was the date on which ...".
-              r"\b(?:what|which)(?:'s|’s| is| was| were)?(?: the)? (?:\w+ )?(?:year|date|day|month|weekday)\b"
+              r"\b(?:what|which)(?:'s|’s| is| was| were)?(?: the)? (?:(?!due\b)\w+ )?(?:year|date|day|month|weekday)\b"
               r"(?!-|\s+(?:limits?|windows?|periods?|clocks?|counts?)\b)|"
               r"\bsince when\b|"
               r"\bwhen (?:did|does|do|will|was|is)\b|"

@@ -141,6 +141,7 @@ from bot.engine.question import BadQuestion, analyse
         # The kind asked however the question qualifies or words it.
         ("What was the date on which the CAC opened the consultation?", "en", "date"),
         ("On what precise day did the review begin?", "en", "date"),
+        ("What is the due date for the filing?", "en", "deadline"),  # a due date may be a length of time
         ("What day-to-day duties does a data security officer have?", "en", None),
         ("How steep were the fines handed to the platforms?", "en", "amount"),
         ("What yearly budget does the regulation require for security training?", "en", "amount"),
