@@ -72,9 +72,10 @@ class Settings:
         # and by name, instead of as answers that silently refuse everything (a NaN threshold or weight).
         for name, (low, high) in _BOUNDS.items():
             value = getattr(self, name)
-            if value is not None and not (math.isfinite(value) and low <= value <= (math.inf if high is None else high)):
-                allowed = f"within [{low}, {high}]" if high is not None else f"a finite number >= {low}"
-                raise ValueError(f"{name}={value!r} must be {allowed} ({ENV_PREFIX}{name.upper()} or its flag)")
+            if value is None or (math.isfinite(value) and low <= value <= (math.inf if high is None else high)):
+                continue
+            allowed = f"within [{low}, {high}]" if high is not None else f"a finite number >= {low}"
+            raise ValueError(f"{name}={value!r} must be {allowed} ({ENV_PREFIX}{name.upper()} or its flag)")
 
     @property
     def index_dir(self) -> Path:

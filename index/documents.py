@@ -215,7 +215,8 @@ def _decode(path: Path, data: bytes) -> str:
         return data.decode(encoding)  # UTF-8 with or without a byte-order mark
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 1].hex()
-        reason = f"not {encoding.upper()[:6]} (byte 0x{bad} at offset {exc.start}); re-save it as UTF-8"
+        named = "UTF-16" if encoding == "utf-16" else "UTF-8"
+        reason = f"not {named} (byte 0x{bad} at offset {exc.start}); re-save it as UTF-8"
         raise DocumentError(path, reason) from None
 
 

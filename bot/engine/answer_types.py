@@ -450,7 +450,8 @@ _GRAIN_STATED = {grain: re.compile(stated, re.I) for grain, (_, stated) in _DATE
 # unit: (asked as, stated as), in either language; the first that matches counts.
 _AMOUNTS: dict[str, tuple[str, str]] = {
     # "in yuan", "the renminbi amount", "the USD figure", "人民币金额".
-    "yuan": (r"\b(?:in|into) (?:chinese )?(?:yuan|rmb|renminbi)\b|\bhow (?:many|much) (?:chinese )?(?:yuan|rmb|renminbi)\b|"
+    "yuan": (r"\b(?:in|into) (?:chinese )?(?:yuan|rmb|renminbi)\b|"
+             r"\bhow (?:many|much) (?:chinese )?(?:yuan|rmb|renminbi)\b|"
              r"(?:折合|换算成?|折算成?|兑换成?)人民币|(?:多少|几)(?:万|亿)?(?:元)?人民币|"
              rf"\b(?:yuan|rmb|renminbi) {_SUM_WORDS}|人民币(?:金额|数额)",
              r"元|\byuan\b|\brmb\b|¥"),
