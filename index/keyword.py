@@ -93,7 +93,11 @@ class KeywordIndex:
     def build(cls, texts: list[str]) -> KeywordIndex:
         bm25 = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
         # An empty token list would be dropped by bm25s and shift every later row: keep a placeholder.
-        bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        rows = [tokenize(t) or [""] for t in texts]
+        # Our own vocabulary, in sorted order: bm25s numbers tokens in a set's order, which changes with each
+        # process's hash seed, so two builds of one corpus wrote different files (same scores, other checksums).
+        vocab = {token: i for i, token in enumerate(sorted({token for row in rows for token in row}))}
+        bm25.index(([[vocab[token] for token in row] for row in rows], vocab), show_progress=False)
         return cls(bm25, len(texts))
 
     def scores(self, query: str) -> np.ndarray:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import fcntl
 import json
 import logging
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +19,7 @@ import pytest
 
 from index.builder import build_index
 from index.retriever import IndexNotUsable, Retriever
-from tests.conftest import run_repair_command
+from tests.conftest import REPO, run_repair_command
 
 
 def test_manifest_describes_model_chunker_and_corpus(seeds_index_dir: Path):
@@ -260,3 +263,15 @@ def test_a_build_that_must_wait_for_another_says_so_then_builds(small_corpus, sm
         assert any(str(small_index_copy) in r.getMessage() for r in caplog.records)
     thread.join(timeout=300)
     assert reports and reports[0].added == ("added",)
+
+
+def test_two_builds_of_one_corpus_write_the_same_keyword_files(tmp_path: Path):
+    # Each in its own process, with its own hash seed: what a set's order decides must not reach the files.
+    script = ("import sys; from pathlib import Path; from index.keyword import KeywordIndex; "
+              "KeywordIndex.build(['Didi was fined', '数据安全法 第一条', '', 'fines and 罚款']).save(Path(sys.argv[1]))")
+    for seed in ("1", "2"):
+        (tmp_path / seed).mkdir()
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], check=True, cwd=REPO,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120)
+    files = sorted(p.name for p in (tmp_path / "1").iterdir())
+    assert files and all((tmp_path / "1" / f).read_bytes() == (tmp_path / "2" / f).read_bytes() for f in files)
