@@ -37,7 +37,7 @@ _MONEY = (
 # ("上一年度" rules out a numeral after 上 or 下, not digits: "五日以上15日以下" is two lengths.)
 _ZH_LENGTH = (
     rf"(?:(?<![\d.月年第本当每])\d{{1,3}}|(?<![\d月年第上下本当每{_ZH_NUMERAL[1:-1]}]){_ZH_NUMERAL}+)\s?"
-    r"(?:个月|个?(?:工作日|分钟|小时|日|天|周|星期|年)(?!度))(?:内|以上|以下)?"
+    r"(?:个月|个?(?:工作日|分钟|小时|学时|课时|日|天|周|星期|年)(?!度))(?:内|以上|以下)?"
 )
 _STATES = {
     # A definition as statutes and reports word one: "网络运营者，是指……", "本法所称", "X means ...", or a
@@ -120,6 +120,10 @@ _STATES["person"] = (
     + rf"\b(?:[Ss]aid|[Ss]ays|[Tt]old|[Aa]ccording to) {_NAME_WORDS}\b|, {_NAME_WORDS}\.?$"
 )
 _STATES["official"] = _STATES["person"]
+# A city as a text names one: a capitalised name after "in" or "at" that is no month or weekday ("in
+# Guangzhou"), or a Chinese name ending in 市 (not 市场, "market").
+_NOT_A_PLACE = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
+_STATES["city"] = rf"\b(?:in|at) (?!{_NOT_A_PLACE})[A-Z][a-z]+|[\u4e00-\u9fff]{{2,4}}市(?!场)"
 # Who wrote a report: its sign-off as the document cleaner keeps it ("Published by X", "Author: X, Paper"), or a
 # Chinese byline ("记者 X").
 _STATES["author"] = rf"{SIGN_OFF.pattern}|^(?:作者|记者|撰稿|责任编辑)[:：\s]"
@@ -271,7 +275,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\b(?:longest|shortest|maximum|minimum|max|min)\b (?:\w+ ){0,2}(?:period|duration|term|span)s?\b|"
               r"\b(?:within|for) what (?:\w+ ){0,2}(?:period|duration|time)s?\b|\bwhat (?:\w+ ){0,2}durations?\b",
         # "几个月" is how many months, "几月几日" which day of which month.
-        "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|天|日|周|星期|个月|年)|多少月|期限是|"
+        "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|学时|课时|天|日|周|星期|个月|年)|多少月|期限是|"
               r"(?:保存|留存|保留|存储)(?:期限|时限|时间)|最(?:长|短)的?(?:期限|时间|期间|时长)|"
               r"(?:有效期|期限|时长)(?:是|为|有)?多长|天数",
     },
@@ -342,6 +346,11 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?:[\w-]+\s+){0,3}[\w-]+(?:\s+(?:under|in|according to)\b[^?]{0,40})?\s*\?*\s*$",
         "zh": r"定义|界定|(?<![所意])指(?:什么|谁|哪)|什么意思|含义|算作|哪些.{0,15}属于|属于哪|"
               r"^(?:什么是|啥是)[^，。？?,]{2,15}[？?]*$|^[^，。？?,的]{2,15}是(?:什么|啥)[？?]*$",
+    },
+    # "In which city was the forum held?", "在哪座城市": a city's name answers, written as one.
+    "city": {
+        "en": r"\b(?:which|what) city\b",
+        "zh": r"哪(?:座|个|一个)城市|什么城市",
     },
     "person": {
         "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert|leader)\b",
@@ -650,7 +659,7 @@ def _penalising(text: str) -> bool:
 KINDS = tuple(_ASKS)
 _ASK_PATTERNS = {kind: {lang: re.compile(p, re.I) for lang, p in by_lang.items()} for kind, by_lang in _ASKS.items()}
 # A name is told by its capitals ("according to Sun Weimin", not "according to the proposed rules").
-_CASED = ("person", "official", "author", "title")
+_CASED = ("person", "official", "author", "title", "city")
 _STATE_PATTERNS = {kind: re.compile(p, re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()}
 _EXTRACT_PATTERNS = {
     kind: re.compile(_EXTRACT.get(kind, p), re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()
@@ -662,7 +671,7 @@ _NOT_COUNTING_PATTERN = re.compile(_NOT_COUNTING, re.I)
 # be answered by a firm or a regulator, which names no person).
 FACT_KINDS = (
     "article", "percent", "amount", "frequency", "duration", "number", "date", "deadline", "official", "author",
-    "title",
+    "title", "city",
 )
 # Kinds of fact about a document as a whole: the names in the question say which document ("who wrote the piece
 # on Alibaba?"), so its passage stating the fact need not repeat them.

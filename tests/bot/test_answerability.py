@@ -155,6 +155,9 @@ from bot.engine.question import BadQuestion, analyse
         ("What was the fine equivalent to in Chinese yuan?", "en", "amount"),
         ("罚款换算成人民币是多少？", "zh", "amount"),
         ("罚款合多少人民币？", "zh", "amount"),  # 多少人 of 多少人民币 counts no people
+        ("In which city was the forum held?", "en", "city"),
+        ("论坛在哪座城市举行？", "zh", "city"),
+        ("每人每年要完成多少学时？", "zh", "duration"),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):

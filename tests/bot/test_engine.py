@@ -432,6 +432,22 @@ def test_a_sum_asked_in_a_currency_is_answered_only_by_one_stated_in_it(engine, 
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # A city asked for is answered by a passage naming one ("in Guangzhou"), and hours of study (学时) are a
+        # length of time the passage must state.
+        ("Which city did the CAC hold its Friday news conference in?", None),
+        ("个人信息保护认证机构设在哪个城市？", None),
+        ("关基条例规定安全管理人员每年培训多少学时？", None),
+        ("In which city was the data bureau chief photographed speaking?", (WIRE_CHINA, None)),
+        ("刘烈宏那张照片是在哪个城市拍的？", (WIRE_CHINA, None)),
+    ],
+)
+def test_a_city_or_hours_of_study_asked_for_must_be_stated(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
     english_from_law = engine.answer("What is the maximum fine under PIPL?")
     chinese_from_news = engine.answer("滴滴被罚了多少钱？")
