@@ -122,7 +122,7 @@ class AnswerEngine:
         if (engine := self._following_index()) is not self:
             return engine.answer(question, context=context)
         started = time.perf_counter()
-        asked, hits, scored = self.examine(question, context=context)
+        asked, hits, scored = self._examine(question, context=context)
         retrieved = time.perf_counter()
         decision = decide(asked, scored, self.retriever, threshold=self.abstain_threshold)
         timings = {"retrieve": retrieved - started}
@@ -163,6 +163,12 @@ class AnswerEngine:
         (best first), ``engine.examine("How much was Didi fined?")[2][0].sentence.text``."""
         if (engine := self._following_index()) is not self:
             return engine.examine(question, context=context)
+        return self._examine(question, context=context)
+
+    def _examine(
+        self, question: str, *, context: Sequence[str] = ()
+    ) -> tuple[Question, list[Hit], list[ScoredSentence]]:
+        # `answer` has chosen its index already: asking again could hand it the passages of a newer one.
         asked = analyse(question, context=context)
         query = self.retriever.check_query(asked.search_text)
         hits = self.retriever.search(query, WIDE * self.k, method=self.method)
