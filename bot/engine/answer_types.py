@@ -202,6 +202,23 @@ _CURRENCY = r"(?:yuan|rmb|renminbi|usd|us dollars|dollars)\b"
 _IN_CURRENCY = rf"\bin (?:chinese |us |u\.s\. |american )?{_CURRENCY}"
 _SUM_WORDS = r"(?:amount|figure|value|equivalent|number|sum|terms)\b"
 _COUNTED_STUFF = r"(?:data|information|records?|people|persons?|users?|individuals?|subjects?|time)(?![\w-])"
+# How often, as a question offering one: "annually", "once a year", "every two years"; "每年", "两年一次".
+_EN_FREQUENCY = (
+    r"\b(?:annual(?:ly)?|yearly|(?:bi-?)?annual(?:ly)?|biennial(?:ly)?|quarterly|monthly|weekly|daily|"
+    r"(?:once|twice) (?:a|per|every|each) \w+|every (?:\w+ )?(?:years?|quarters?|months?|weeks?|days?))"
+)
+_ZH_FREQUENCY = rf"(?:每(?:{_ZH_NUMERAL}|半)?个?(?:年|季度|月|周|星期|天|日)|(?:{_ZH_NUMERAL}|半)个?(?:年|季度|月|周)一次)"
+# A person's given or whole name asked (not a body's: "the full name of the CAC", "the law's full name").
+_WHOLE_NAME_ASKED_EN = (
+    r"\b(?:first|given|christian) names?\b|\bfull names?\b(?!\s+of\s+(?:the\s+|this\s+|that\s+)?"
+    r"(?:(?-i:[A-Z]{2,})\b|(?:[\w-]+\s+){0,3}(?:law|act|rules?|regulations?|measures|provisions|standards?|"
+    r"drafts?|documents?|bureau|agency|ministry|administration|commission|company|firm|app|platform)s?\b))"
+)
+_WHOLE_NAME_ASKED_ZH = (
+    r"(?:教授|先生|女士|局长|主任|部长|行长|司长|主席|总裁|总经理|董事长|负责人|发言人|专家|学者|官员|分析师)"
+    r"[^，。？?]{0,8}"
+    r"(?:全名|名字全称|(?:名|名字)叫(?:什么|啥))"
+)
 _ASKS: dict[str, dict[str, str]] = {
     "article": {
         "en": r"\b(?:which|what)\s+(?:article|section|clause|provision)s?\b",
@@ -254,12 +271,18 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     # "How often ...?", "多久做一次？": answered by "每年", "at least once a year", not by a length of time.
     "frequency": {
-        # An interval asked for is a frequency too: "every how many years", "at what interval".
+        # An interval asked for is a frequency too: "every how many years", "at what interval", "the review
+        # cycle"; so is a choice between two that ends the question ("once a year or every two years?", "an
+        # annual requirement or a biennial one?"; not "annual turnover or monthly revenue?").
         "en": r"\bhow (?:often|frequently|regularly)\b|\bevery how many\b|\b(?:what|which) (?:\w+ )?intervals?\b|"
-              r"\bhow many times\b[^?.]{0,60}?\b(?:a|per|each|every) (?:year|quarter|month|week|day)\b",
-        # "每年至少组织几次" asks how often, not how many: a count of anything else does not answer it.
+              r"\bhow many times\b[^?.]{0,60}?\b(?:a|per|each|every) (?:year|quarter|month|week|day)\b|"
+              r"\b(?:review|audit|revision|update|reporting|assessment|inspection|renewal|testing) cycles?\b|"
+              rf"{_EN_FREQUENCY}\b[^?.]{{0,40}}?\bor\b[^?.]{{0,20}}?{_EN_FREQUENCY}(?:\s+(?:one|basis|thing))?\s*(?:[?.!]|$)",
+        # "每年至少组织几次" asks how often, not how many: a count of anything else does not answer it. A cycle
+        # (not a life cycle) is how often; so is a choice between two ("每年一次还是两年一次？").
         "zh": r"(?:多久|多长时间|隔多久)[^，。？?！!]{0,12}一次|频率|频次|(?:几|多少)(?:个)?(?:年|月|季度|天)一次|"
-              r"(?:每|一)个?(?:年|季度|月|周|星期|天|日)[^，。？?！!]{0,12}(?:几|多少)次",
+              r"(?:每|一)个?(?:年|季度|月|周|星期|天|日)[^，。？?！!]{0,12}(?:几|多少)次|(?<!生命)周期|"
+              rf"{_ZH_FREQUENCY}[^，。？?！!]{{0,12}}还是[^，。？?！!]{{0,6}}{_ZH_FREQUENCY}",
     },
     "duration": {
         # A retention period or floor is a length of time: "the retention floor for network logs", "保存期限".
@@ -333,9 +356,12 @@ _ASKS: dict[str, dict[str, str]] = {
               r"president|spokes\w+|founder|CEO)\b|"
               r"\bwhich (?:\w+ )?(?:official|person|executive|minister|professor|academic|leader)\b|"
               r"\bname of the (?:\w+ ){0,3}(?:head|director|chief|minister|governor|chair(?:man)?|president|"
-              r"spokes\w+|founder|CEO|official|executive)\b",
+              r"spokes\w+|founder|CEO|official|executive)\b|"
+              # A person's given or whole name: a source that calls them by one name ("Opper, a professor")
+              # does not answer, one that names them anew ("Jane Opper") does (see `names_someone_new`).
+              + _WHOLE_NAME_ASKED_EN,
         "zh": r"(?:局长|主任|部长|行长|司长|主席|总裁|总经理|发言人|负责人|首席执行官|董事长)"
-              r"(?:是谁|叫(?:什么|啥)(?:名字)?|姓(?:什么|啥))|谁(?:是|担任)",
+              r"(?:是谁|叫(?:什么|啥)(?:名字)?|姓(?:什么|啥))|谁(?:是|担任)|" + _WHOLE_NAME_ASKED_ZH,
     },
     # "How does PIPL define anonymisation?", "网络运营者具体指谁？": the law's own definition, before "who".
     "definition": {
@@ -619,14 +645,18 @@ def states_event(text: str, event: str | None) -> bool:
 def names_someone_new(text: str, kind: str | None, question: str) -> bool:
     """Whether ``text`` names a person the ``question`` does not, when it asks for one by role (true for other
     kinds): "Who headed the bureau before Jane Roe?" and "Roe教授全名叫什么？" are not answered by "Jane Roe"
-    or "Roe". A name is its last two capitalised words ("Vice Minister Jane Roe")."""
+    or "Roe". A name is its last two capitalised words ("Vice Minister Jane Roe"). Asked for the whole name of
+    someone it names ("What is Professor Roe's first name?"), only that person named anew answers ("Jane Roe",
+    not "Rana Mitter")."""
     if kind != "official":
         return True
     asked = set(re.findall(r"[a-z]+", question.lower()))  # whole words: "Li" is not in "listing"
-    return any(
-        not all(word.lower() in asked for word in re.findall(r"[A-Z][a-z]+", name)[-2:])
-        for name in stated(text, kind)
-    )
+    whole_name = bool(_WHOLE_NAME_ASKED.search(question))
+    for name in stated(text, kind):
+        words = {word.lower() for word in re.findall(r"[A-Z][a-z]+", name)[-2:]}
+        if not words <= asked and (not whole_name or words & asked):
+            return True
+    return False
 
 
 def asks_about_breach(question: str) -> str | None:
@@ -665,6 +695,7 @@ _EXTRACT_PATTERNS = {
     kind: re.compile(_EXTRACT.get(kind, p), re.M | (0 if kind in _CASED else re.I)) for kind, p in _STATES.items()
 }
 _COUNTING_PATTERN = re.compile(_COUNTING, re.I)
+_WHOLE_NAME_ASKED = re.compile(f"{_WHOLE_NAME_ASKED_EN}|{_WHOLE_NAME_ASKED_ZH}", re.I)
 _REFERENCE_PATTERN = re.compile(_REFERENCE, re.I)
 _NOT_COUNTING_PATTERN = re.compile(_NOT_COUNTING, re.I)
 # Kinds whose absence from the answering sentence means the question is not answered (a "who" question may

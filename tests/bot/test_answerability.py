@@ -158,6 +158,19 @@ from bot.engine.question import BadQuestion, analyse
         ("In which city was the forum held?", "en", "city"),
         ("论坛在哪座城市举行？", "zh", "city"),
         ("每人每年要完成多少学时？", "zh", "duration"),
+        # How often, asked as a choice between two or as a cycle; a life cycle or a yearly sum asks for none.
+        ("Is the audit an annual duty or a biennial one?", "en", "frequency"),
+        ("do we file the report yearly or quarterly", "en", "frequency"),
+        ("What is the review cycle for the catalogue?", "en", "frequency"),
+        ("Is the fine based on annual turnover or monthly revenue?", "en", None),
+        ("审计是每年一次还是两年一次？", "zh", "frequency"),
+        ("目录的修订周期是多长？", "zh", "frequency"),
+        ("数据的生命周期包括哪些环节？", "zh", None),
+        # A person's given or whole name is asked of a person; a body's or a law's full name is not.
+        ("What is Professor Roe's first name?", "en", "official"),
+        ("罗教授的全名叫什么？", "zh", "official"),
+        ("What's the full name of the CAC?", "en", None),
+        ("What is the full name of the Data Security Law?", "en", "title"),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):

@@ -448,6 +448,40 @@ def test_a_city_or_hours_of_study_asked_for_must_be_stated(engine, question, sou
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # How often, asked as a choice between two: a law that says "定期" (regularly) does not answer it, nor
+        # a report that states no interval; a law that says "每年至少一次" does.
+        ("Under PIPL, is the compliance audit an annual obligation or a biennial one?", None),
+        ("个保法要求的合规审计是每年一次还是两年一次？", None),
+        ("Does the WallStreetPR piece say the CAC security assessment must be repeated every year or every two "
+         "years?", None),
+        ("那篇报道说网信办的安全评估是每年一次还是两年一次？", None),
+        ("关基运营者的安全检测评估是每年一次还是两年一次？", (CIIR, 17)),
+    ],
+)
+def test_a_frequency_offered_as_a_choice_must_be_stated(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # A person's whole name is answered only by a sentence naming that person anew: not by "Opper, a
+        # professor", nor by another professor's full name, nor by a law, which names no one.
+        ("What is Professor Opper's given name?", None),
+        ("博科尼大学那位Opper教授全名叫什么？", None),
+        ("What is the first name of the official who heads the CAC under the Cybersecurity Law?", None),
+        ("网安法里国家网信部门负责人的全名叫什么？", None),
+        ("What is Mitter's first name?", (FINTECH_RULES, None)),
+        ("牛津大学的Mitter教授全名叫什么？", (FINTECH_RULES, None)),
+    ],
+)
+def test_a_whole_name_asked_is_answered_only_by_that_person_named_anew(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
     english_from_law = engine.answer("What is the maximum fine under PIPL?")
     chinese_from_news = engine.answer("滴滴被罚了多少钱？")
