@@ -749,39 +749,76 @@ def _value(number: str) -> int | None:
 # "具体由哪家机构来做？"): a sentence that names none besides the question's own ("some big tech companies")
 # does not answer. A firm is named as a name is written; a body may be named by what it is ("人民检察院"), but a
 # law's body ("国家网信部门") is no firm. A class a law does name ("which companies must appoint an officer?",
-# "which bodies may sue?") is asked without "specific" or a verb of naming and stays a plain question.
+# "which bodies may sue?") is asked without "specific" or a verb of naming and stays a plain question. A product
+# (an app, a store) has a name of its own, written beside it, which its maker's name is not (see
+# `beside_products`).
+_PRODUCTS = {
+    "en": r"apps?|applications?|(?:app )?stores?|products?|brands?",
+    "zh": r"App|app|APP|应用商店|应用市场|应用|软件|产品",
+}
 _FIRMS = {
-    "en": r"compan(?:y|ies)|firms?|insurers?|banks?|apps?|platforms?|multinationals?|vendors?|brands?",
-    "zh": r"公司|企业|App|app|APP|应用|软件|平台|银行|保险",
+    "en": r"compan(?:y|ies)|firms?|insurers?|banks?|platforms?|multinationals?|vendors?",
+    "zh": r"公司|企业|平台|银行|保险",
 }
 _BODIES = {"en": r"bod(?:y|ies)|agenc(?:y|ies)|organi[sz]ations?|institutions?", "zh": r"机构|部门|组织"}
-_NAMED_EN = rf"(?:{_FIRMS['en']}|{_BODIES['en']})"
+_NAMED_EN = rf"(?:{_PRODUCTS['en']}|{_FIRMS['en']}|{_BODIES['en']})"
+_NAMED_ZH = rf"(?:{_PRODUCTS['zh']}|{_FIRMS['zh']}|{_BODIES['zh']})"
 _NAMES_ASKED = {
     "en": re.compile(
         rf"\bwhich (?:specific|particular|exact) (?:\w+ ){{0,2}}{_NAMED_EN}\b|"
         rf"\bwhich (?:\w+ ){{0,2}}{_NAMED_EN}\b[^?]*\b(?:name[sd]?|cites?|cited|lists?|listed|"
         rf"mention(?:s|ed)?|accuse[sd]?|single[sd]? out)\b|"
-        rf"\bnames? of (?:the |its |their )?(?:\w+ ){{0,3}}{_NAMED_EN}\b|\b{_NAMED_EN} (?:is |are )?called\b",
+        # "the name of Kanzhun's app", "what are the names of the two apps", "which two apps ... what are they
+        # called?"; "which app stores" (a store is always a particular one).
+        rf"\bnames? of (?:the |its |their )?(?:[\w'’-]+ ){{0,4}}{_NAMED_EN}\b|\b{_NAMED_EN} (?:is |are )?called\b|"
+        rf"\b{_NAMED_EN}\b[^?]*\bwhat (?:are|is|were|was) (?:they|it|those|these) called\b|"
+        rf"\bwhich (?:\w+ )?(?:app )?stores?\b",
         re.I,
     ),
     "zh": re.compile(
         rf"具体(?:是)?(?:由)?哪(?:几|些)?家[^，。？?]{{0,6}}|哪几家[^，。？?]{{0,6}}|点名(?:了)?哪[^，。？?]{{0,6}}|"
-        rf"(?:{_FIRMS['zh']}|{_BODIES['zh']})[^，。？?]{{0,6}}(?:叫什么|叫啥|名称|名字)"
+        rf"{_NAMED_ZH}[^，。？?]{{0,6}}(?:叫什么|叫啥|名称|名字)|哪(?:些|几|个|家)?(?:应用商店|应用市场)"
     ),
 }
-_FIRM_ASKED = {language: re.compile(pattern, re.I) for language, pattern in _FIRMS.items()}
+# A possessor's mark on a noun ("the firm's apps"); Chinese marks none on it ("公司的App": 的 follows).
+_POSSESSIVE = {"en": r"['’]s\b", "zh": r"(?!)"}
+_NAMED_NOUN = {
+    language: re.compile(
+        rf"(?:(?P<products>{_PRODUCTS[language]})|(?P<firms>{_FIRMS[language]})|(?P<bodies>{_BODIES[language]}))"
+        rf"(?P<possessive>{_POSSESSIVE[language]})?",
+        re.I,
+    )
+    for language in _PRODUCTS
+}
 # A body as a Chinese text names it ("人民检察院", "国家网信部门", "消费者组织"): what a law answers "哪家机构" with.
 ZH_BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:委员会|部门|机构|组织|法院|检察院|办公室|局|署|厅|中心)")
+# A firm as a text names it, by its legal form or its listing ("Kanzhun Ltd (NASDAQ: BZ)", "Baidu Inc."): the
+# maker of a product, never the product.
+_PRODUCT_CONTEXT = re.compile(rf"(?:[\w'’.-]+\W+){{0,4}}\b(?:{_PRODUCTS['en']})\b(?:\W+[\w'’.-]+){{0,4}}", re.I)
+_FIRM_NAME = re.compile(
+    r"(?:\b[A-Z][\w&'’.-]*\s+){1,4}(?:Co|Ltd|Inc|Corp|Group|Holdings?|Limited|Company|Corporation|LLC|PLC)\b\.?|"
+    r"\(\s*[A-Z]{2,}\s*:\s*[A-Z.]{1,6}\s*\)"
+)
 
 
 def asks_for_names(question: str, language: str) -> str | None:
-    """What ``question`` asks which particular ones of, "firms" or "bodies" ("Which foreign insurers does the
-    report name?", "具体是哪几家公司？"; "具体由哪家机构认证？"), or None."""
+    """What ``question`` asks which particular ones of, "products", "firms" or "bodies" ("What is the firm's
+    app called?", "Which foreign insurers does the report name?", "具体是哪几家公司？"; "具体由哪家机构认证？"),
+    or None."""
     pattern = _NAMES_ASKED.get(language)
     match = pattern.search(question) if pattern is not None else None
     if match is None:
         return None
-    return "firms" if _FIRM_ASKED[language].search(match.group()) else "bodies"
+    # The first of them named, not a possessor: "the logistics firm's two apps" asks for apps, "哪几家公司的App"
+    # for firms (家 counts firms).
+    head = next((m for m in _NAMED_NOUN[language].finditer(match.group()) if not m.group("possessive")), None)
+    return head.lastgroup if head is not None else "bodies"
+
+
+def beside_products(text: str) -> str:
+    """The words of ``text`` within a few of a product ("its app, Boss Zhipin, ..."), less the firms it names by
+    their legal form or listing ("the app of ... Kanzhun Ltd (NASDAQ: BZ)"): where a product's own name would be."""
+    return " ".join(m.group() for m in _PRODUCT_CONTEXT.finditer(_FIRM_NAME.sub(" ", text)))
 
 
 # What a catalogue or list holds ("国家核心数据目录里具体列了哪些数据？", "Which data types are listed in the

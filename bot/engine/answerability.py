@@ -57,6 +57,7 @@ from .answer_types import (
     FACT_KINDS,
     PERSON_KINDS,
     ZH_BODY,
+    beside_products,
     leaves_open,
     sets_out_contents,
     states_requirement,
@@ -381,13 +382,17 @@ def names_another(question: Question, scored: Sequence[ScoredSentence], retrieve
     """Whether a sentence close enough to the best to be quoted names a firm, a person or a place (a word
     capitalised within the sentence, "the World Bank") or, when bodies are asked for, a body ("人民检察院") that
     the question does not: "Which insurers does the report name?" is not answered by "Foreign insurers haven't
-    been able to ...", nor "关基条例具体点名了哪几家公司？" by articles that name only the state's bodies."""
+    been able to ...", nor "关基条例具体点名了哪几家公司？" by articles that name only the state's bodies. Asked for a
+    product, only a name beside one counts, and its maker's is none: "What is Kanzhun's app called?" is not
+    answered by "the app of ... Kanzhun Ltd (NASDAQ: BZ)"."""
     own = set(tokenize(question.text)) | {
         token for forms in retriever.names_in(question.text, question.language) for form in forms
         for token in tokenize(form)
     }
     for candidate in quotable(scored):
         text = candidate.sentence.text
+        if question.names_asked == "products":
+            text = beside_products(text)
         if any(set(tokenize(word.group())) - own for word in _CAPITALISED.finditer(text)):
             return True
         if question.names_asked == "bodies" and any(b.group() not in question.text for b in ZH_BODY.finditer(text)):

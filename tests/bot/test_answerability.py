@@ -16,6 +16,7 @@ from bot.engine.answer_types import (
     asks_about_breach,
     asks_for_contents,
     asks_for_names,
+    beside_products,
     fits_bound,
     leaves_open,
     sets_out_contents,
@@ -755,9 +756,15 @@ def test_a_count_of_members_workers_or_staff_counts_people(question, language):
         # Which particular firms or apps: asked with "specific", a verb of naming, or "叫什么" of a firm ...
         ("Which foreign insurers does the report name as shut out of health data?", "en", "firms"),
         ("Which specific companies do the CII Regulations designate as operators?", "en", "firms"),
-        ("What are the names of the two apps that resumed registrations?", "en", "firms"),
         ("易纲具体点名了哪几家公司？", "zh", "firms"),
-        ("看准那个招聘App叫什么名字？", "zh", "firms"),
+        # ... or of a product, however the question asks for its name ...
+        ("What are the names of the two apps that resumed registrations?", "en", "products"),
+        ("What's the name of the logistics firm's two freight apps?", "en", "products"),
+        ("which two apps do you mean - what are they called?", "en", "products"),
+        ("Which app stores took the apps down?", "en", "products"),
+        ("看准那个招聘App叫什么名字？", "zh", "products"),
+        ("那款软件的名称是什么？", "zh", "products"),
+        ("下架是在哪些应用商店？", "zh", "products"),
         # ... or which particular bodies, which a law may name by what they are ...
         ("Which specific certification bodies does the Cybersecurity Law name?", "en", "bodies"),
         ("个人信息保护认证具体由哪家机构来做？", "zh", "bodies"),
@@ -770,6 +777,23 @@ def test_a_count_of_members_workers_or_staff_counts_people(question, language):
 def test_which_particular_firms_or_bodies_is_asked_for_by_name(question, language, asked):
     assert asks_for_names(question, language) == asked
     assert analyse(question).names_asked == asked
+
+
+@pytest.mark.parametrize(
+    "text, kept, dropped",
+    [
+        # A product's name is written beside it; its maker's legal name or listing is not the product's, and a
+        # name far from any product is not looked at.
+        ("Kanzhun said on Monday, after a long review, that its hiring app, Boss Zhipin, would return to the "
+         "Apple App Store.",
+         ["Boss Zhipin", "Apple App Store"], ["Monday"]),
+        ("Two applications of Full Truck Alliance Co Ltd (NYSE: YMM) and the app of Kanzhun Ltd (NASDAQ: BZ) "
+         "resumed registration.", [], ["Full Truck Alliance", "Kanzhun", "NYSE", "BZ"]),
+    ],
+)
+def test_a_product_is_named_beside_it_and_never_by_its_makers_name(text, kept, dropped):
+    near = beside_products(text)
+    assert all(name in near for name in kept) and not any(name in near for name in dropped)
 
 
 @pytest.mark.parametrize(

@@ -482,6 +482,21 @@ def test_a_whole_name_asked_is_answered_only_by_that_person_named_anew(engine, q
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A product's name asked for, where the sources name only its maker ("the app of ... Kanzhun Ltd
+        # (NASDAQ: BZ)") or no product at all: in the news and the laws, in English and Chinese.
+        "What is Kanzhun's hiring app called?",
+        "看准那款招聘应用叫什么名字？",
+        "Which app stores must carry a processor's privacy notice under PIPL?",
+        "网数条例点名了哪些应用商店？",
+    ],
+)
+def test_a_product_named_only_by_its_maker_is_not_named(engine, question):
+    answered_from(engine.answer(question), None)
+
+
 def test_a_quote_in_the_other_language_says_it_is_not_translated(engine):
     english_from_law = engine.answer("What is the maximum fine under PIPL?")
     chinese_from_news = engine.answer("滴滴被罚了多少钱？")
