@@ -33,11 +33,11 @@ _MONEY = (
     rf"(?:\d[\d,.]*|{_ZH_NUMERAL}+)\s?(?:万|亿)?元"
 )
 # A length of time in Chinese ("六个月", "十五个工作日内", "三年"), not a date's parts ("2021年", "11月1日", "六月")
-# nor the year a figure is counted over ("上一年度营业额", "第一年").
+# nor the year a figure is counted over ("上一年度营业额", "第一年"), nor an age ("不满十四周岁").
 # ("上一年度" rules out a numeral after 上 or 下, not digits: "五日以上15日以下" is two lengths.)
 _ZH_LENGTH = (
     rf"(?:(?<![\d.月年第本当每])\d{{1,3}}|(?<![\d月年第上下本当每{_ZH_NUMERAL[1:-1]}]){_ZH_NUMERAL}+)\s?"
-    r"(?:个月|个?(?:工作日|分钟|小时|学时|课时|日|天|周|星期|年)(?!度))(?:内|以上|以下)?"
+    r"(?:个月|个?(?:工作日|分钟|小时|学时|课时|日|天|周(?!岁)|星期|年)(?!度))(?:内|以上|以下)?"
 )
 _STATES = {
     # A definition as statutes and reports word one: "网络运营者，是指……", "本法所称", "X means ...", or a

@@ -359,6 +359,8 @@ def test_a_duration_is_stated_in_its_unit_and_a_date_is_none(text, units):
         ("本法自2021年11月1日起施行。", []),
         ("并处五千万元以下或者上一年度营业额百分之五以下罚款", []),
         ("The fine is up to 5% of the previous year's turnover, as of June 1, 2021.", []),
+        # An age is no length of time: 十四周岁 is fourteen years old, not fourteen weeks.
+        ("处理不满十四周岁未成年人个人信息的，应当在两周内取得其监护人的同意。", ["两周内"]),
     ],
 )
 def test_a_length_of_time_is_told_from_a_date_and_a_counting_year(text, durations):
