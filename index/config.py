@@ -43,9 +43,10 @@ class Settings:
     ann_threshold: int = 50_000
     # Retrieval pipeline (see index/retriever.py for what each knob does).
     fusion: str = "weighted"
-    dense_weight: float = 0.35
+    # None: those of the index's embedding model and the question's language (`index.fusion.FUSION_WEIGHTS`).
+    dense_weight: float | None = None
     candidates: int = 100
-    rescore_weight: float = 0.5
+    rescore_weight: float | None = None
     named_boost: float = 0.3
     in_force_boost: float = 0.5
     latent_weight: float = 0.2
