@@ -43,10 +43,9 @@ class Settings:
     ann_threshold: int = 50_000
     # Retrieval pipeline (see index/retriever.py for what each knob does).
     fusion: str = "weighted"
-    # None: those of the index's embedding model and the question's language (`index.fusion.FUSION_WEIGHTS`).
-    dense_weight: float | None = None
+    dense_weight: float = 0.35
     candidates: int = 100
-    rescore_weight: float | None = None
+    rescore_weight: float = 0.5
     named_boost: float = 0.3
     in_force_boost: float = 0.5
     latent_weight: float = 0.2

@@ -14,12 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 RRF_K = 60  # the constant from the RRF paper; larger flattens the contribution of top ranks
-# The blend's weights, (dense_weight, rescore_weight), unless set (`Settings`): tuned on SQuAD for MiniLM
-# (scripts/tune_fusion.py), and apart for an (embedding model, question language) whose cosines spread otherwise.
-# English questions to multilingual e5, on the law questions of our development sets: article Recall@1 0.711 ->
-# 0.732; Chinese ones lose with the same weights (0.868 -> 0.860) and keep the default (see the README).
-DEFAULT_FUSION_WEIGHTS = (0.35, 0.5)
-FUSION_WEIGHTS = {("multilingual-e5-small", "en"): (0.5, 0.3)}
 
 
 def minmax(scores: np.ndarray) -> np.ndarray:

@@ -39,7 +39,7 @@ from .embedding import (
     Embedder,
     load_embedder,
 )
-from .fusion import DEFAULT_FUSION_WEIGHTS, FUSION_WEIGHTS, rrf_scores, weighted_scores
+from .fusion import rrf_scores, weighted_scores
 from .integrity import IndexNotUsable, damaged, read_manifest, read_records, verify_checksums
 from .keyword import KeywordIndex, tokenize, top_positive
 from .language import CJK, detect_language
@@ -87,13 +87,12 @@ def validate_request(query: object, k: object) -> None:
 
 @dataclass(frozen=True)
 class RetrievalParams:
-    """Knobs of the default pipeline; their defaults are `Settings`'. The blend's weights, left None, are those
-    of the embedding model and the question's language (`Retriever.fusion_weights`)."""
+    """Knobs of the default pipeline; their defaults are `Settings`' (tuned on SQuAD; see the README)."""
 
     fusion: str = Settings.fusion
-    dense_weight: float | None = Settings.dense_weight
+    dense_weight: float = Settings.dense_weight
     candidates: int = Settings.candidates
-    rescore_weight: float | None = Settings.rescore_weight
+    rescore_weight: float = Settings.rescore_weight
     # Added to the (0..1) fused score of the passages of a law the query names, and again to the passage that
     # states its in-force date when the query asks when it took effect.
     named_boost: float = Settings.named_boost
@@ -182,13 +181,6 @@ class Retriever:
                           manifest)
         params = params or RetrievalParams()
         return cls(index_dir, manifest, chunks, documents, embedder, arrays, store, keyword, params, lexicon, latent)
-
-    def fusion_weights(self, language: str) -> tuple[float, float]:
-        """(dense_weight, rescore_weight) of the blend for a ``language`` question: as set, else those of the
-        embedding model and language (`index.fusion.FUSION_WEIGHTS`): ``retriever.fusion_weights("en")``."""
-        own = FUSION_WEIGHTS.get((self.embedder.name, language), DEFAULT_FUSION_WEIGHTS)
-        dense, rescore = self.params.dense_weight, self.params.rescore_weight
-        return (own[0] if dense is None else dense, own[1] if rescore is None else rescore)
 
     def ranking_offset(self, language: str) -> float:
         """What ranking adds to a ``language`` question's cosine with a passage in the other language, so that
@@ -372,12 +364,11 @@ class Retriever:
     ) -> tuple[np.ndarray, np.ndarray]:
         pool = self.candidates(query, vector, also=[*stating, *also])
         fusion = "rrf" if method == "rrf" else self.params.fusion if method == "default" else "weighted"
-        dense_weight, rescore_weight = self.fusion_weights(detect_language(query))
-        rescore_weight = rescore_weight if method == "default" else 0.0
+        rescore_weight = self.params.rescore_weight if method == "default" else 0.0
         best = self.best_sentence(vector, pool.rows) if rescore_weight > 0 else None
         if best is not None:
             best = best + self.ranking_offset(detect_language(query)) * pool.cross
-        fused = combine(pool, fusion, dense_weight, best, rescore_weight)
+        fused = combine(pool, fusion, self.params.dense_weight, best, rescore_weight)
         if named:
             fused = fused + self.params.named_boost * np.array(
                 [self.chunks[r].doc_id in named for r in pool.rows.tolist()], dtype=np.float32

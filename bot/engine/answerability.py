@@ -259,7 +259,8 @@ def decide(
     if question.kind in FACT_KINDS and (absent := names_absent(question, scored[0], retriever)):
         return Decision(True, probability, "the passage that states the fact does not name: " + ", ".join(absent))
     if question.names_asked and not names_another(question, scored, retriever):
-        return Decision(True, probability, "the question asks which firms or bodies, and no close sentence names one")
+        return Decision(True, probability,
+                        "the question asks which firms, products or bodies, and no close sentence names one")
     if question.contents_asked and not any(sets_out_contents(s.sentence.text) for s in quotable(scored)):
         return Decision(True, probability, "the question asks what a list holds, and no close sentence sets one out")
     if sum_of_another(question, lead, retriever):

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.acronyms import ACRONYMS, expand_acronyms
-from index.fusion import DEFAULT_FUSION_WEIGHTS, FUSION_WEIGHTS, minmax, rrf_scores, weighted_scores
+from index.fusion import minmax, rrf_scores, weighted_scores
 from index.keyword import tokenize
 from index.retriever import METHODS
 
@@ -264,20 +264,6 @@ def test_fusion_arithmetic():
     )
     with pytest.raises(ValueError, match="dense_weight=2"):
         weighted_scores(np.array([1.0]), np.array([1.0]), dense_weight=2)
-
-
-def test_the_blend_weighs_each_model_and_question_language_apart_unless_set(retriever, kb, seeds_index_dir):
-    from index.retriever import RetrievalParams, Retriever
-
-    # English questions to e5 have weights of their own; Chinese ones, and MiniLM's, the SQuAD-tuned default.
-    assert kb.fusion_weights("en") == FUSION_WEIGHTS[("multilingual-e5-small", "en")] != DEFAULT_FUSION_WEIGHTS
-    assert kb.fusion_weights("zh") == DEFAULT_FUSION_WEIGHTS == retriever.fusion_weights("en")
-    # A weight given (REGBOT_DENSE_WEIGHT) wins for every language, and it changes the ranking: all dense and no
-    # re-score, the best passage is the dense search's best.
-    chosen = Retriever.load(seeds_index_dir, params=RetrievalParams(dense_weight=1.0, rescore_weight=0.0))
-    assert chosen.fusion_weights("en") == chosen.fusion_weights("zh") == (1.0, 0.0)
-    query = "Which regulator fined Didi?"
-    assert chosen.search(query, k=1)[0].chunk_id == retriever.search(query, k=1, method="dense")[0].chunk_id
 
 
 def test_keyword_tokens_are_stemmed_and_chinese_becomes_bigrams():
