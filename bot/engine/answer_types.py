@@ -204,7 +204,7 @@ _SUM_WORDS = r"(?:amount|figure|value|equivalent|number|sum|terms)\b"
 _COUNTED_STUFF = r"(?:data|information|records?|people|persons?|users?|individuals?|subjects?|time)(?![\w-])"
 # How often, as a question offering one: "annually", "once a year", "every two years"; "每年", "两年一次".
 _EN_FREQUENCY = (
-    r"\b(?:annual(?:ly)?|yearly|(?:bi-?)?annual(?:ly)?|biennial(?:ly)?|quarterly|monthly|weekly|daily|"
+    r"\b(?:(?:bi-?)?annual(?:ly)?|yearly|biennial(?:ly)?|quarterly|monthly|weekly|daily|"
     r"(?:once|twice) (?:a|per|every|each) \w+|every (?:\w+ )?(?:years?|quarters?|months?|weeks?|days?))"
 )
 _ZH_FREQUENCY = rf"(?:每(?:{_ZH_NUMERAL}|半)?个?(?:年|季度|月|周|星期|天|日)|(?:{_ZH_NUMERAL}|半)个?(?:年|季度|月|周)一次)"
@@ -792,9 +792,10 @@ _NAMED_NOUN = {
 }
 # A body as a Chinese text names it ("人民检察院", "国家网信部门", "消费者组织"): what a law answers "哪家机构" with.
 ZH_BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:委员会|部门|机构|组织|法院|检察院|办公室|局|署|厅|中心)")
+# Where a product's own name is written: within four words of it ("its app, Boss Zhipin, ...").
+_PRODUCT_CONTEXT = re.compile(rf"(?:[\w'’.-]+\W+){{0,4}}\b(?:{_PRODUCTS['en']})\b(?:\W+[\w'’.-]+){{0,4}}", re.I)
 # A firm as a text names it, by its legal form or its listing ("Kanzhun Ltd (NASDAQ: BZ)", "Baidu Inc."): the
 # maker of a product, never the product.
-_PRODUCT_CONTEXT = re.compile(rf"(?:[\w'’.-]+\W+){{0,4}}\b(?:{_PRODUCTS['en']})\b(?:\W+[\w'’.-]+){{0,4}}", re.I)
 _FIRM_NAME = re.compile(
     r"(?:\b[A-Z][\w&'’.-]*\s+){1,4}(?:Co|Ltd|Inc|Corp|Group|Holdings?|Limited|Company|Corporation|LLC|PLC)\b\.?|"
     r"\(\s*[A-Z]{2,}\s*:\s*[A-Z.]{1,6}\s*\)"
