@@ -121,7 +121,7 @@ _STATES["person"] = (
 )
 _STATES["official"] = _STATES["person"]
 # A city as a text names one: a capitalised name after "in" or "at" that is no month or weekday ("in
-# Guangzhou"), or a Chinese name ending in 市 (not 市场, "market").
+# Chengdu"), or a Chinese name ending in 市 (not 市场, "market").
 _NOT_A_PLACE = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _STATES["city"] = rf"\b(?:in|at) (?!{_NOT_A_PLACE})[A-Z][a-z]+|[\u4e00-\u9fff]{{2,4}}市(?!场)"
 # Who wrote a report: its sign-off as the document cleaner keeps it ("Published by X", "Author: X, Paper"), or a
@@ -357,8 +357,8 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\bwhich (?:\w+ )?(?:official|person|executive|minister|professor|academic|leader)\b|"
               r"\bname of the (?:\w+ ){0,3}(?:head|director|chief|minister|governor|chair(?:man)?|president|"
               r"spokes\w+|founder|CEO|official|executive)\b|"
-              # A person's given or whole name: a source that calls them by one name ("Opper, a professor")
-              # does not answer, one that names them anew ("Jane Opper") does (see `names_someone_new`).
+              # A person's given or whole name: a source that calls them by one name ("Roe, a professor")
+              # does not answer, one that names them anew ("Jane Roe") does (see `names_someone_new`).
               + _WHOLE_NAME_ASKED_EN,
         "zh": r"(?:局长|主任|部长|行长|司长|主席|总裁|总经理|发言人|负责人|首席执行官|董事长)"
               r"(?:是谁|叫(?:什么|啥)(?:名字)?|姓(?:什么|啥))|谁(?:是|担任)|" + _WHOLE_NAME_ASKED_ZH,
@@ -647,7 +647,7 @@ def names_someone_new(text: str, kind: str | None, question: str) -> bool:
     kinds): "Who headed the bureau before Jane Roe?" and "Roe教授全名叫什么？" are not answered by "Jane Roe"
     or "Roe". A name is its last two capitalised words ("Vice Minister Jane Roe"). Asked for the whole name of
     someone it names ("What is Professor Roe's first name?"), only that person named anew answers ("Jane Roe",
-    not "Rana Mitter")."""
+    not another professor's "John Doe")."""
     if kind != "official":
         return True
     asked = set(re.findall(r"[a-z]+", question.lower()))  # whole words: "Li" is not in "listing"
@@ -768,7 +768,7 @@ _NAMES_ASKED = {
         rf"\bwhich (?:specific|particular|exact) (?:\w+ ){{0,2}}{_NAMED_EN}\b|"
         rf"\bwhich (?:\w+ ){{0,2}}{_NAMED_EN}\b[^?]*\b(?:name[sd]?|cites?|cited|lists?|listed|"
         rf"mention(?:s|ed)?|accuse[sd]?|single[sd]? out)\b|"
-        # "the name of Kanzhun's app", "what are the names of the two apps", "which two apps ... what are they
+        # "the name of Acme's app", "what are the names of the two apps", "which two apps ... what are they
         # called?"; "which app stores" (a store is always a particular one).
         rf"\bnames? of (?:the |its |their )?(?:[\w'’-]+ ){{0,4}}{_NAMED_EN}\b|\b{_NAMED_EN} (?:is |are )?called\b|"
         rf"\b{_NAMED_EN}\b[^?]*\bwhat (?:are|is|were|was) (?:they|it|those|these) called\b|"
@@ -792,9 +792,9 @@ _NAMED_NOUN = {
 }
 # A body as a Chinese text names it ("人民检察院", "国家网信部门", "消费者组织"): what a law answers "哪家机构" with.
 ZH_BODY = re.compile(r"[\u4e00-\u9fff]{2,10}?(?:委员会|部门|机构|组织|法院|检察院|办公室|局|署|厅|中心)")
-# Where a product's own name is written: within four words of it ("its app, Boss Zhipin, ...").
+# Where a product's own name is written: within four words of it ("its app, Acme Go, ...").
 _PRODUCT_CONTEXT = re.compile(rf"(?:[\w'’.-]+\W+){{0,4}}\b(?:{_PRODUCTS['en']})\b(?:\W+[\w'’.-]+){{0,4}}", re.I)
-# A firm as a text names it, by its legal form or its listing ("Kanzhun Ltd (NASDAQ: BZ)", "Baidu Inc."): the
+# A firm as a text names it, by its legal form or its listing ("Acme Ltd (NASDAQ: ACME)", "Beta Inc."): the
 # maker of a product, never the product.
 _FIRM_NAME = re.compile(
     r"(?:\b[A-Z][\w&'’.-]*\s+){1,4}(?:Co|Ltd|Inc|Corp|Group|Holdings?|Limited|Company|Corporation|LLC|PLC)\b\.?|"
@@ -817,8 +817,8 @@ def asks_for_names(question: str, language: str) -> str | None:
 
 
 def beside_products(text: str) -> str:
-    """The words of ``text`` within a few of a product ("its app, Boss Zhipin, ..."), less the firms it names by
-    their legal form or listing ("the app of ... Kanzhun Ltd (NASDAQ: BZ)"): where a product's own name would be."""
+    """The words of ``text`` within a few of a product ("its app, Acme Go, ..."), less the firms it names by
+    their legal form or listing ("the app of ... Acme Ltd (NASDAQ: ACME)"): where a product's own name would be."""
     return " ".join(m.group() for m in _PRODUCT_CONTEXT.finditer(_FIRM_NAME.sub(" ", text)))
 
 

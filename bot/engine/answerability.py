@@ -384,8 +384,8 @@ def names_another(question: Question, scored: Sequence[ScoredSentence], retrieve
     capitalised within the sentence, "the World Bank") or, when bodies are asked for, a body ("人民检察院") that
     the question does not: "Which insurers does the report name?" is not answered by "Foreign insurers haven't
     been able to ...", nor "关基条例具体点名了哪几家公司？" by articles that name only the state's bodies. Asked for a
-    product, only a name beside one counts, and its maker's is none: "What is Kanzhun's app called?" is not
-    answered by "the app of ... Kanzhun Ltd (NASDAQ: BZ)"."""
+    product, only a name beside one counts, and its maker's is none: "What is Acme's app called?" is not
+    answered by "the app of ... Acme Ltd (NASDAQ: ACME)"."""
     own = set(tokenize(question.text)) | {
         token for forms in retriever.names_in(question.text, question.language) for form in forms
         for token in tokenize(form)
