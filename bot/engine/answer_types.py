@@ -447,20 +447,29 @@ _COUNT_STATED = {
 }
 
 
-# How precisely a date is asked for: "星期几" wants a weekday; "on what date", "几月几日" want the day of the
-# month, not only the month or year; "what day", "哪一天" are also answered by a weekday ("on Friday"); "which
+# How precisely a date is asked for: "星期几" wants a weekday; "day, month and year", "哪年哪月哪日" want the whole
+# date, the year too ("will take effect on September 1" does not say of which year); "on what date", "几月几日",
+# "the exact day" want the day of the month, not only the month or year ("On Thursday, the regulator announced
+# ..." does not say which Thursday); "what day", "哪一天" are also answered by a weekday ("on Friday"); "which
 # year" wants a year.
 # grain: (asked as, stated as), in either language; the first grain whose question pattern matches counts.
 _DAY_OF_MONTH = (
     rf"(?:\b(?:{_EN_MONTH})[a-z]*(?:\.\s*|\s+)\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH})|"
     rf"\b(?:19|20)\d\d-\d\d-\d\d\b|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)[日号])"
 )
+_FULL_DATE = (
+    rf"\b(?:19|20)\d\d-\d\d-\d\d\b|(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)[日号]|"
+    rf"\b(?:{_EN_MONTH})[a-z]*\.?\s*\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b|"
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH})[a-z]*\.?,?\s+(?:19|20)\d\d\b"
+)
 _WEEKDAY = r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|(?:星期|周|礼拜)[一二三四五六日天]"
 _DATE_GRAINS: dict[str, tuple[str, str]] = {
     # "星期几", "what day of the week": only a weekday answers, though a sentence nearby may state the date.
     "weekday": (r"\bday of the week\b|\bweekday\b|(?:星期|周|礼拜)几", _WEEKDAY),
+    "full date": (r"\bday,? month,? and (?:the )?year\b|\bfull date\b|哪年哪月哪[日天号]|年月日", _FULL_DATE),
     "day of month": (
         r"\b(?:what|which|exact|specific|effective|calendar) (?:calendar )?date\b|\bwhen exactly\b|\bexactly when\b|"
+        r"\b(?:exact|precise|specific) (?:calendar )?day\b|"
         r"几月几[日号]|几号|什么日期|具体日期|具体(?:是)?什么时候|哪(?:个|一)[\u4e00-\u9fff]{0,2}?日子",
         _DAY_OF_MONTH,
     ),

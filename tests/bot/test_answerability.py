@@ -372,6 +372,10 @@ def test_a_length_of_time_is_told_from_a_date_and_a_counting_year(text, duration
     [
         ("On what date did PIPL come into force?", "en", "day of month"),
         ("When exactly did the apps return?", "en", "day of month"),
+        # A weekday ("On Thursday, ...") does not say which one; a day of the month does not say of which year.
+        ("What precise day did the ministry meet the firms?", "en", "day of month"),
+        ("On what exact day, month and year did the regulator ask for comments?", "en", "full date"),
+        ("那次约谈确切是哪年哪月哪日？", "zh", "full date"),
         ("What day did the ministry meet the firms?", "en", "day"),
         ("On what day of the week did the ministry meet the firms?", "en", "weekday"),
         ("工信部是星期几开的会？", "zh", "weekday"),
@@ -452,9 +456,13 @@ def test_asked_when_comments_are_due_only_a_date_they_are_due_by_answers(questio
 @pytest.mark.parametrize(
     "text, grains",
     [
-        ("本法自2021年11月1日起施行。", {"day of month", "day", "month", "calendar year"}),
-        ("The rules took effect on Sept. 1, 2021.", {"day of month", "day", "month", "calendar year"}),
+        ("本法自2021年11月1日起施行。", {"full date", "day of month", "day", "month", "calendar year"}),
+        ("The rules took effect on Sept. 1, 2021.", {"full date", "day of month", "day", "month", "calendar year"}),
+        ("The draft was published on 22 November 2021.", {"full date", "day of month", "day", "month", "calendar year"}),
         ("The governor announced on Wednesday, Nov.3, a series of rules.", {"day of month", "day", "month"}),
+        # A day of the month and a year apart do not make one date.
+        ("Passed in June, it will take effect on September 1; fines rose in 2021.",
+         {"day of month", "day", "month", "calendar year"}),
         ("The ministry met the firms on Friday.", {"day"}),
         ("约谈于周五进行。", {"day"}),
         ("new rules that came into effect in February", {"month"}),
@@ -464,7 +472,8 @@ def test_asked_when_comments_are_due_only_a_date_they_are_due_by_answers(questio
     ],
 )
 def test_a_date_is_stated_at_a_grain(text, grains):
-    assert {g for g in ("day of month", "day", "month", "calendar year") if states(text, "date", g)} == grains
+    grains_stated = {g for g in ("full date", "day of month", "day", "month", "calendar year") if states(text, "date", g)}
+    assert grains_stated == grains
     assert states(text, "date", "weekday") is bool(re.search(r"Friday|Wednesday|周五", text))
 
 

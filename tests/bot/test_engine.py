@@ -379,6 +379,21 @@ def test_asked_for_a_weekday_the_answer_leads_with_a_sentence_stating_one(engine
     assert answer.abstained or states(answer.citations[0].quote, "date", "weekday")
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # The reports give these events a weekday ("On Thursday, the Cyberspace Administration ..."), never the date.
+        ("On what exact day, month and year did the CAC start asking for feedback on its draft export rules?", None),
+        ("网信办就出境草案征求公众意见，确切是哪年哪月哪日开始的？", None),
+        # A law states its dates whole.
+        ("On what exact day, month and year did the Data Security Law take effect?", (DSL, 55)),
+        ("个人信息保护法是哪年哪月哪日起施行的？", (PIPL, 74)),
+    ],
+)
+def test_asked_for_a_whole_date_a_weekday_does_not_answer(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_when_a_law_was_adopted_is_not_answered_with_when_it_took_effect(engine):
     answer = engine.answer("个人信息保护法是哪天通过的？")
     assert not answer.abstained
