@@ -451,7 +451,7 @@ OUR_SETS = (
     "blind5", "dev4", "blind6", "blind7", "blind8", "blind9", "blind10", "blind11", "blind12",
     "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21", "blind22",
     "blind23", "blind24", "blind25", "blind27", "blind28", "blind29", "blind30", "blind31", "blind32",
-    "blind33", "blind34", "blind35", "blind36", "blind37",
+    "blind33", "blind34", "blind35", "blind36", "blind37", "blind38", "blind39",
 )
 
 
