@@ -49,7 +49,6 @@ class Settings:
     named_boost: float = 0.3
     in_force_boost: float = 0.5
     latent_weight: float = 0.2
-    bridge_weight: float = 0.1
     k: int = 5
     # Answering.
     max_quotes: int = 3
@@ -119,7 +118,6 @@ _BOUNDS: dict[str, tuple[float, float | None]] = {
     "named_boost": (0, None),
     "in_force_boost": (0, None),
     "latent_weight": (0, None),
-    "bridge_weight": (0, None),
     "k": (1, None),
     "max_quotes": (1, None),
     "abstain_threshold": (0, 1),

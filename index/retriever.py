@@ -66,9 +66,6 @@ PENALTY_STEP = -0.01
 PENALTY_FOUND = 10
 # The provisions that apply the best law article by number rank this much below it (see `_applying_beside_best`).
 APPLYING_STEP = PENALTY_STEP
-# How many of the best passages the bridged similarity puts in order again: as many as the answer engine asks
-# for (six times its k of 5); below them the order is left alone.
-BRIDGE_DEPTH = 30
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -102,9 +99,6 @@ class RetrievalParams:
     in_force_boost: float = Settings.in_force_boost
     # Weight of the 0..1 latent-term score (`index.latent`) added to the fused score, when the index has one.
     latent_weight: float = Settings.latent_weight
-    # Weight of the 0..1 bridged similarity by which the best `BRIDGE_DEPTH` passages are put in order again
-    # (see `Retriever._bridged_order`); 0 turns it off.
-    bridge_weight: float = Settings.bridge_weight
 
     def __post_init__(self) -> None:
         if self.fusion not in ("weighted", "rrf"):
@@ -347,47 +341,8 @@ class Retriever:
         rows, fused = self._fuse(query, vector, method)
         latent = self._latent_part(query, rows, method)
         fused = fused + latent
-        order = np.argsort(-fused, kind="stable")
-        ranked = fused[order]
-        if method == "default":
-            order = self._bridged_order(query, vector, rows, fused, order)
-        # A passage moved up takes the score of the place it took: the scores stay those of the ranks, on the
-        # scale that the answerability model was fitted on.
-        order = order[:k]
-        return self._hits(rows[order], ranked[: len(order)], latent[order])
-
-    def _bridged_order(
-        self, query: str, vector: np.ndarray, rows: np.ndarray, fused: np.ndarray, order: np.ndarray
-    ) -> np.ndarray:
-        """``order`` with its best `BRIDGE_DEPTH` put in order again by the fused score plus the bridged
-        similarity: for a passage in the other language, the cosine of the query with its own translation
-        appended ("How long must logs be kept? 网络日志 留存 六个月"), which meets a law's Chinese wording where
-        the bare English query falls short; for the others, the plain cosine. On the 2,491 distinct answerable
-        questions of the development sets, the answer engine's first passage became the gold one for 11 more
-        English questions about the laws (550 → 561) and 13 more Chinese ones about the reports (469 → 482), and
-        stopped being it for 2 English questions about the reports and 1 Chinese one about the laws. One more
-        pass of the model (about 30 ms), made only when some of those passages are in the other language."""
-        weight = self.params.bridge_weight
-        if not weight or not self._translates(query):
-            return order
-        translated = self.translation(query).text
-        top = order[:BRIDGE_DEPTH]
-        language = detect_language(query)
-        cross = self.row_languages[rows[top]] != language
-        if not translated or not cross.any():
-            return order
-        bridged = self._passes.get(("bridged", query), lambda: self._bridge(query))
-        vectors = self._embeddings[rows[top]]
-        cosine = np.where(cross, vectors @ bridged + self.ranking_offset(language), vectors @ vector)
-        spread = float(cosine.max() - cosine.min())
-        if spread <= 0:
-            return order
-        key = fused[top] + weight * (cosine - cosine.min()) / spread
-        return np.concatenate([top[np.argsort(-key, kind="stable")], order[BRIDGE_DEPTH:]])
-
-    def _bridge(self, query: str) -> np.ndarray:
-        """The vector of ``query`` with its translation appended (see `_bridged_order`)."""
-        return self.embedder.encode_queries([f"{query} {self.translation(query).text}"])[0]
+        order = np.argsort(-fused, kind="stable")[:k]
+        return self._hits(rows[order], fused[order], latent[order])
 
     def _fuse(self, query: str, vector: np.ndarray, method: str) -> tuple[np.ndarray, np.ndarray]:
         named = self.named_documents(query) if method == "default" else frozenset()

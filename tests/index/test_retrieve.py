@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 
 import numpy as np
@@ -97,46 +96,6 @@ def test_a_chinese_question_about_an_english_report_ranks_it_high(kb, question, 
     # A Chinese question's cosines with English text run lower than an English one's with Chinese text: ranked
     # with the English questions' cross-lingual offset, each of these found its report 9th or not in the top 10.
     assert doc_id in [h.doc_id for h in kb.search(question, k=3)]
-
-
-@pytest.fixture(scope="module")
-def unbridged(kb):
-    """The default knowledge base searched without the bridged similarity."""
-    from index.retriever import Retriever
-
-    return Retriever.load(kb.index_dir, params=dataclasses.replace(kb.params, bridge_weight=0.0))
-
-
-@pytest.mark.parametrize(
-    "question, wanted",
-    [
-        # English questions, Chinese articles: the question with its translation appended meets the article's
-        # wording ("未满十四周岁" "监护人" "同意") closer than the bare English does.
-        ("pipl q: our app has users under 14, whose consent do we actually need?", ("PIPL_2021-08-20_zh", 31)),
-        ("facilities wants face-recognition cams at the mall entrance. does PIPL require any kind of sign or notice "
-         "for that?", ("PIPL_2021-08-20_zh", 26)),
-        # Chinese questions, English reports.
-        ("孙伟民在网信办是什么职位？", ("002_e82dffa06f5920f7", None)),
-        ("易纲当时是什么职务啊 哪个机构的", ("003_063a98726e882e65", None)),
-        ("滴滴因为违反数据安全规定被罚了多少钱？", ("002_e82dffa06f5920f7", None)),
-    ],
-)
-def test_the_bridged_similarity_puts_the_passage_in_the_other_language_first(kb, unbridged, question, wanted):
-    assert (unbridged.search(question, k=1)[0].doc_id, unbridged.search(question, k=1)[0].article) != wanted
-    hits = kb.search(question, k=5)
-    assert (hits[0].doc_id, hits[0].article) == wanted, [(h.doc_id, h.article) for h in hits]
-    # The passages moved take the scores of their places: still best first, on the scale of the unbridged search.
-    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert hits[0].score == unbridged.search(question, k=1)[0].score
-
-
-def test_without_passages_in_another_language_the_order_is_the_plain_one(retriever):
-    # The seeds' English news alone: nothing to bridge to, so no extra pass of the model and the same order.
-    from index.retriever import Retriever
-
-    plain = Retriever.load(retriever.index_dir, params=dataclasses.replace(retriever.params, bridge_weight=0.0))
-    for question in ("How much was Didi fined?", "Which ministry summoned the tech companies?"):
-        assert retriever.search(question, k=10) == plain.search(question, k=10)
 
 
 def test_a_named_law_is_preferred(kb):
