@@ -453,13 +453,14 @@ _COUNT_STATED = {
 # ..." does not say which Thursday); "what day", "哪一天" are also answered by a weekday ("on Friday"); "which
 # year" wants a year.
 # grain: (asked as, stated as), in either language; the first grain whose question pattern matches counts.
+_ISO_DATE = r"\b(?:19|20)\d\d-\d\d-\d\d\b"
+_ZH_MONTH_DAY = rf"(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)[日号]"
 _DAY_OF_MONTH = (
     rf"(?:\b(?:{_EN_MONTH})[a-z]*(?:\.\s*|\s+)\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH})|"
-    rf"\b(?:19|20)\d\d-\d\d-\d\d\b|(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)[日号])"
+    rf"{_ISO_DATE}|{_ZH_MONTH_DAY})"
 )
 _FULL_DATE = (
-    rf"\b(?:19|20)\d\d-\d\d-\d\d\b|"
-    rf"(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年(?:\d{{1,2}}|{_ZH_NUMERAL}+)月(?:\d{{1,2}}|{_ZH_NUMERAL}+)[日号]|"
+    rf"{_ISO_DATE}|(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年{_ZH_MONTH_DAY}|"
     rf"\b(?:{_EN_MONTH})[a-z]*\.?\s*\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d\b|"
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_EN_MONTH})[a-z]*\.?,?\s+(?:19|20)\d\d\b"
 )

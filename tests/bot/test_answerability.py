@@ -473,8 +473,8 @@ def test_asked_when_comments_are_due_only_a_date_they_are_due_by_answers(questio
     ],
 )
 def test_a_date_is_stated_at_a_grain(text, grains):
-    grains_stated = ("full date", "day of month", "day", "month", "calendar year")
-    assert {g for g in grains_stated if states(text, "date", g)} == grains
+    checked = ("full date", "day of month", "day", "month", "calendar year")
+    assert {g for g in checked if states(text, "date", g)} == grains
     assert states(text, "date", "weekday") is bool(re.search(r"Friday|Wednesday|周五", text))
 
 
