@@ -214,6 +214,8 @@ _WHOLE_NAME_ASKED_EN = (
     r"(?:(?-i:[A-Z]{2,})\b|(?:[\w-]+\s+){0,3}(?:law|act|rules?|regulations?|measures|provisions|standards?|"
     r"drafts?|documents?|bureau|agency|ministry|administration|commission|company|firm|app|platform)s?\b))"
 )
+# People a question may ask the name of, by what they do (not a role a law gives a body: "head of the bureau").
+_PEOPLE_EN = r"\b(?:prof(?:essor)?|historian|economist|academic|analyst|expert|scholar|researcher|lawyer)s?"
 _WHOLE_NAME_ASKED_ZH = (
     r"(?:教授|先生|女士|局长|主任|部长|行长|司长|主席|总裁|总经理|董事长|负责人|发言人|专家|学者|官员|分析师)"
     r"[^，。？?]{0,8}"
@@ -346,8 +348,12 @@ _ASKS: dict[str, dict[str, str]] = {
     "author": {
         "en": r"\bwho (?:wrote|writes|has written|authored|edited|reported)\b"
               r"(?!(?:\s+[\w-]+){0,3}?\s+(?-i:rules?|regulations?|measures|provisions|standards?|guidelines)\b)|"
+              # Not those spoken to ("told reporters", "briefed journalists"): they wrote nothing asked about.
+              r"(?<!\btold )(?<!\bto )(?<!\bwith )(?<!\bbriefed )(?<!\btold the )"
               r"\b(?:author|writer|reporter|journalist|byline)s?\b",
-        "zh": r"谁写|谁(?:撰写|编辑|报道)的|作者|记者|撰稿人|执笔|谁[^，。？?！!]{0,6}编辑|编辑是谁",
+        # Nor 对记者说, 告诉记者, a 记者会 (a press conference).
+        "zh": r"谁写|谁(?:撰写|编辑|报道)的|作者|(?<![对向跟诉])记者(?!会)|撰稿人|执笔|"
+              r"谁[^，。？?！!]{0,6}编辑|编辑是谁",
     },
     # "Who heads the bureau?" asks for a person; "who is responsible for checking?" may be answered by a firm.
     "official": {
@@ -379,8 +385,13 @@ _ASKS: dict[str, dict[str, str]] = {
         "zh": r"哪(?:座|个|一个)城市|什么城市",
     },
     "person": {
-        "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert|leader)\b",
-        "zh": r"谁|哪位|(?:教授|学者|专家|官员|领导|那位|这位|那个人)[^，。？?]{0,3}叫(?:什么|啥)",
+        "en": r"\b(?:who|whose)\b|\bwhich (?:academic|professor|official|minister|person|executive|expert|leader)\b|"
+              # A person's name asked after them: "the oxford prof they quote - what's her name?", "name of the
+              # historian in the article?".
+              r"\bwhat(?:'s|’s|s| is| was)? (?:his|her|their) (?:full |first |last |given )?names?\b|"
+              rf"\bname of (?:the|that|this) (?:[\w/-]+ ){{0,3}}{_PEOPLE_EN}\b|{_PEOPLE_EN}\b[^?.!]{{0,60}}\bnames?\b",
+        "zh": r"谁|哪位|(?:教授|学者|专家|官员|领导|那位|这位|那个人)[^，。？?]{0,3}叫(?:什么|啥)|"
+              r"(?:他|她|此人|这人|那人)叫(?:什么|啥)",
     },
     # The name of a document ("the official name of the rules", "what are the new measures called", "草案的正式
     # 名称"), asked within a few words of it: only a title written as one answers (see `_STATES["title"]`). The

@@ -172,6 +172,17 @@ from bot.engine.question import BadQuestion, analyse
         ("罗教授的全名叫什么？", "zh", "official"),
         ("What's the full name of the CAC?", "en", None),
         ("What is the full name of the Data Security Law?", "en", "title"),
+        # A person's name asked after them, by what they do; those a source spoke to wrote nothing.
+        ("the economist quoted in the piece, what's her name?", "en", "person"),
+        ("name of the historian in the data article?", "en", "person"),
+        ("legal analyst cited by the report - name?", "en", "person"),
+        ("那篇文章引用的那位经济学家，她叫什么？", "zh", "person"),
+        ("Which official told reporters the rules would be eased?", "en", "official"),
+        ("Name the analyst who told reporters the rules were eased.", "en", "person"),
+        ("Who wrote the report?", "en", "author"),
+        ("Which journalist filed the story?", "en", "author"),
+        ("那位官员在记者会上说了什么？", "zh", None),
+        ("这篇报道的记者是谁？", "zh", "author"),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
