@@ -39,6 +39,7 @@ from .dictionary import Glossary
 from .keyword import STOPWORDS
 from .records import Document
 from .segment import chinese_words
+from .terminology import load_terminology
 
 logger = logging.getLogger(__name__)
 
@@ -153,6 +154,13 @@ class Translation:
 
     text: str
     coverage: float
+    # Terms of art the question uses (`index.terminology`), each whole: "个人信息保护负责人" for "privacy officer".
+    terms: tuple[str, ...] = ()
+
+    @property
+    def searched(self) -> str:
+        """What keyword search looks for: the words and the terms."""
+        return " ".join([self.text, *self.terms]).strip()
 
 
 class Lexicon:
@@ -228,7 +236,8 @@ class Lexicon:
         if language == "zh":
             names = [name for _, name in self.romanised_names(question)]
             found, matched = found + names, matched + len(set(names))
-        return Translation(" ".join(dict.fromkeys(found)), min(1.0, matched / len(candidates)))
+        terms = tuple(load_terminology().terms_for(question, language))
+        return Translation(" ".join(dict.fromkeys(found)), min(1.0, matched / len(candidates)), terms)
 
     def senses(self, text: str, embedder) -> list[str]:
         """The dictionary's Chinese sense, among the corpus's words, of each word of the English ``text`` that

@@ -518,10 +518,10 @@ class Retriever:
         if not self._translates(query):
             return scores
         other = self.row_languages != detect_language(query)
-        translated = self.translation(query).text
-        if not translated:
+        translation = self.translation(query)
+        if not translation.searched:
             return np.where(other, 0.0, scores).astype(np.float32)
-        return np.where(other, self._keyword.scores(translated), scores).astype(np.float32)
+        return np.where(other, self._keyword.scores(translation.searched), scores).astype(np.float32)
 
     def candidates(self, query: str, vector: np.ndarray, *, also: Sequence[int] = ()) -> Candidates:
         """The union of the dense and keyword top ``params.candidates`` and the rows ``also``, with both scores

@@ -89,7 +89,10 @@ def matching_terms(question: Question, retriever: Retriever, *, cross: bool) -> 
     if not cross:
         return list(question.terms), 1.0
     translation = retriever.translation(question.text)
-    return [frozenset([t]) for t in dict.fromkeys(tokenize(translation.text))], translation.coverage
+    words = [frozenset([t]) for t in dict.fromkeys(tokenize(translation.text))]
+    # A term of art is one thing asked about, however many words it has: all of them, or it is missing.
+    terms = [frozenset([" ".join(tokens)]) for term in translation.terms if (tokens := tokenize(term))]
+    return list(dict.fromkeys([*terms, *words])), translation.coverage
 
 
 def score_sentences(

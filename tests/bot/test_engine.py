@@ -1389,3 +1389,18 @@ def test_routine_logs_keep_no_question_text_which_no_retention_covers(engine, ca
         assert engine.answer(question).abstained
     infos = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
     assert infos and not any("Zorblatt" in line for line in infos)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        ("is it ok to charge users who keep filing data portability requests? (network data regs)", (NDSMR, 25)),
+        ("do we need background checks for the head of our security team under the CII regs?", (CIIR, 14)),
+    ],
+)
+def test_a_term_of_art_in_the_askers_words_finds_the_article_that_uses_it(engine, question, source):
+    # "data portability" is the law's 转移 of personal information, a "background check" its 安全背景审查: word by
+    # word, neither reaches the article.
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert source in cited(answer)

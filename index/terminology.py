@@ -1,0 +1,109 @@
+"""Terms of art in both languages: the words an asker uses for what the sources call something else.
+
+The multilingual model's nearest words and a general dictionary (`index.crosslingual`, `index.dictionary`)
+translate a question word by word, and a law's terms of art are not the sum of their words: a "privacy
+officer" is 个人信息保护负责人, not 隐私 and 公安机关; "separate consent" is 单独同意. So each corpus language
+has a terminology file (``index/terms/*.tsv``): one term as its texts write it, then the words an asker in the
+other language uses for it. A question's phrases found there add the term to its translation::
+
+    terminology = load_terminology()
+    terminology.terms_for("Do we need a privacy officer?", "en")      # ['个人信息保护负责人']
+
+Only what one side's texts lack is listed: a Chinese word the laws use is matched against them directly, and its
+English would pull the reports into questions about the laws; the sources' own names add no term either.
+
+File format: ``# corpus: zh, asked: en`` on the first line, then ``term<TAB>variant | variant | ...``; a term
+``-`` lists the words of a source's own name, which add no term.
+English variants match by their words, in order and adjacent (stop words and a plural's "s" aside); Chinese
+variants as they are written.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .keyword import STOPWORDS
+
+logger = logging.getLogger(__name__)
+
+TERMS_DIR = Path(__file__).with_name("terms")
+_WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")  # "china's", "cross-border"; not the quotes of "'operator'"
+# The term of a line that lists the words of a source's own name ("cybersecurity law", "pipl"): they are read
+# and add nothing. A question naming a law is answered from it by name (`Retriever.named_documents`); its
+# name's words as a term would pull up the few articles that write the name (its first and last).
+NAME_ONLY = "-"
+_HEADER = re.compile(r"#\s*corpus:\s*(\w+),\s*asked:\s*(\w+)")
+
+
+@dataclass(frozen=True)
+class Terminology:
+    """Per asker language and first word (or character), (the variant as matched, the corpus's term) pairs,
+    longest variant first."""
+
+    by_language: dict[str, dict[str, tuple[tuple[tuple[str, ...] | str, str], ...]]]
+
+    def terms_for(self, question: str, language: str) -> list[str]:
+        """The corpus terms whose variants the ``language`` question uses, each once, in the question's order.
+        The longest variant at a place wins: "privacy officer" is 个人信息保护负责人, not also 个人信息."""
+        starting = self.by_language.get(language, {})
+        if not starting:
+            return []
+        units: tuple[str, ...] | str = question if language == "zh" else _words(question)
+        found, at = [], 0
+        while at < len(units):
+            candidates = starting.get(units[at], ())
+            term, length = next(((t, len(v)) for v, t in candidates if units[at : at + len(v)] == v), (None, 1))
+            if term is not None and term != NAME_ONLY:
+                found.append(term)
+            at += length
+        return list(dict.fromkeys(found))
+
+    @classmethod
+    def read(cls, paths: list[Path]) -> Terminology:
+        """The terminology of the files ``paths``; a malformed line is skipped with a warning."""
+        by_language: dict[str, list[tuple[tuple[str, ...] | str, str]]] = {}
+        for path in paths:
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError) as exc:
+                logger.warning("%s unreadable (%s); its terms are not used", path, exc)
+                continue
+            header = _HEADER.match(lines[0]) if lines else None
+            if header is None:
+                logger.warning("%s: no '# corpus: .., asked: ..' first line; skipped", path)
+                continue
+            asked = header.group(2)
+            pairs = by_language.setdefault(asked, [])
+            for number, line in enumerate(lines[1:], start=2):
+                if not line.strip() or line.startswith("#"):
+                    continue
+                term, _, variants = line.partition("\t")
+                if not variants.strip():
+                    logger.warning("%s:%d: expected 'term<TAB>variant | ...'; skipped", path, number)
+                    continue
+                for variant in (v.strip() for v in variants.split("|")):
+                    key = variant if asked == "zh" else _words(variant)
+                    if key:
+                        pairs.append((key, term.strip()))
+        indexed: dict[str, dict[str, list]] = {}
+        for lang, pairs in by_language.items():
+            for variant, term in sorted(pairs, key=lambda pair: -len(pair[0])):
+                indexed.setdefault(lang, {}).setdefault(variant[0], []).append((variant, term))
+        return cls({lang: {first: tuple(p) for first, p in firsts.items()} for lang, firsts in indexed.items()})
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """English words as matched: lower case, stop words dropped, a plural's "s" too, never stemmed further
+    (a stem would make "offices" an "officer")."""
+    words = (w for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
+    return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
+
+
+@lru_cache(maxsize=1)
+def load_terminology(directory: Path = TERMS_DIR) -> Terminology:
+    """The terminology shipped in ``index/terms`` (empty when the folder is missing)."""
+    return Terminology.read(sorted(directory.glob("*.tsv")) if directory.is_dir() else [])
