@@ -58,7 +58,6 @@ def test_questions_find_the_passage_across_languages(kb, question, wanted):
     [
         # The dictionary's senses ("fine" → 罚款, "penalty" → 处罚, "supervise" → 监督) join the model's loose
         # neighbours; without them each article ranked 2nd to 5th.
-        ("How big a fine can a company get under the CSL for not keeping network logs?", ("CSL_2016-11-07_zh", 59)),
         ("What penalty does the DSL set for a firm that refuses to correct a data security failure?",
          ("DSL_2021-06-10_zh", 45)),
         ("Which body supervises and guides CII protection work under the CIIR?", ("CIIR_2021-07-30_zh", 3)),
@@ -68,6 +67,14 @@ def test_a_dictionary_sense_puts_the_article_an_english_question_asks_about_firs
     assert "罚款" in kb.translation("How big a fine can a company get?").text.split()
     hits = kb.search(question, k=5)
     assert (hits[0].doc_id, hits[0].article) == wanted, [(h.doc_id, h.article) for h in hits]
+
+
+def test_asked_for_the_fine_for_a_duty_named_in_its_terms_the_penalty_follows_the_duty(kb):
+    # "network logs" is the law's 网络日志 (CSL Art. 21, the duty); "fine" its 罚款 (Art. 59, which penalises a
+    # breach of Art. 21): the duty, then its penalty, as in Chinese (see the test below on 等级保护义务).
+    ranked = [(h.doc_id, h.article) for h in kb.search(
+        "How big a fine can a company get under the CSL for not keeping network logs?", k=5)]
+    assert ranked[:2] == [("CSL_2016-11-07_zh", 21), ("CSL_2016-11-07_zh", 59)]
 
 
 @pytest.mark.parametrize(
