@@ -65,7 +65,7 @@ class Terminology:
     @classmethod
     def read(cls, paths: list[Path]) -> Terminology:
         """The terminology of the files ``paths``; a malformed line is skipped with a warning."""
-        by_language: dict[str, list[tuple[tuple[str, ...] | str, str]]] = {}
+        indexed: dict[str, dict[str, list[tuple[tuple[str, ...] | str, str]]]] = {}
         for path in paths:
             try:
                 lines = path.read_text(encoding="utf-8").splitlines()
@@ -77,7 +77,7 @@ class Terminology:
                 logger.warning("%s: no '# corpus: .., asked: ..' first line; skipped", path)
                 continue
             asked = header.group(2)
-            pairs = by_language.setdefault(asked, [])
+            starting = indexed.setdefault(asked, {})
             for number, line in enumerate(lines[1:], start=2):
                 if not line.strip() or line.startswith("#"):
                     continue
@@ -88,12 +88,9 @@ class Terminology:
                 for variant in (v.strip() for v in variants.split("|")):
                     key = variant if asked == "zh" else _words(variant)
                     if key:
-                        pairs.append((key, term.strip()))
-        indexed: dict[str, dict[str, list]] = {}
-        for lang, pairs in by_language.items():
-            for variant, term in sorted(pairs, key=lambda pair: -len(pair[0])):
-                indexed.setdefault(lang, {}).setdefault(variant[0], []).append((variant, term))
-        return cls({lang: {first: tuple(p) for first, p in firsts.items()} for lang, firsts in indexed.items()})
+                        starting.setdefault(key[0], []).append((key, term.strip()))
+        return cls({lang: {first: tuple(sorted(pairs, key=lambda pair: -len(pair[0])))  # stable: file order
+                           for first, pairs in firsts.items()} for lang, firsts in indexed.items()})
 
 
 def _words(text: str) -> tuple[str, ...]:
