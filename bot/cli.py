@@ -47,7 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = Settings.from_env(data_dir=args.data_dir, corpus_dir=args.corpus)
-        return int(args.handler(args, settings) or 0)
+        code = int(args.handler(args, settings) or 0)
+        sys.stdout.flush()  # here, not at exit: a reader gone before a buffered write is seen below, not as 120
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
