@@ -323,9 +323,8 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?:至少|最少|最多|最低|最高|不少于|不低于|不超过|上限|下限)(?:是|为|要|需要?|得|能|可以?)?多少(?!钱|费|罚)",
     },
     "date": {
-        # "When processing causes harm, what must ...?" opens with a condition, not a question about a date.
-        "en": r"^\s*when\b(?![^?]*,\s*(?:what|which|who|whom|whose|where|why|how|does|do|did|is|are|can|must|"
-              r"should|will|would|may|could|has|have)\b)|"
+        # A question opening "When processing causes harm, what must ...?" sets a condition (`without_conditions`).
+        "en": r"^\s*when\b|"
               # However qualified or asked: "what exact day", "what was the date on which ...".
               r"\b(?:what|which)(?:'s|’s| is| was| were)?(?: the)? (?:(?!due\b)\w+ )?(?:year|date|day|month|weekday)\b"
               r"(?!-|\s+(?:limits?|windows?|periods?|clocks?|counts?)\b)|"
@@ -741,11 +740,41 @@ def without_asking(question: str, kind: str | None, language: str) -> str:
     return pattern.sub(" ", question) if pattern is not None else question
 
 
+# A condition the asker sets is not what they ask: "保存期限难以确定的，规则中应当写明什么？" and "When a serious
+# incident hits, to which bodies must it be reported?" ask for a content and a body, not a duration or a date.
+# A condition clause opens with its word, or in Chinese ends in 的/时/后/前 before the comma. When the rest asks
+# nothing, the condition holds the question ("个人信息处理规模达到多少人时，需遵守这些义务？").
+_CONDITION = {
+    "en": re.compile(r"(?:^|(?<=[,;:] ))(?:if|where|unless|in case|once|whenever|"
+                     r"when(?! (?:did|does|do|is|was|will|would|can|could|should|must|are|were|has|had|have)\b))"
+                     r"\s+[^,?;]+,\s*", re.I),
+    "zh": re.compile(r"(?:^|(?<=[，,；;：:]))(?:(?:如果|若|假如|要是|一旦|倘若)[^，,。？?；;]*|"
+                     r"[^，,。？?；;：:]*?(?:的|时|时候|后|前))[，,]"),
+}
+_QUESTION_WORD = {
+    # A yes-no question asks with its verb: "When the law takes effect, will we need fresh consent?".
+    "en": re.compile(r"\b(?:what|which|who|whom|whose|how|when|where|whether)\b|(?:^|[.,;:]\s*)(?:does|do|did|is|"
+                     r"are|was|were|can|must|should|will|would|may|could|has|have|shall)\b", re.I),
+    "zh": re.compile(r"多少|几|什么|啥|哪|谁|多久|多长|怎|吗|么|是否|有没有|(?:能|要|可|会|是|用)不"),
+}
+
+
+def without_conditions(question: str, language: str) -> str:
+    """``question`` less the condition clauses before what it asks: ``without_conditions("If the period cannot
+    be fixed, what must the rules state?", "en") == ". what must the rules state?"``."""
+    pattern, asking = _CONDITION.get(language), _QUESTION_WORD.get(language)
+    if pattern is None or asking is None:
+        return question
+    left = pattern.sub(". " if language == "en" else "。", question)  # a break: no pattern spans the cut
+    return left if asking.search(left) else question
+
+
 def asked_kind(question: str, language: str) -> str | None:
     """The kind of fact ``question`` asks for (one of `KINDS`), or None."""
+    asking = without_conditions(question, language)
     for kind, patterns in _ASK_PATTERNS.items():
         pattern = patterns.get(language)
-        if pattern is not None and pattern.search(question):
+        if pattern is not None and pattern.search(asking):
             return kind
     return None
 

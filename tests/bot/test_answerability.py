@@ -183,6 +183,16 @@ from bot.engine.question import BadQuestion, analyse
         ("Which journalist filed the story?", "en", "author"),
         ("那位官员在记者会上说了什么？", "zh", None),
         ("这篇报道的记者是谁？", "zh", "author"),
+        # A condition the asker sets is not what they ask, unless it holds the question word.
+        ("If the retention period cannot be determined, what must the processing rules state?", "en", None),
+        ("保存期限难以确定的，处理规则中应当写明什么？", "zh", None),
+        ("Once the comment deadline for the draft passes, what happens to the rules?", "en", None),
+        ("征求意见截止以后，这份草案会怎样？", "zh", None),
+        ("If the review period runs out, who decides whether Acme may list?", "en", "person"),
+        ("If the deal closed in March, how much did Acme pay?", "en", "amount"),
+        ("When, according to the report, did regulators start the crackdown?", "en", "date"),
+        ("事件发生时，多少小时内要报告？", "zh", "duration"),
+        ("处理规模达到多少人时，要遵守这些义务？", "zh", "number"),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):

@@ -1404,3 +1404,20 @@ def test_a_term_of_art_in_the_askers_words_finds_the_article_that_uses_it(engine
     answer = engine.answer(question)
     assert not answer.abstained, answer.reason
     assert source in cited(answer)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        ("When a particularly serious cybersecurity incident hits critical information infrastructure, to which "
+         "national bodies must the protection department pass on the operator's report under the CII Regulations?",
+         (CIIR, 18)),
+        ("按网数条例，个人信息保存期限难以确定的时候，个人信息处理规则要写明什么？", (NDSMR, 21)),
+    ],
+)
+def test_a_condition_the_question_sets_is_not_what_it_asks_for(engine, question, source):
+    # The incident's "when" and the retention period are conditions: neither asks for a date or a duration, so
+    # no sentence need state one.
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert source in cited(answer)
