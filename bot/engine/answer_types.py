@@ -236,7 +236,7 @@ _ASKS: dict[str, dict[str, str]] = {
         # "how much of a priority" asks for no amount.
         "en": r"\bhow much\b(?! of an?\b)|\bwhat(?:'s|’s| is| are| was)? the (?:\w+ ){0,2}(?:fees?|costs?|price)\b|"
               r"\bwhat(?:'s|’s| was| is| were| are) the (?:\w+ )?(?:fines?|penalt(?:y|ies))\b|"
-              r"\bhow (?:big|large|high|steep) (?:was |is |are |were )?(?:the |a )?(?:fines?|penalt(?:y|ies))|"
+              r"\bhow (?:big|large|high|steep)(?:'s|’s| was| is| are| were)? (?:the |a )?(?:fines?|penalt(?:y|ies))|"
               r"\b(?:max(?:imum)?|highest|biggest|largest|minimum|top|top[- ]end|worst[- ]case|heaviest|stiffest) "
               r"(?:fines?|penalt(?:y|ies))\b|\bwhat fines?\b(?!-)|\bfine range\b|"
               r"\bwhat (?:\w+ )?(?:penalt(?:y|ies)|sanctions?)\b|"

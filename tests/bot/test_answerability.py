@@ -191,6 +191,7 @@ from bot.engine.question import BadQuestion, analyse
         ("If the review period runs out, who decides whether Acme may list?", "en", "person"),
         ("If the deal closed in March, how much did Acme pay?", "en", "amount"),
         ("When, according to the report, did regulators start the crackdown?", "en", "date"),
+        ("skipped the review, how big's the fine?", "en", "amount"),
         ("事件发生时，多少小时内要报告？", "zh", "duration"),
         ("处理规模达到多少人时，要遵守这些义务？", "zh", "number"),
     ],
