@@ -193,30 +193,6 @@ def test_a_question_names_laws_by_their_names_and_reports_by_their_publisher(kb,
     assert kb.named_documents(kb.check_query(question)) == named
 
 
-@pytest.mark.parametrize(
-    "question, unnamed",
-    [
-        ("Does PIPL make us name a privacy officer?", "Does make us name a privacy officer?"),
-        ("《个人信息保护法》第三十八条说了什么", "第三十八条说了什么"),
-        # A law named in a question about a report is what the report says.
-        ("Per the SCMP piece, what does the Data Security Law cover?", "Per the piece, what does the Data Security "
-         "Law cover?"),
-        # Nothing left to search: the question as it is.
-        ("What is PIPL?", "What is PIPL (Personal Information Protection Law)?"),
-    ],
-)
-def test_keyword_search_leaves_out_the_names_of_the_sources_named(kb, question, unnamed):
-    query = kb.check_query(question)
-    assert " ".join(kb.unnamed(query, kb.named_documents(query)).split()) == unnamed
-
-
-def test_a_source_named_does_not_rank_its_passages_by_its_own_name(kb):
-    # 个人信息 and 保护 of PIPL's name are in all its articles: searched, they put eight articles, those about
-    # the 个人信息保护职责 of the authorities first, before the officer's (Art. 52).
-    hits = kb.search("Does PIPL make us name a privacy officer?", k=3)
-    assert ("PIPL_2021-08-20_zh", 52) in [(h.doc_id, h.article) for h in hits]
-
-
 def test_a_named_report_is_preferred(kb):
     for question in ("What does the Wire China piece say about Liu Liehong?",
                      "据WallStreetPR的文章，网信办去年7月对哪些公司启动了网络安全审查？"):
