@@ -219,21 +219,6 @@ class Retriever:
         texts = dict.fromkeys([query, as_written(query)])  # one text when nothing was expanded
         return frozenset(doc_id for doc_id, pattern in self._names() if any(pattern.search(t) for t in texts))
 
-    def unnamed(self, query: str, named: frozenset[str]) -> str:
-        """``query`` less the names of the sources ``named`` that it uses. A source's name picks the source
-        (`named_documents`), and its words, in every one of its passages, rank none of them: "Does PIPL
-        (Personal Information Protection Law) make us name a privacy officer?" is searched for its officer,
-        not for 个人信息 and 保护. A law named in a question about a report is what the report says, and stays.
-        With no word to search left ("What is PIPL?"), the query as it is."""
-        if any(self.documents[d].kind != "law" for d in named):
-            named = frozenset(d for d in named if self.documents[d].kind != "law")
-        text = query
-        for doc_id, pattern in self._names():
-            if doc_id in named:
-                text = pattern.sub(" ", text)
-        text = _EMPTY_BRACKETS.sub(" ", text)
-        return text if tokenize(text) else query
-
     def _names(self) -> list[tuple[str, re.Pattern[str]]]:
         if self._name_patterns is None:
             self._name_patterns = [(doc_id, _name_pattern(n)) for doc_id, n in self._source_names() if any(n)]
@@ -377,8 +362,7 @@ class Retriever:
         self, query: str, vector: np.ndarray, method: str, named: frozenset[str], stating: list[int],
         also: Sequence[int] = (),
     ) -> tuple[np.ndarray, np.ndarray]:
-        searched = self.unnamed(query, named) if named else query
-        pool = self.candidates(query, vector, also=[*stating, *also], searched=searched)
+        pool = self.candidates(query, vector, also=[*stating, *also])
         fusion = "rrf" if method == "rrf" else self.params.fusion if method == "default" else "weighted"
         rescore_weight = self.params.rescore_weight if method == "default" else 0.0
         best = self.best_sentence(vector, pool.rows) if rescore_weight > 0 else None
@@ -398,9 +382,7 @@ class Retriever:
         if self._uses_latent(query):
             self._passes.start(("latent", query), lambda: self._latent_terms(query))
         if self._translates(query):
-            named = self.named_documents(query)
-            for text in dict.fromkeys([query, self.unnamed(query, named) if named else query]):
-                self._passes.start(("translation", text), lambda text=text: self._translate(text))
+            self._passes.start(("translation", query), lambda: self._translate(query))
 
     def _uses_latent(self, query: str) -> bool:
         return (self._latent is not None and bool(self.params.latent_weight)
@@ -541,14 +523,12 @@ class Retriever:
             return np.where(other, 0.0, scores).astype(np.float32)
         return np.where(other, self._keyword.scores(translation.searched), scores).astype(np.float32)
 
-    def candidates(
-        self, query: str, vector: np.ndarray, *, also: Sequence[int] = (), searched: str | None = None
-    ) -> Candidates:
+    def candidates(self, query: str, vector: np.ndarray, *, also: Sequence[int] = ()) -> Candidates:
         """The union of the dense and keyword top ``params.candidates`` and the rows ``also``, with both scores
-        for every member; keyword search looks for the words of ``searched`` (default: ``query``)."""
+        for every member."""
         n = max(self.params.candidates, 1)
         _, dense_rows = self._store.search(vector[None, :], n)
-        keyword_all = self.keyword_scores(searched or query)
+        keyword_all = self.keyword_scores(query)
         keyword_rows = top_positive(keyword_all, n)
         members = [*dense_rows[0].tolist(), *keyword_rows.tolist(), *also]
         rows = np.array(list(dict.fromkeys(members)), dtype=np.int64)
@@ -625,7 +605,6 @@ def combine(
 
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 # Words English capitalises that name nothing a fact is about: months, weekdays, titles before a name.
-_EMPTY_BRACKETS = re.compile(r"\(\s*\)|（\s*）|《\s*》|“\s*”|\"\s*\"")
 _CAPITALISED_WORDS = frozenset(tokenize(
     "January February March April May June July August September October November December Monday Tuesday "
     "Wednesday Thursday Friday Saturday Sunday Mr Ms Mrs Dr Prof Professor President Vice Deputy Minister "
