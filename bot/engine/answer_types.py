@@ -742,19 +742,18 @@ def without_asking(question: str, kind: str | None, language: str) -> str:
 
 # A condition the asker sets is not what they ask: "保存期限难以确定的，规则中应当写明什么？" and "When a serious
 # incident hits, to which bodies must it be reported?" ask for a content and a body, not a duration or a date.
-# A condition clause opens with its word, or in Chinese ends in 的/时/后/前 before the comma. When the rest asks
+# A condition clause opens with its word, or in Chinese ends in 的/时(候)/后/前 before the comma. When the rest asks
 # nothing, the condition holds the question ("个人信息处理规模达到多少人时，需遵守这些义务？").
+_EN_AUXILIARY = r"(?:does|do|did|is|are|was|were|can|could|should|must|will|would|may|shall|has|had|have)\b"
 _CONDITION = {
-    "en": re.compile(r"(?:^|(?<=[,;:] ))(?:if|where|unless|in case|once|whenever|"
-                     r"when(?! (?:did|does|do|is|was|will|would|can|could|should|must|are|were|has|had|have)\b))"
+    "en": re.compile(rf"(?:^|(?<=[,;:] ))(?:if|where|unless|in case|once|whenever|when(?! {_EN_AUXILIARY}))"
                      r"\s+[^,?;]+,\s*", re.I),
     "zh": re.compile(r"(?:^|(?<=[，,；;：:]))(?:(?:如果|若|假如|要是|一旦|倘若)[^，,。？?；;]*|"
                      r"[^，,。？?；;：:]*?(?:的|时|时候|后|前))[，,]"),
 }
 _QUESTION_WORD = {
     # A yes-no question asks with its verb: "When the law takes effect, will we need fresh consent?".
-    "en": re.compile(r"\b(?:what|which|who|whom|whose|how|when|where|whether)\b|(?:^|[.,;:]\s*)(?:does|do|did|is|"
-                     r"are|was|were|can|must|should|will|would|may|could|has|have|shall)\b", re.I),
+    "en": re.compile(rf"\b(?:what|which|who|whom|whose|how|when|where|whether)\b|(?:^|[.,;:]\s*){_EN_AUXILIARY}", re.I),
     "zh": re.compile(r"多少|几|什么|啥|哪|谁|多久|多长|怎|吗|么|是否|有没有|(?:能|要|可|会|是|用)不"),
 }
 
