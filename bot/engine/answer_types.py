@@ -768,9 +768,46 @@ def without_conditions(question: str, language: str) -> str:
     return left if asking.search(left) else question
 
 
+# "users who disagree", "a firm whose app ...": after a noun, "who" opens a relative clause, not a question. It
+# asks only when it opens a sentence or clause, follows a conjunction or preposition ("and whose instructions",
+# "under whose coordination") or a verb that embeds a question ("say who must approve", "cites who"), or when
+# nothing before it in the sentence asks ("Name the official who told reporters ...").
+_RELATIVE = {
+    "en": re.compile(r"(?P<before>\b[\w’'-]+) +(?:who|whom|whose)\b", re.I),
+}
+_ASKS_BEFORE_WHO = {
+    "en": frozenset(
+        "and or but nor of to by for with from under about than as at on in "
+        "say says said state states stated specify specifies decide decides decided determine determines "
+        "know knows tell tells told ask asks asked asking explain explains mention mentions name names list "
+        "lists show shows clarify clarifies identify identifies check cite cites cited out see matter".split()
+    ),
+}
+
+
+def without_relatives(question: str, language: str) -> str:
+    """``question`` with the relative pronouns that follow a noun replaced by "that", in a sentence already
+    asking: ``without_relatives("Can an app refuse users who disagree?", "en") == "Can an app refuse users that
+    disagree?"``."""
+    pattern, asking = _RELATIVE.get(language), _QUESTION_WORD.get(language)
+    if pattern is None or asking is None:
+        return question
+
+    def relative(match: re.Match) -> str:
+        sentence = re.split(r"[.?!]\s", question[: match.start()])[-1]
+        before = match["before"]
+        # A name before it is a source named as the question's context ("per NDSMR who ..."), since a relative
+        # clause after a name takes a comma ("Opper, who ...").
+        if before.lower() in _ASKS_BEFORE_WHO[language] or before.isupper() or not asking.search(sentence + " "):
+            return match.group()
+        return f"{before} that"
+
+    return pattern.sub(relative, question)
+
+
 def asked_kind(question: str, language: str) -> str | None:
     """The kind of fact ``question`` asks for (one of `KINDS`), or None."""
-    asking = without_conditions(question, language)
+    asking = without_conditions(without_relatives(question, language), language)
     for kind, patterns in _ASK_PATTERNS.items():
         pattern = patterns.get(language)
         if pattern is not None and pattern.search(asking):

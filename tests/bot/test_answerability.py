@@ -194,6 +194,14 @@ from bot.engine.question import BadQuestion, analyse
         ("skipped the review, how big's the fine?", "en", "amount"),
         ("事件发生时，多少小时内要报告？", "zh", "duration"),
         ("处理规模达到多少人时，要遵守这些义务？", "zh", "number"),
+        # After a noun in a sentence that already asks, "who" opens a relative clause; elsewhere it asks.
+        ("Can an app refuse to serve users who do not consent?", "en", None),
+        ("Which university is the professor who praised the rules from?", "en", None),
+        ("Does the law say who must approve the transfer?", "en", "person"),
+        ("Under PIPL, whose consent is needed for a child's data?", "en", "person"),
+        ("What happened at the meeting, and whose instructions were relayed?", "en", "person"),
+        ("The piece quotes an official who praised the rules. What is his name?", "en", "person"),
+        ("不同意处理个人信息的用户，应用能拒绝提供服务吗？", "zh", None),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
