@@ -28,7 +28,7 @@ import numpy as np
 from .acronyms import ACRONYMS, SHORTHAND, as_written, expand_acronyms
 from .builder import ENCODER_FILE, FORMAT_VERSION
 from .config import Settings
-from .crosslingual import Lexicon, Translation
+from .crosslingual import Lexicon, Translation, hubness
 from .dictionary import everyday_words
 from .embedding import (
     CROSS_LINGUAL_OFFSET,
@@ -153,6 +153,7 @@ class Retriever:
         self._name_words: frozenset[str] = frozenset()  # with it
         self._ordinary_name_words: frozenset[str] = frozenset()  # with it
         self._in_force_rows: dict[str, list[int]] | None = None  # built on first `in_force_rows`
+        self._hubness: np.ndarray | None = None  # built on first `sentence_hubness`
         # Per law article row, the rows citing it by number: (penalties, other provisions); built on first use.
         self._citing: tuple[dict[int, list[int]], dict[int, list[int]]] | None = None
 
@@ -553,6 +554,19 @@ class Retriever:
         triples = zip(rows.tolist(), scores.tolist(), parts.tolist(), strict=True)
         return [Hit(self.chunks[r], s, part) for r, s, part in triples if math.isfinite(s)]
 
+    def sentence_hubness(self, chunk_id: str) -> np.ndarray:
+        """Per sentence of a chunk, its mean cosine to its nearest sentences in the corpus's other language, less
+        the mean of its own language's sentences (zeros in a corpus of one language).
+
+        A sentence near every sentence of the other language ("履行个人信息保护职责的部门履行下列个人信息保护
+        职责") is near every question in that language too, whatever it asks: a hub, which the cross-domain
+        similarity local scaling of `index.crosslingual` discounts.
+        """
+        if self._hubness is None:
+            self._hubness = _centred_hubness(self._sentence_vectors, self.row_languages[self._sentence_rows[:, 0]])
+        row = self._row_of[chunk_id]
+        return self._hubness[int(self._sentence_ptr[row]) : int(self._sentence_ptr[row + 1])]
+
     def sentences(self, chunk_id: str) -> tuple[list[Sentence], np.ndarray]:
         """The sentences of a chunk (offsets into its document's text) and their unit vectors."""
         row = self._row_of[chunk_id]
@@ -561,6 +575,17 @@ class Retriever:
         text = self.documents[chunk.doc_id].text
         sentences = [Sentence(chunk_id, s, e, text[s:e]) for _, s, e in self._sentence_rows[lo:hi].tolist()]
         return sentences, self._sentence_vectors[lo:hi]
+
+
+def _centred_hubness(vectors: np.ndarray, languages: np.ndarray) -> np.ndarray:
+    """Per row, `hubness` against the rows of the other languages, less the mean over its own language's rows."""
+    centred = np.zeros(len(vectors), dtype=np.float32)
+    for language in set(languages.tolist()):
+        own, other = np.flatnonzero(languages == language), np.flatnonzero(languages != language)
+        if len(other):
+            near = hubness(vectors[own] @ vectors[other].T)
+            centred[own] = near - near.mean()
+    return centred
 
 
 @dataclass(frozen=True)

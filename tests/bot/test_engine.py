@@ -1421,3 +1421,12 @@ def test_a_condition_the_question_sets_is_not_what_it_asks_for(engine, question,
     answer = engine.answer(question)
     assert not answer.abstained, answer.reason
     assert source in cited(answer)
+
+
+def test_a_sentence_near_everything_in_the_other_language_does_not_lead(engine):
+    # Art. 46's list of what large platforms must not do lies near most English questions about platforms; the
+    # definition that answers sits in Art. 62. Discounting cross-lingual hubs lets it lead.
+    answer = engine.answer("what user count makes a platform 'large' under the network data regs?")
+    assert not answer.abstained, answer.reason
+    first = answer.citations[0]
+    assert (first.doc_id, first.chunk.article) == (NDSMR, 62)

@@ -341,3 +341,16 @@ def test_a_checked_query_searches_its_acronym_once(kb):
     checked = kb.check_query("What is the PIPL fine for CII operators?")
     assert checked.count("Personal Information Protection Law") == 1
     assert kb.check_query(checked) == checked
+
+
+def test_sentence_hubness_is_centred_per_language_and_none_in_one_language(kb, retriever):
+    # One language: no other language to be a hub for.
+    assert not any(retriever.sentence_hubness(c.id).any() for c in retriever.chunks)
+    by_language: dict[str, list[float]] = {}
+    for chunk in kb.chunks:
+        values = kb.sentence_hubness(chunk.id)
+        assert len(values) == len(kb.sentences(chunk.id)[0])
+        by_language.setdefault(kb.documents[chunk.doc_id].language, []).extend(values.tolist())
+    assert set(by_language) == {"en", "zh"}
+    for values in by_language.values():
+        assert abs(sum(values) / len(values)) < 1e-3 and max(values) > 0.01 > -0.01 > min(values)
