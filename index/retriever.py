@@ -577,13 +577,19 @@ class Retriever:
         return sentences, self._sentence_vectors[lo:hi]
 
 
+# Rows of the similarity matrix computed at once: a large bilingual corpus must not need its whole square.
+HUBNESS_BLOCK = 2048
+
+
 def _centred_hubness(vectors: np.ndarray, languages: np.ndarray) -> np.ndarray:
     """Per row, `hubness` against the rows of the other languages, less the mean over its own language's rows."""
     centred = np.zeros(len(vectors), dtype=np.float32)
     for language in set(languages.tolist()):
         own, other = np.flatnonzero(languages == language), np.flatnonzero(languages != language)
         if len(other):
-            near = hubness(vectors[own] @ vectors[other].T)
+            others = vectors[other].T
+            near = np.concatenate([hubness(vectors[own[i : i + HUBNESS_BLOCK]] @ others)
+                                   for i in range(0, len(own), HUBNESS_BLOCK)])
             centred[own] = near - near.mean()
     return centred
 

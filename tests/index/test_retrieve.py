@@ -354,3 +354,18 @@ def test_sentence_hubness_is_centred_per_language_and_none_in_one_language(kb, r
     assert set(by_language) == {"en", "zh"}
     for values in by_language.values():
         assert abs(sum(values) / len(values)) < 1e-3 and max(values) > 0.01 > -0.01 > min(values)
+
+
+def test_sentence_hubness_in_blocks_equals_the_whole(monkeypatch):
+    import numpy as np
+
+    import index.retriever as retriever_module
+
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    languages = np.array(["en"] * 100 + ["zh"] * 200, dtype=object)
+    whole = retriever_module._centred_hubness(vectors, languages)
+    monkeypatch.setattr(retriever_module, "HUBNESS_BLOCK", 7)
+    assert np.allclose(retriever_module._centred_hubness(vectors, languages), whole, atol=1e-6)
+    assert abs(whole[:100].mean()) < 1e-6 and abs(whole[100:].mean()) < 1e-6
