@@ -4,7 +4,9 @@ The multilingual model's nearest words and a general dictionary (`index.crosslin
 translate a question word by word, and a law's terms of art are not the sum of their words: a "privacy
 officer" is 个人信息保护负责人, not 隐私 and 公安机关; "separate consent" is 单独同意. So each corpus language
 has a terminology file (``index/terms/*.tsv``): one term as its texts write it, then the words an asker in the
-other language uses for it. A question's phrases found there add the term to its translation::
+other language uses for it; likewise a firm or body the reports name in English by the Chinese name a reader
+knows it by, where pinyin does not reach it (满帮 for "Full Truck Alliance"; 阿里巴巴 is found as "Alibaba" by
+its pinyin). A question's phrases found there add the term to its translation::
 
     terminology = load_terminology()
     terminology.terms_for("Do we need a privacy officer?", "en")      # ['个人信息保护负责人']

@@ -782,6 +782,8 @@ def test_a_fine_or_a_detention_answers_only_a_question_about_a_breach(engine, qu
         # Words the sources lack, but a name they know (in pinyin) or a source by its alias: answered.
         ("刘烈宏是谁？", (WIRE_CHINA, None)),
         ("SCMP那篇说个保法预计啥时候出台？", (SUMMONS, None)),
+        # A firm by the Chinese name the terminology gives, not its pinyin (满帮: Full Truck Alliance).
+        ("满帮的美股代码是啥", (SHUT_APPS, None)),
     ],
 )
 def test_a_question_sharing_no_word_with_the_sources_is_refused_unless_it_names_one(engine, question, source):

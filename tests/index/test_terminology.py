@@ -44,6 +44,8 @@ def test_every_term_is_written_as_its_sources_write_it():
         ("who may enter our offices?", "en", []),
         ("那家网约车公司被罚了多少？", "zh", ["ride-hailing"]),
         ("网信办提议给哪些跨境业务免掉评估？", "zh", ["cyberspace administration of china", "cross-border operations"]),
+        # A firm the reports name in English, by a Chinese name that is not its pinyin.
+        ("满帮和腾讯的美股代码分别是啥", "zh", ["full truck alliance", "tencent"]),
         ("What is the weather in Beijing tomorrow?", "en", []),
         ("明天北京会不会下雨", "zh", []),
     ],
