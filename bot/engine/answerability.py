@@ -284,11 +284,12 @@ def decide(
 
 
 def shares_no_word(question: Question, retriever: Retriever) -> bool:
-    """Whether the sources use none of the question's words and it names none of them, by a firm or person
-    (in pinyin from Chinese, or by a name the terminology gives: 满帮 for "Full Truck Alliance") or of a source
-    ("今天中午吃什么好？", "How do I export a Jira board?"): it is about something else, however close some
-    passage's vector happens to be. All of its words count, those asking for its kind too: an English question
-    about the laws may have no other word the English reports use ("How long must network logs be kept?")."""
+    """Whether the sources use none of the question's words and it names none of them (a firm or person, in
+    pinyin from Chinese, or a source) nor uses a term the terminology carries into the sources' language (满帮
+    for "Full Truck Alliance"): "今天中午吃什么好？", "How do I export a Jira board?" are about something else,
+    however close some passage's vector happens to be. All of its words count, those asking for its kind too:
+    an English question about the laws may have no other word the English reports use ("How long must network
+    logs be kept?")."""
     return (
         bool(question.terms)
         and not any(known(group, retriever) for group in question.terms)
