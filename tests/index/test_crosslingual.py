@@ -6,6 +6,7 @@ import numpy as np
 
 from index.crosslingual import (
     HUB_NEIGHBOURS,
+    Lexicon,
     MAX_QUERY_TERMS,
     counterparts,
     hubness,
@@ -59,3 +60,12 @@ def test_a_pasted_page_looks_up_a_bounded_number_of_terms_and_a_question_all_of_
     assert len(query_terms("这是" + "，".join(f"词语{i}号条款" for i in range(500)), "zh")) <= MAX_QUERY_TERMS
     question = "Do minors under fourteen need their parents' consent before an app collects personal information?"
     assert "personal information" in query_terms(question, "en")
+
+
+def test_a_chinese_questions_everyday_words_find_their_synonyms_and_its_function_words_none():
+    words = ["留存", "保存", "删除", "改正", "数额"]
+    lexicon = Lexicon({"en": [], "zh": words}, {"en": np.zeros((0, 4)), "zh": np.zeros((len(words), 4))})
+    found = lexicon.synonyms("用户数据能留多久？删掉的话罚款是多少？")
+    assert {"留存", "保存", "删除"} <= set(found)
+    # 是 ("correct") is no 改正, and 多少 asks for an amount rather than being about one.
+    assert "改正" not in found and "数额" not in found

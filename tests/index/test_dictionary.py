@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from index.dictionary import MAX_SENSES, Glossary, glosses
+from index.dictionary import MAX_SENSES, MAX_SYNONYMS, Glossary, Thesaurus, glosses
 
 CORPUS_WORDS = ["罚款", "评估", "一定", "公安机关", "负责人", "个人信息"]
 
@@ -52,3 +52,12 @@ def test_the_glosses_of_an_entry_are_read_without_fillers_and_long_explanations(
     assert {"fine", "penalty"} <= found["罚款"]
     assert found["负责人"] == {"charge"}  # "person in charge", less the filler and the stop word
     assert "没有这个词" not in found
+
+
+def test_a_chinese_word_the_corpus_lacks_finds_the_corpus_words_of_its_sense():
+    thesaurus = Thesaurus.of(["留存", "保存", "删除", "罚款"])
+    assert set(thesaurus.synonyms("留")) == {"留存", "保存"}  # "keep, retain": a law's word for a casual one
+    assert thesaurus.synonyms("删") == ("删除",)
+    assert thesaurus.synonyms("删除") == ()  # the corpus's own word is searched as it is
+    assert thesaurus.synonyms("香蕉") == ()  # no sense in common
+    assert len(Thesaurus.of(["留下", "留存", "保存", "停留", "保留"]).synonyms("留")) == MAX_SYNONYMS
