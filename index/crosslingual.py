@@ -63,7 +63,7 @@ ZH_FUNCTION_WORDS = frozenset(
 # A law's references to its own parts ("第五十七条", "第二章") name no concept: any question word lands on them.
 _REFERENCE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+[条章节款项]?")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{2,}")
-CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
+_CJK_WORD = re.compile(r"[\u4e00-\u9fff]+")
 _EN_NAME = re.compile(r"\b[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*)+")
 
 
@@ -276,7 +276,7 @@ class Lexicon:
         if self._thesaurus is None:
             self._thesaurus = Thesaurus.of(self.words.get("zh", ()))
         words = [w for w in dict.fromkeys(segment(question))
-                 if CJK_WORD.fullmatch(w) and w not in ZH_STOPWORDS and w not in ZH_FUNCTION_WORDS]
+                 if _CJK_WORD.fullmatch(w) and w not in ZH_STOPWORDS and w not in ZH_FUNCTION_WORDS]
         return [synonym for word in words for synonym in self._thesaurus.synonyms(word)]
 
     def romanised_names(self, question: str) -> list[tuple[str, str]]:

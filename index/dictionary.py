@@ -117,8 +117,8 @@ class Glossary:
 
 # A Chinese word's synonyms among a corpus's words: at most this many, the ones sharing most of its glosses.
 MAX_SYNONYMS = 3
-# Glosses a synonym must share with a word that has several: one in common is often chance (留 "to stay" and
-# 停留); a word with a single gloss needs only that one.
+# Glosses a synonym must share with a word that has several: a character has many senses, and one in common is
+# often chance (得, "to obtain" and "must"); a word with a single gloss needs only that one.
 MIN_SHARED_GLOSSES = 2
 
 
