@@ -53,12 +53,12 @@ _EN_STOPWORDS = STOPWORDS | frozenset(
     "said says also would could should may might must year years new last first one two get got does did "
     "need needs anything something thing things like really kind sort mean means".split()
 )
-# Words that ask or join rather than say what a question is about: their synonyms would look for the answer's
-# kind (多少 → 数额) or for anything (是 "correct" → 改正, 得 "obtain" → 取得).
+# Words that ask, join or count rather than say what a question is about: their synonyms would look for the
+# answer's kind (多少 → 数额) or for anything (是 "correct" → 改正, 得 "obtain" → 取得, 全 "whole" → 整体).
 ZH_FUNCTION_WORDS = frozenset(
     "多少 几 哪 哪个 哪里 哪儿 谁 啥 吗 呢 么 吧 啊 多久 多长 几个 怎样 怎么样 咋 是 的 了 在 有 和 与 及 或 被 把 给 让 "
     "对 从 向 到 就 都 也 还 又 要 会 能 可 得 个 这 那 该 等 之 其 为 以 于 而 并 但 则 即 如 若 将 已 不 没 无 很 更 最 "
-    "些 每 各 去 来 做 搞 弄 说".split()
+    "些 每 各 全 所有 整个 任何 一些 去 来 做 搞 弄 说".split()
 )
 # A law's references to its own parts ("第五十七条", "第二章") name no concept: any question word lands on them.
 _REFERENCE = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+[条章节款项]?")
