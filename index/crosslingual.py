@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .dictionary import Glossary, Thesaurus, english_glosses
+from .dictionary import Glossary, Thesaurus
 from .keyword import STOPWORDS
 from .records import Document
 from .segment import chinese_words, segment
@@ -187,7 +187,6 @@ class Lexicon:
         self._hubs: dict[str, np.ndarray] | None = None
         self._glossary: Glossary | None = None  # built on first use: reading the dictionary takes ~0.1 s
         self._thesaurus: Thesaurus | None = None  # the same
-        self._english: frozenset[str] | None = None
         self._zh_rows: dict[str, int] = {}
 
     def hubness(self, language: str) -> np.ndarray:
@@ -231,8 +230,7 @@ class Lexicon:
 
     def translate(self, question: str, language: str, embedder, *, min_similarity: float) -> Translation:
         """The other language's nearest word (by CSLS) for each term of ``question`` that has one at least
-        ``min_similarity`` away (cosine), with the dictionary's senses of its words (`_senses`, `_glossed`),
-        space-separated, and the share of its terms whose nearest word was close enough."""
+        ``min_similarity`` away (cosine), space-separated, and the share of its terms that found one."""
         other = "zh" if language == "en" else "en"
         candidates = query_terms(question, language)
         if not candidates or not len(self.words.get(other, ())):
@@ -246,7 +244,7 @@ class Lexicon:
         found += self._senses(candidates, language, similarity)
         if language == "zh":
             names = [name for _, name in self.romanised_names(question)]
-            found, matched = found + self._glossed(question) + names, matched + len(set(names))
+            found, matched = found + names, matched + len(set(names))
         terms = tuple(load_terminology().terms_for(question, language))
         return Translation(" ".join(dict.fromkeys(found)), min(1.0, matched / len(candidates)), terms)
 
@@ -277,15 +275,9 @@ class Lexicon:
         corpus lacks (`index.dictionary.Thesaurus`): ``synonyms("用户数据能留多久")`` -> ``["留存", "保存", "保留"]``."""
         if self._thesaurus is None:
             self._thesaurus = Thesaurus.of(self.words.get("zh", ()))
-        return [synonym for word in _content_words(question) for synonym in self._thesaurus.synonyms(word)]
-
-    def _glossed(self, question: str) -> list[str]:
-        """The English corpus's words that CC-CEDICT glosses the Chinese ``question``'s content words with:
-        "工信部让大厂把数据安全当成啥线" finds "line". The model's nearest English word is often a loose one (谨慎 →
-        "crucial", 强化 → "indicating"), and a single character (线) has none at all."""
-        if self._english is None:
-            self._english = frozenset(self.words.get("en", ()))
-        return sorted({g for word in _content_words(question) for g in english_glosses(word) if g in self._english})
+        words = [w for w in dict.fromkeys(segment(question))
+                 if _CJK_WORD.fullmatch(w) and w not in ZH_STOPWORDS and w not in ZH_FUNCTION_WORDS]
+        return [synonym for word in words for synonym in self._thesaurus.synonyms(word)]
 
     def romanised_names(self, question: str) -> list[tuple[str, str]]:
         """The corpus's English names that runs of the Chinese ``question`` spell in pinyin, with those runs:
@@ -310,12 +302,6 @@ class Lexicon:
             n = len(words.get(lang, ()))
             vectors[lang], at = stacked[at : at + n], at + n
         return cls({lang: list(words.get(lang, ())) for lang in LANGUAGES}, vectors)
-
-
-def _content_words(question: str) -> list[str]:
-    """The Chinese words of ``question`` (jieba's) that carry its sense: no stop, question or quantity words."""
-    return [w for w in dict.fromkeys(segment(question))
-            if _CJK_WORD.fullmatch(w) and w not in ZH_STOPWORDS and w not in ZH_FUNCTION_WORDS]
 
 
 def is_multilingual(documents: Sequence[Document]) -> bool:

@@ -11,9 +11,9 @@ dictionary glosses with it (stemmed: "assess" finds "assessment"), the one the m
 
 Only short glosses count (one or two content words): a long gloss explains a word rather than translating it;
 nor does an English word so general that it glosses many of the corpus's words ("take", "make").
-A Chinese question's words get their glosses the English corpus uses (`english_glosses`): the model's nearest
-English word for 谨慎 is "crucial", the dictionary's "cautious". Without the wheel, translation falls back to the
-model's neighbours alone, after one warning.
+Chinese questions do not use it: their words' English glosses, added to the neighbours, found the news
+articles no better and made more off-topic questions look answerable. Without the wheel, translation falls back
+to the model's neighbours alone, after one warning.
 """
 
 from __future__ import annotations
@@ -123,22 +123,10 @@ MIN_SHARED_GLOSSES = 2
 
 
 @lru_cache(maxsize=1)
-def _english_glosses() -> Mapping[str, frozenset[str]]:
-    """Every CC-CEDICT headword's short glosses, stop words left out; read once per process (under a second),
-    on the first Chinese question."""
-    return {zh: frozenset(words) for zh, words in glosses(None, STOPWORDS).items() if words}
-
-
-@lru_cache(maxsize=1)
 def _stemmed_glosses() -> Mapping[str, frozenset[str]]:
-    """`_english_glosses`, stemmed."""
-    return {zh: frozenset(map(stem, words)) for zh, words in _english_glosses().items()}
-
-
-def english_glosses(word: str) -> frozenset[str]:
-    """The words of the Chinese ``word``'s short CC-CEDICT glosses, stop words left out (empty for a word the
-    dictionary lacks): ``english_glosses("谨慎")`` holds "cautious" and "prudent"."""
-    return _english_glosses().get(word, frozenset())
+    """Every CC-CEDICT headword's short glosses, stemmed, stop words left out; read once per process (under a
+    second), and only when a Chinese question needs a word the corpus lacks."""
+    return {zh: stems for zh, words in glosses(None, STOPWORDS).items() if (stems := frozenset(map(stem, words)))}
 
 
 @dataclass(frozen=True)

@@ -256,14 +256,6 @@ def test_a_citation_of_the_amended_cybersecurity_law_carries_its_status(engine):
     assert not any("2026" in notice for notice in unamended.notices)
 
 
-def test_a_chinese_question_about_a_report_leads_with_the_sentence_its_words_gloss(engine):
-    # 线 has no English word near it in the model's space; the dictionary glosses it "line". Without that the
-    # report's lede, naming the ministry and the firms, leads and the sentence stating the "line" follows it.
-    result = engine.answer("南华早报说工信部要求那些公司把保护数据安全当作什么线？")
-    assert not result.abstained and result.citations[0].doc_id == SUMMONS
-    assert "bottom line" in result.citations[0].quote
-
-
 @pytest.mark.parametrize(
     "question, source",
     [
