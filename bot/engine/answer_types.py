@@ -853,9 +853,7 @@ _NAMED_ZH = rf"(?:{_PRODUCTS['zh']}|{_FIRMS['zh']}|{_BODIES['zh']})"
 _NAMES_ASKED = {
     "en": re.compile(
         rf"\bwhich (?:specific|particular|exact) (?:\w+ ){{0,2}}{_NAMED_EN}\b|"
-        # To name a or an officer is to appoint one: "which companies have to name a protection officer?"
-        # asks who must, not which ones a source names.
-        rf"\bwhich (?:\w+ ){{0,2}}{_NAMED_EN}\b[^?]*\b(?:name[sd]?(?! an?\b)|cites?|cited|lists?|listed|"
+        rf"\bwhich (?:\w+ ){{0,2}}{_NAMED_EN}\b[^?]*\b(?:name[sd]?|cites?|cited|lists?|listed|"
         rf"mention(?:s|ed)?|accuse[sd]?|single[sd]? out)\b|"
         # "the name of Acme's app", "what are the names of the two apps", "which two apps ... what are they
         # called?"; "which app stores" (a store is always a particular one).

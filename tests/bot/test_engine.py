@@ -933,8 +933,6 @@ def test_a_penalty_or_a_threshold_is_answered_only_by_a_provision_that_sets_one(
         ("哪几家公司的App在整改后恢复了新用户注册？", (SHUT_APPS, None)),
         ("Which specific bodies may bring a lawsuit under PIPL when many people are harmed?", (PIPL, 70)),
         ("个保法规定哪几家机构可以提起公益诉讼？", (PIPL, 70)),
-        # Which firms must name (appoint) an officer asks for a class of firm, which the law sets out.
-        ("so which companies have to name a privacy officer under PIPL - every one of them?", (PIPL, 52)),
     ],
 )
 def test_asked_which_particular_firms_only_a_passage_naming_one_answers(engine, question, source):
