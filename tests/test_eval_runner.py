@@ -457,7 +457,7 @@ OUR_RUNS = ["devset", "heldout", "blind2", "laws_dev", "laws_test", "zh_news_tes
             "blind28", "blind29", "blind30", "blind31", "blind32", "blind33",
             "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40", "blind41", "blind43"]
 # About 20 s a set: the default suite guards the development set, the law sets, the Chinese news set and the
-# three newest blind sets we hold (every source, both languages); `-m slow` and scripts/regression.py run them all.
+# three newest pinned blind sets (every source, both languages); `-m slow` and scripts/regression.py run them all.
 DEFAULT_SUITE_RUNS = {"devset", "laws_dev", "laws_test", "zh_news_test", "blind40", "blind41", "blind43"}
 
 
