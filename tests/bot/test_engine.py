@@ -311,6 +311,10 @@ def test_a_fact_about_a_named_firm_comes_only_from_a_passage_that_names_it(engin
         # ... who edited a report is asked for its byline, and 关保条例 is the CII Regulations.
         ("路透社那篇稿子是谁负责编辑的？", (DIDI_FINE, None)),
         ("关保条例哪天起施行？", (CIIR, 51)),
+        # A law's everyday short names, in either language: NDSR and 网络数据条例 are the NDSMR.
+        ("Under the NDSR, what must a processor do with personal information once a user closes their account?",
+         (NDSMR, 24)),
+        ("网络数据条例规定，用户注销账号后，个人信息要怎么处理？", (NDSMR, 24)),
         # A casual question's one-character verbs (装, 拍) are the law's two-character words (安装, 图像采集).
         ("个保法 店里装的人脸摄像头拍到的画面 能拿来做会员营销吗", (PIPL, 26)),
     ],
