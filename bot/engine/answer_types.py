@@ -54,9 +54,10 @@ _STATES = {
         r"\b(?:every|each|per) (?:\w+ )?(?:years?|quarters?|months?|weeks?)\b"
     ),
     "percent": rf"\d\s?(?:%|percent\b|per cent\b)|百分之{_ZH_NUMERAL}+|{_ZH_NUMERAL}成",
-    "amount": _MONEY + r"|\b\d[\d,.]*\s?(?:%|percent|billion|million|thousand|bn|m)\b",
+    "amount": _MONEY + r"|\b\d[\d,.]*\s?(?:%|(?:percent|billion|million|thousand|bn|m)\b)",
     "duration": (
-        rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:(?:working|business|calendar) )?"
+        # At least a number of them too: "17+ years".
+        rf"\b(?:\d[\d,.]*\+?|{_NUMBER_WORDS}|a|an|several|many|few)[\s-]+(?:(?:working|business|calendar) )?"
         r"(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b"
         rf"|\bsince\b|\buntil\b|{_ZH_LENGTH}"
         # The longest span of all: a bar for life answers "for how long?" as surely as "five years" does.
@@ -348,10 +349,15 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"\bwho (?:wrote|writes|has written|authored|edited|reported)\b"
               r"(?!(?:\s+[\w-]+){0,3}?\s+(?-i:rules?|regulations?|measures|provisions|standards?|guidelines)\b)|"
               # Not those spoken to ("told reporters", "briefed journalists"): they wrote nothing asked about.
-              r"(?<!\btold )(?<!\bto )(?<!\bwith )(?<!\bbriefed )(?<!\btold the )"
-              r"\b(?:author|writer|reporter|journalist|byline)s?\b",
-        # Nor 对记者说, 告诉记者, a 记者会 (a press conference).
-        "zh": r"谁写|谁(?:撰写|编辑|报道)的|作者|(?<![对向跟诉])记者(?!会)|撰稿人|执笔|"
+              # And a writer asked about is one of a report, determined ("the author", "which Reuters
+              # journalist"), not writers at large ("sci-fi novels by Chinese authors").
+              r"\b(?:the|its|whose|which|that|this)\s+(?:[\w'’./&-]+\s+){0,3}?"
+              r"(?<!\btold )(?<!\bto )(?<!\bwith )(?<!\bbriefed )(?<!\btold the )(?:author|writer|reporter|journalist)s?\b|"
+              r"\bbylines?\b",
+        # Nor 对记者说, 告诉记者, a 记者会 (a press conference); nor 作者 qualifying what else is asked for ("国内作者的
+        # 小说"): a piece's author ("那篇的作者", "稿子作者") or the author as what is asked ("作者是谁", "作者叫啥").
+        "zh": r"谁写|谁(?:撰写|编辑|报道)的|(?:篇|文章|报道|稿子?|稿件|新闻|帖子?)的?\s*作者|作者(?:是|叫|名|姓)|署名|"
+              r"(?<![对向跟诉])记者(?!会)|撰稿人|执笔|"
               r"谁[^，。？?！!]{0,6}编辑|编辑是谁",
     },
     # "Who heads the bureau?" asks for a person; "who is responsible for checking?" may be answered by a firm.
@@ -427,7 +433,7 @@ _UNIT_ASKED = re.compile(
     re.I,
 )
 _UNIT_STATED = {
-    unit: re.compile(rf"{_COUNT}\s?(?:个)?[\s-]?(?:{stated})", re.I) for unit, (_, stated) in _UNITS.items()
+    unit: re.compile(rf"{_COUNT}\+?\s?(?:个)?[\s-]?(?:{stated})", re.I) for unit, (_, stated) in _UNITS.items()
 }
 # What a count asks to number ("how many people", "多少家"): a count of something else does not answer it.
 # unit: (asked as, stated as), in either language; "1000万人" and "1 million users" count people.
@@ -604,9 +610,13 @@ _BREACH_ASKED = re.compile(
     re.I,
 )
 # Words that speak of a breach's cost only when no other sum is named: "the cap" is a fine's, but "the cap on the
-# fee for a transfer" is the fee's, and "liability insurance" is a policy, not a penalty. (Chinese names a
-# fine's cap with 罚, which `_BREACH_ASKED` reads.)
-_COST_ASKED = re.compile(r"\b(?:liab\w*|cost\w*|caps?|capped|ceiling|exposure)\b", re.I)
+# fee for a transfer" is the fee's, and "liability insurance" is a policy, not a penalty. What something "can
+# cost" is a consequence; what it "does cost" is a price ("how much does a ride to the airport cost?"). (Chinese
+# names a fine's cap with 罚, which `_BREACH_ASKED` reads.)
+_COST_ASKED = re.compile(
+    r"\b(?:liab\w*|caps?|capped|ceiling|exposure)\b|\b(?:can|could|may|might|would|will)\b[^?.!]{0,40}?\bcost\b",
+    re.I,
+)
 _OTHER_SUM = re.compile(
     r"\b(?:fees?|charges?|charging|prices?|insurance|premiums?|budgets?|salar(?:y|ies)|wages?|tax(?:es)?)\b", re.I
 )

@@ -183,6 +183,10 @@ from bot.engine.question import BadQuestion, analyse
         ("Which journalist filed the story?", "en", "author"),
         ("那位官员在记者会上说了什么？", "zh", None),
         ("这篇报道的记者是谁？", "zh", "author"),
+        ("scmp那篇稿子 作者叫啥", "zh", "author"),
+        # Writers at large, qualifying what else is asked for, ask for no byline.
+        ("Any good novels by Chinese authors?", "en", None),
+        ("推荐几本国内作者的科幻小说", "zh", None),
         # A condition the asker sets is not what they ask, unless it holds the question word.
         ("If the retention period cannot be determined, what must the processing rules state?", "en", None),
         ("保存期限难以确定的，处理规则中应当写明什么？", "zh", None),
@@ -223,6 +227,8 @@ def test_the_kind_of_fact_a_question_asks_for(question, language, kind):
         ("Comments are due by September 1, 2021.", "deadline", ["September 1, 2021"]),
         ("Author: Che Pan, South China Morning Post", "author", ["Che Pan"]),
         ("Reuters with additional editing by Jim Pollard", "author", ["Jim Pollard"]),
+        # At least so many: "17+ years".
+        ("He was a senior editor at The Nation for 17+ years.", "duration", ["17+ years"]),
     ],
 )
 def test_facts_are_recognised_in_both_languages(text, kind, facts):
@@ -347,6 +353,13 @@ def test_an_amount_question_may_ask_for_a_fee_or_in_a_currency(question, languag
     assert asked_unit(question, "amount") == unit == analyse(question).unit
 
 
+def test_how_much_something_moved_may_be_stated_as_a_percentage():
+    # "by how much did the shares jump?": the sign ends the figure, whatever follows it.
+    assert states("Didi Soars 50% on Report China to Lift Ban on New Users, App", "amount")
+    assert states("shares rose 50%.", "amount")
+    assert not states("Didi Soars on Report China to Lift Ban", "amount")
+
+
 def test_a_fee_is_stated_only_by_a_sum_charged():
     assert states("收取评估费用人民币一万元", "amount", "fee")
     assert not states("处五千万元以下或者上一年度营业额百分之五以下罚款", "amount", "fee")
@@ -367,6 +380,7 @@ def test_a_sum_asked_in_a_currency_is_stated_only_in_that_currency():
         ("The regulator must decide within 72 hours.", {"hour"}),
         ("自受理之日起十五个工作日内", {"working day", "day"}),
         ("comments are due in 30 days", {"day"}),
+        ("He was a senior editor at The Nation for 17+ years.", {"year"}),
         ("留存相关的网络日志不少于六个月", {"month"}),
         # A date is not a duration, in either language; nor are "months of tightening".
         ("本法自2021年11月1日起施行。", set()),
@@ -715,6 +729,9 @@ def test_a_penalty_a_sum_in_a_currency_and_a_threshold_are_asked_in_many_words(q
         # ... unless the question names another sum: a fee's cap, a policy's cost.
         ("What is the cap on the fee for moving someone's data to another company?", None),
         ("Does the law require liability insurance for CII operators?", None),
+        # What an act "can cost" is its consequence; what a thing "does cost" is its price.
+        ("moving core data abroad w/o approval can cost how much?", "breach"),
+        ("how much does a ride from the airport cost?", None),
         # Being penalised, however inflected, is a breach; 处罚 names the penalty itself.
         ("How long is someone penalised under the CSL kept out of security jobs?", "breach"),
         ("How long is someone penalized under the CSL kept out of security jobs?", "breach"),

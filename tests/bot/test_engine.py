@@ -637,6 +637,9 @@ def test_a_question_about_what_a_report_says_is_answered_from_the_report(engine,
         ("Wire China那篇讲数据出境放宽的文章是谁写的？", None),
         ("Who wrote the Personal Information Protection Law?", None),
         ("数据安全法的作者是谁？", None),
+        # Writers at large are no report's byline: a reading tip is about something else, in either language.
+        ("any good sci-fi novels by chinese authors you'd recommend for the weekend?", None),
+        ("推荐几本适合周末读的科幻小说吧，最好是国内作者的", None),
         # Who writes a law's rules, or decides under it, is the body it names, in either language.
         ("网安法规定，为处置重大突发社会安全事件临时限制网络通信，须经谁决定或者批准？", (CSL, 58)),
         ("Under the DSL, who writes the protection rules for military data?", (DSL, 54)),
@@ -772,6 +775,9 @@ def test_the_name_of_a_document_is_answered_only_by_a_title(engine, question):
         ("违反网安法第二十七条最多拘留几天？", (CSL, 63)),
         ("How many days can someone be detained for helping others hack, under the CSL?", (CSL, 63)),
         ("How much can offenders be made to pay under the DSL for exporting core data?", (DSL, 45)),
+        # What a breach "could cost" is its fine; what a ride "does cost" is a price, which no source states.
+        ("under the DSL, what could exporting core data without approval cost a company?", (DSL, 45)),
+        ("how much does a ride on Didi from the airport to the city centre cost?", None),
     ],
 )
 def test_a_fine_or_a_detention_answers_only_a_question_about_a_breach(engine, question, source):
