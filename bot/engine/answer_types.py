@@ -1134,6 +1134,23 @@ def states_requirement(text: str, requirements: frozenset[str]) -> bool:
     return any(_REQUIREMENT_STATED[name].search(text) for name in requirements)
 
 
+# A day counted from the asker's own ("what's the weather tomorrow?", "腾讯今天股价多少？", "this weekend"): what
+# happens then is after every dated report was written. Not "now" or "currently" ("who heads the bureau now?"),
+# which asks for the latest a report tells; nor 今日, which names an app (今日头条).
+_ASKER_DAY = {
+    "en": re.compile(r"\b(?:today|tonight|tomorrow|yesterday|(?:this|next) (?:weekend|week))(?:'s|’s)?\b", re.I),
+    "zh": re.compile(r"今天|今晚|明天|昨天|后天|前天|(?:这个?|本|下个?)周末?|这星期|下星期"),
+}
+
+
+def asks_of_asker_day(question: str, language: str) -> bool:
+    """Whether ``question`` asks about a day counted from the asker's ("北京明天天气怎么样", "Alibaba's share price
+    today"): no dated report tells of it, though a law still applies on it ("we found a breach today: how
+    many hours do we have?")."""
+    pattern = _ASKER_DAY.get(language)
+    return bool(pattern is not None and pattern.search(question))
+
+
 def asks_exact(question: str) -> bool:
     """Whether ``question`` asks for an exact figure ("exactly how many ...?", "具体裁了多少人？")."""
     return bool(_EXACT_ASKED.search(question))

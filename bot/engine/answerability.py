@@ -26,6 +26,8 @@ in either language:
   Law" in a corpus with only the Data Security Law) is about something else;
 - a question about the amended text of a law that the sources hold only from before the amendment ("the
   amended Cybersecurity Law", "2026年施行的网安法") is not answered from the older text.
+- a question about a day counted from the asker's ("北京明天天气怎么样", "Alibaba's share price today") is not
+  answered from a news report, written before that day (a law still applies on it);
 - a question asking which particular firms or bodies ("which insurers does the report name?", "具体是哪几家
   公司？") is not answered by sentences that name none besides the question's own;
 - nor one asking for a sum about firms or people it names by a report's sentence naming none of them ("How
@@ -39,6 +41,7 @@ the answer leads with that law's sentence stating the in-force date of its metad
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 from collections.abc import Sequence
@@ -247,6 +250,8 @@ def decide(
         return Decision(False, probability)
     if shares_no_word(question, retriever):
         return Decision(True, probability, "the sources use none of the question's words")
+    if question.asker_day and from_earlier_report(scored[0], retriever):
+        return Decision(True, probability, "the question asks about a day after the report was written")
     if values["kind_missing"]:
         return Decision(True, probability, "the question asks for a kind of fact no close sentence states")
     named = retriever.named_documents(question.search_text)
@@ -297,6 +302,14 @@ def shares_no_word(question: Question, retriever: Retriever) -> bool:
         and not retriever.named_documents(question.search_text)
         and not retriever.translation(question.text).terms
     )
+
+
+def from_earlier_report(best: ScoredSentence, retriever: Retriever) -> bool:
+    """Whether ``best`` is from a news report written before today (an undated one too), not a law: a report
+    tells what was so when it was written, and a question about the asker's today or tomorrow ("北京明天天气
+    怎么样") asks about a later day."""
+    document = retriever.documents[best.chunk.doc_id]
+    return document.kind == "news" and document.date < datetime.date.today().isoformat()
 
 
 def about_the_same(question: Question, best: ScoredSentence, retriever: Retriever) -> bool:

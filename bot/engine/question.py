@@ -35,6 +35,7 @@ from .answer_types import (
     asks_exact,
     asks_for_contents,
     asks_for_names,
+    asks_of_asker_day,
     fits_bound,
     fits_breach,
     names_someone_new,
@@ -154,6 +155,9 @@ class Question:
     # The bound of a quantity it asks for ("upper" for "最多可以保存几年？"; see `answer_types.asked_bound`): a
     # text stating only the other bound does not state it.
     bound: str | None = None
+    # Whether it asks about a day counted from the asker's ("明天", "this weekend"; see
+    # `answer_types.asks_of_asker_day`): a dated report does not tell what happens then.
+    asker_day: bool = False
 
     @property
     def is_follow_up(self) -> bool:
@@ -209,6 +213,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         unknowns_asked=asked_unknowns(cleaned, kind, language),
         requirements_asked=asked_requirements(cleaned),
         bound=asked_bound(cleaned) if kind in BOUNDED_KINDS else None,
+        asker_day=asks_of_asker_day(cleaned, language),
     )
 
 

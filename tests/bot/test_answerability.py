@@ -16,6 +16,7 @@ from bot.engine.answer_types import (
     asks_about_breach,
     asks_for_contents,
     asks_for_names,
+    asks_of_asker_day,
     beside_products,
     fits_bound,
     leaves_open,
@@ -358,6 +359,25 @@ def test_how_much_something_moved_may_be_stated_as_a_percentage():
     assert states("Didi Soars 50% on Report China to Lift Ban on New Users, App", "amount")
     assert states("shares rose 50%.", "amount")
     assert not states("Didi Soars on Report China to Lift Ban", "amount")
+
+
+@pytest.mark.parametrize(
+    "question, language, asker_day",
+    [
+        ("Will it rain in Beijing tomorrow?", "en", True),
+        ("what's alibaba's share price today?", "en", True),
+        ("any plans for this weekend?", "en", True),
+        ("明天北京会下雨吗？", "zh", True),
+        ("这个周末去哪儿玩？", "zh", True),
+        # "now" asks for the latest a report tells; 今日头条 is an app.
+        ("who heads the national data bureau now?", "en", False),
+        ("刘烈宏现在是什么职务？", "zh", False),
+        ("今日头条是哪家公司的？", "zh", False),
+    ],
+)
+def test_a_day_counted_from_the_askers_is_read_in_either_language(question, language, asker_day):
+    assert asks_of_asker_day(question, language) is asker_day
+    assert analyse(question).asker_day is asker_day
 
 
 def test_a_fee_is_stated_only_by_a_sum_charged():

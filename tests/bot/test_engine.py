@@ -805,6 +805,22 @@ def test_a_question_sharing_no_word_with_the_sources_is_refused_unless_it_names_
 @pytest.mark.parametrize(
     "question, source",
     [
+        # A day counted from the asker's is after every report was written, whatever place or firm it names ...
+        ("北京明天天气怎么样", None),
+        ("腾讯今天股价多少？", None),
+        ("is didi's app back in the app stores today?", None),
+        # ... but a law applies on it, in either language.
+        ("we found a data breach today - under the NDSMR how many hours do we have to report it?", (NDSMR, 10)),
+        ("我们今天发现了数据泄露，网数条例要求多少小时内报告？", (NDSMR, 10)),
+    ],
+)
+def test_a_question_about_the_askers_today_is_not_answered_from_a_report(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # A count of something the sources do not count is not answered by a length of time, a list's "one of",
         # or the number the question itself gives, in a law or a report, in either language ...
         ("How many levels does the CSL's tiered protection scheme have?", None),
