@@ -1135,11 +1135,12 @@ def states_requirement(text: str, requirements: frozenset[str]) -> bool:
 
 
 # A day counted from the asker's own ("what's the weather tomorrow?", "腾讯今天股价多少？", "this weekend"): what
-# happens then is after every dated report was written. Not "now" or "currently" ("who heads the bureau now?"),
-# which asks for the latest a report tells; nor 今日, which names an app (今日头条).
+# happens then is after every report was written. Not "now" or "currently" ("who heads the bureau now?"), which
+# asks for the latest a report tells; nor a day a report itself may count from ("yesterday", "this week", 昨天),
+# which a reader may repeat; nor 今日, which names an app (今日头条).
 _ASKER_DAY = {
-    "en": re.compile(r"\b(?:today|tonight|tomorrow|yesterday|(?:this|next) (?:weekend|week))(?:'s|’s)?\b", re.I),
-    "zh": re.compile(r"今天|今晚|明天|昨天|后天|前天|(?:这个?|本|下个?)周末?|这星期|下星期"),
+    "en": re.compile(r"\b(?:today|tonight|tomorrow|this weekend)(?:'s|’s)?\b", re.I),
+    "zh": re.compile(r"今天|今晚|明天|后天|(?:这个?|本)周末"),
 }
 
 
