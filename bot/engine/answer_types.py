@@ -924,7 +924,11 @@ def beside_products(text: str) -> str:
 # ("制定重要数据目录") does not answer; a sentence must set the list out after naming it ("目录包括：…"). A list of
 # names ("名单") is asked for by naming firms (see `asks_for_names`), and what a list must state ("清单要列明哪些
 # 内容？") is a duty the text sets, so neither counts.
-_LIST_NOUN = r"目录|清单|catalogu?es?|catalogs?|inventor(?:y|ies)"
+_LIST_NOUN = r"目录|清单|catalogu?es?|catalogs?|inventor(?:y|ies)|\blists?\b"
+# An English list is of names as often as of things ("is Meituan on the list?"): a list asked about counts as a
+# catalogue when it is of data, items, products, goods, equipment or technologies ("the controlled-items list").
+_THINGS = r"(?:data|items?|products?|goods|equipment|technolog(?:y|ies)|controlled|export[- ]control)"
+_THINGS_LIST = rf"(?:{_THINGS}[\w-]*\s+(?:[\w-]+\s+)?lists?\b|\blists?\s+of\s+(?:\w+\s+){{0,2}}{_THINGS}\b)"
 _CONTENTS_ASKED = {
     "zh": re.compile(
         r"(?:目录|清单)(?:里面|里|中|上|当中)?[，,]?(?:具体|都|一共|究竟|到底)*(?:包括|包含|列了|列出了|列明了|列有|有|涵盖|收录)"
@@ -934,7 +938,10 @@ _CONTENTS_ASKED = {
         r"\b(?:catalogu?e|catalog|inventory)s?\b[^?]*\b(?:lists?|includes?|contains?|covers?)\b|"
         r"\b(?:listed|included|appears?|are|is)\s+(?:\w+\s+){0,2}(?:in|on)\s+(?:[\w'’-]+\s+){0,6}"
         r"(?:catalogu?e|catalog|inventory)s?\b|"
-        r"\bwhat(?:'s|’s| is| are)\s+(?:in|on)\s+(?:[\w'’-]+\s+){0,6}(?:catalogu?e|catalog|inventory)s?\b",
+        r"\bwhat(?:'s|’s| is| are)\s+(?:in|on)\s+(?:[\w'’-]+\s+){0,6}(?:catalogu?e|catalog|inventory)s?\b|"
+        rf"\b(?:listed|included|appears?|are|is)\s+(?:\w+\s+){{0,2}}(?:in|on)\s+(?:the|its|that|this)\s+{_THINGS_LIST}|"
+        # A catalogue named, then asked about: "The CSL mentions a catalogue of products. What is on it?"
+        rf"\b(?:catalogu?e|catalog|inventory|{_THINGS_LIST})s?\b[^?]*[.;:—-]\s*[^?]*\b(?:what|which)\b[^?]*\b(?:on|in) it\b",
         re.I,
     ),
 }

@@ -884,11 +884,15 @@ def test_a_product_is_named_beside_it_and_never_by_its_makers_name(text, kept, d
         ("国家核心数据目录里具体列了哪些数据？", "zh", True),
         ("网安法说的关键设备目录，具体包括哪些设备？", "zh", True),
         ("哪些数据会被列入重要数据目录？", "zh", True),
+        # ... a list of things, and a catalogue named before it is asked about ...
+        ("under the DSL, what kinds of data are on the export control list?", "en", True),
+        ("The CSL says regulators publish a catalogue of network equipment. Which products are in it?", "en", True),
         # ... not who makes one, how often it changes, what a list must state, nor a list of names or "list" the verb.
         ("Who draws up the important data catalogue under the DSL?", "en", False),
         ("How often must the important data catalogues be revised?", "en", False),
         ("Which sectors does the Cybersecurity Law list as critical information infrastructure?", "en", False),
         ("Which other firms were on the list of companies the MIIT summoned?", "en", False),
+        ("was pinduoduo on the list?", "en", False),
         ("个人信息出境时清单要列明哪些内容？", "zh", False),
         ("工信部约谈名单里除了阿里巴巴还有哪些公司？", "zh", False),
         ("重要数据目录由谁来制定？", "zh", False),

@@ -972,6 +972,8 @@ def test_asked_which_particular_firms_only_a_passage_naming_one_answers(engine, 
         ("What data types does the important data catalogue under the DSL include?", None),
         ("数安法说的政务数据开放目录里都有哪些数据？", None),
         ("网安法提到的网络关键设备目录里具体有哪些设备？", None),
+        ("under the DSL, what kinds of data are on the export control list?", None),
+        ("the CSL says regulators publish a catalogue of critical network equipment. which products are in it?", None),
         # ... while who draws one up is answered, and so is a list a report or a law sets out.
         ("Who draws up the important data catalogue under the DSL?", (DSL, 21)),
         ("Which other firms were on the list of companies the MIIT summoned besides Alibaba and Tencent?",
