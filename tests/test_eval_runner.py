@@ -455,10 +455,11 @@ OUR_RUNS = ["devset", "heldout", "blind2", "laws_dev", "laws_test", "zh_news_tes
             "blind13", "blind14", "blind15", "blind16", "blind17", "blind18", "blind19", "blind20", "blind21",
             "blind22", "blind23", "blind24", "blind25", "blind27",
             "blind28", "blind29", "blind30", "blind31", "blind32", "blind33",
-            "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40", "blind41", "blind43"]
+            "blind34", "blind35", "blind36", "blind37", "blind38", "blind39", "blind40", "blind41", "blind43",
+            "blind44", "hard46"]
 # About 20 s a set: the default suite guards the development set, the law sets, the Chinese news set and the
 # three newest pinned blind sets (every source, both languages); `-m slow` and scripts/regression.py run them all.
-DEFAULT_SUITE_RUNS = {"devset", "laws_dev", "laws_test", "zh_news_test", "blind40", "blind41", "blind43"}
+DEFAULT_SUITE_RUNS = {"devset", "laws_dev", "laws_test", "zh_news_test", "blind41", "blind43", "blind44"}
 
 
 def test_every_pinned_question_set_is_checked():
