@@ -926,7 +926,8 @@ def beside_products(text: str) -> str:
 # 内容？") is a duty the text sets, so neither counts.
 _LIST_NOUN = r"目录|清单|catalogu?es?|catalogs?|inventor(?:y|ies)|\blists?\b"
 # An English list is of names as often as of things ("is Meituan on the list?"): a list asked about counts as a
-# catalogue when it is of data, items, products, goods, equipment or technologies ("the controlled-items list").
+# catalogue when it is of data, items, products, goods, equipment or technologies, or a control list ("the
+# controlled-items list", "the export control list").
 _THINGS = r"(?:data|items?|products?|goods|equipment|technolog(?:y|ies)|controlled|export[- ]control)"
 _THINGS_LIST = rf"(?:{_THINGS}[\w-]*\s+(?:[\w-]+\s+)?lists?\b|\blists?\s+of\s+(?:\w+\s+){{0,2}}{_THINGS}\b)"
 _CONTENTS_ASKED = {
@@ -1153,8 +1154,8 @@ _ASKER_DAY = {
 
 def asks_of_asker_day(question: str, language: str) -> bool:
     """Whether ``question`` asks about a day counted from the asker's ("北京明天天气怎么样", "Alibaba's share price
-    today"): no dated report tells of it, though a law still applies on it ("we found a breach today: how
-    many hours do we have?")."""
+    today"): no report written before it tells of it, though a law still applies on it ("we found a breach
+    today: how many hours do we have?")."""
     pattern = _ASKER_DAY.get(language)
     return bool(pattern is not None and pattern.search(question))
 

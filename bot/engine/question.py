@@ -156,7 +156,7 @@ class Question:
     # text stating only the other bound does not state it.
     bound: str | None = None
     # Whether it asks about a day counted from the asker's ("明天", "this weekend"; see
-    # `answer_types.asks_of_asker_day`): a dated report does not tell what happens then.
+    # `answer_types.asks_of_asker_day`): a news report, written before then, does not tell what happens then.
     asker_day: bool = False
 
     @property
