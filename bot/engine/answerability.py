@@ -106,6 +106,8 @@ _UNAMENDED = re.compile(
     r"\b(?:original|pre-?amendment|unamended|before (?:the|its) (?:amendment|revision)|"
     r"not the (?:amended|amendment|revised|revision|new)\b)|修订前|修正前|修改前|原版|旧版", re.I
 )
+# A report pointed to by its publication rather than its subject ("the Hong Kong paper", "a Beijing outlet").
+_PUBLICATION = re.compile(r"\b(?:(?:news)?paper|outlet)(?:\s+(?:on|about|covering|regarding)\b.*)?$", re.I)
 # A word capitalised within a sentence, not at its start: a name in English text.
 _CAPITALISED = re.compile(r"(?<=[\w,;:)’'\"”] )[A-Z][\w&'’-]*")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -383,8 +385,14 @@ def names_absent(question: Question, best: ScoredSentence, retriever: Retriever)
         rest = rest.replace(words, " ")
     pointing = {n for words in question.report_by for n in retriever.names_in(words, question.language)}
     pointing -= set(retriever.names_in(rest, question.language))
+    # A publication described by where it is ("the Hong Kong paper") names its publisher's city, which its
+    # reports need not: such a name is not looked for at all.
+    publisher = {n for words in question.report_by if _PUBLICATION.search(words)
+                 for n in retriever.names_in(words, question.language)} & pointing
     absent = []
     for forms in retriever.names_in(question.text, question.language):
+        if forms in publisher:
+            continue
         if forms in pointing:  # a whole report holds any short word: only its words count, or its Chinese
             found = any(form in _tokens(document) or (CJK.search(form) and form in document) for form in forms)
         else:

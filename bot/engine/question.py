@@ -81,7 +81,8 @@ _REPORT_DUTY = re.compile(
 # answers. Names outside them still must.
 _REPORT_BY = {
     "en": re.compile(
-        r"(?:\b[\w’'.&/-]+[ /]){1,3}(?:data |fintech |regulatory |news )?(?:article|piece|story|report|write-?up)\b"
+        r"(?:\b[\w’'.&/-]+[ /]){1,3}(?:data |fintech |regulatory |news )?"
+        r"(?:article|piece|story|report|write-?up|(?:news)?paper|outlet)\b"
         r"(?: (?:on|about|covering|regarding) [^,.;:?!–—]{1,60})?",
         re.I,
     ),

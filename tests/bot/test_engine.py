@@ -618,6 +618,11 @@ def test_a_time_limit_asked_in_a_unit_is_answered_only_in_that_unit(engine, ques
         ("According to Reuters, which vice minister spoke at the news conference?", (DIDI_FINE, None)),
         ("per the news story, how much can a company be fined for sending core data abroad without approval?",
          (SUMMONS, None)),
+        # A report pointed to by where its paper is: the city need not be in it, in either language; a firm
+        # the question asks about still must be.
+        ("according to the Hong Kong paper, how many tech firms did the MIIT summon?", (SUMMONS, None)),
+        ("香港那家报纸说工信部约谈了几家公司？", (SUMMONS, None)),
+        ("according to the Hong Kong paper, how much was Tencent fined?", None),
     ],
 )
 def test_a_question_about_what_a_report_says_is_answered_from_the_report(engine, question, source):
