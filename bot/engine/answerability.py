@@ -107,7 +107,8 @@ _UNAMENDED = re.compile(
     r"not the (?:amended|amendment|revised|revision|new)\b)|修订前|修正前|修改前|原版|旧版", re.I
 )
 # A report pointed to by its publication rather than its subject ("the Hong Kong paper", "a Beijing outlet").
-_PUBLICATION = re.compile(r"\b(?:(?:news)?paper|outlet)(?:\s+(?:on|about|covering|regarding)\b.*)?$", re.I)
+# Its head ("the Hong Kong paper" of "the Hong Kong paper on Didi's fine") describes the publication.
+_PUBLICATION = re.compile(r"^(.*?\b(?:(?:news)?paper|outlet))(?:\s+(?:on|about|covering|regarding)\b.*)?$", re.I)
 # A word capitalised within a sentence, not at its start: a name in English text.
 _CAPITALISED = re.compile(r"(?<=[\w,;:)’'\"”] )[A-Z][\w&'’-]*")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -387,8 +388,8 @@ def names_absent(question: Question, best: ScoredSentence, retriever: Retriever)
     pointing -= set(retriever.names_in(rest, question.language))
     # A publication described by where it is ("the Hong Kong paper") names its publisher's city, which its
     # reports need not: such a name is not looked for at all.
-    publisher = {n for words in question.report_by if _PUBLICATION.search(words)
-                 for n in retriever.names_in(words, question.language)} & pointing
+    publisher = {n for words in question.report_by if (head := _PUBLICATION.search(words))
+                 for n in retriever.names_in(head.group(1), question.language)} & pointing
     absent = []
     for forms in retriever.names_in(question.text, question.language):
         if forms in publisher:

@@ -623,6 +623,7 @@ def test_a_time_limit_asked_in_a_unit_is_answered_only_in_that_unit(engine, ques
         ("according to the Hong Kong paper, how many tech firms did the MIIT summon?", (SUMMONS, None)),
         ("香港那家报纸说工信部约谈了几家公司？", (SUMMONS, None)),
         ("according to the Hong Kong paper, how much was Tencent fined?", None),
+        ("according to the Hong Kong paper on Tencent's fine, how much was it fined?", None),
     ],
 )
 def test_a_question_about_what_a_report_says_is_answered_from_the_report(engine, question, source):
