@@ -349,7 +349,7 @@ _ASKS: dict[str, dict[str, str]] = {
         "en": r"\bwho (?:wrote|writes|has written|authored|edited|reported)\b"
               r"(?!(?:\s+[\w-]+){0,3}?\s+(?-i:rules?|regulations?|measures|provisions|standards?|guidelines)\b)|"
               # Not those spoken to ("told reporters", "briefed journalists"): they wrote nothing asked about.
-              # And a writer asked about is one of a report, determined ("the author", "which Reuters
+              # And a writer asked about is one of a report, determined ("the author", "which wire
               # journalist"), not writers at large ("sci-fi novels by Chinese authors").
               r"\b(?:the|its|whose|which|that|this)\s+(?:[\w'’./&-]+\s+){0,3}?"
               r"(?<!\btold )(?<!\bto )(?<!\bwith )(?<!\bbriefed )(?<!\btold the )(?:author|writer|reporter|journalist)s?\b|"
@@ -925,7 +925,7 @@ def beside_products(text: str) -> str:
 # names ("名单") is asked for by naming firms (see `asks_for_names`), and what a list must state ("清单要列明哪些
 # 内容？") is a duty the text sets, so neither counts.
 _LIST_NOUN = r"目录|清单|catalogu?es?|catalogs?|inventor(?:y|ies)|\blists?\b"
-# An English list is of names as often as of things ("is Meituan on the list?"): a list asked about counts as a
+# An English list is of names as often as of things ("is Acme on the list?"): a list asked about counts as a
 # catalogue when it is of data, items, products, goods, equipment or technologies, or a control list ("the
 # controlled-items list", "the export control list").
 _THINGS = r"(?:data|items?|products?|goods|equipment|technolog(?:y|ies)|controlled|export[- ]control)"
@@ -1142,7 +1142,7 @@ def states_requirement(text: str, requirements: frozenset[str]) -> bool:
     return any(_REQUIREMENT_STATED[name].search(text) for name in requirements)
 
 
-# A day counted from the asker's own ("what's the weather tomorrow?", "腾讯今天股价多少？", "this weekend"): what
+# A day counted from the asker's own ("what's the weather tomorrow?", "某公司今天股价多少？", "this weekend"): what
 # happens then is after every report was written. Not "now" or "currently" ("who heads the bureau now?"), which
 # asks for the latest a report tells; nor a day a report itself may count from ("yesterday", "this week", 昨天),
 # which a reader may repeat; nor 今日, which names an app (今日头条).
@@ -1153,7 +1153,7 @@ _ASKER_DAY = {
 
 
 def asks_of_asker_day(question: str, language: str) -> bool:
-    """Whether ``question`` asks about a day counted from the asker's ("北京明天天气怎么样", "Alibaba's share price
+    """Whether ``question`` asks about a day counted from the asker's ("明天天气怎么样", "Acme's share price
     today"): no report written before it tells of it, though a law still applies on it ("we found a breach
     today: how many hours do we have?")."""
     pattern = _ASKER_DAY.get(language)

@@ -78,11 +78,12 @@ _REPORT_DUTY = re.compile(
 )
 # The words that say which report a question means ("the Acme article", "the piece on Jane Roe's rules",
 # "讲甲公司、乙公司的那篇文章"): a name in them points at the report, and need not recur in the passage that
-# answers. Names outside them still must.
+# answers. Names outside them still must. A report may be pointed to by its publication ("the Springfield
+# paper"): those words, before what it is about, describe its publisher (`publication` names the noun).
 _REPORT_BY = {
     "en": re.compile(
-        r"(?:\b[\w’'.&/-]+[ /]){1,3}(?:data |fintech |regulatory |news )?"
-        r"(?:article|piece|story|report|write-?up|(?:news)?paper|outlet)\b"
+        r"(?P<head>(?:\b[\w’'.&/-]+[ /]){1,3}(?:data |fintech |regulatory |news )?"
+        r"(?:article|piece|story|report|write-?up|(?P<publication>(?:news)?paper|outlet))\b)"
         r"(?: (?:on|about|covering|regarding) [^,.;:?!–—]{1,60})?",
         re.I,
     ),
@@ -125,6 +126,9 @@ class Question:
     about_report: bool = False
     # The words that say which report is meant ("the Acme article", "讲甲公司的那篇文章").
     report_by: tuple[str, ...] = ()
+    # Of those, the words that describe the publication rather than the report ("the Springfield paper" of "the
+    # Springfield paper on Acme's fine"): its publisher's city or kind, which its reports need not name.
+    publication_by: tuple[str, ...] = ()
     # What the other parts of a multi-part question ask for, each kind (None: no kind of fact) with its unit
     # ("每年做几次评估？不做的话罚多少？": a number besides the amount).
     also_asks: tuple[tuple[str | None, str | None], ...] = ()
@@ -191,6 +195,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
     if kind == "person" and unit is not None:
         kind = "official"  # "which professor ...?" asks for a name, which a firm or a body does not give
     topic = without_asking(cleaned, kind, language)
+    pointers = list(_REPORT_BY.get(language, _REPORT_BY["en"]).finditer(cleaned))
     return Question(
         text=cleaned,
         language=language,
@@ -201,7 +206,8 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         terms=tuple(key_terms(cleaned)),
         articles=_named_articles(cleaned),
         about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(_REPORT_DUTY.sub(" ", cleaned))),
-        report_by=tuple(m.group() for m in _REPORT_BY.get(language, _REPORT_BY["en"]).finditer(cleaned)),
+        report_by=tuple(m.group() for m in pointers),
+        publication_by=tuple(m.group("head") for m in pointers if m.groupdict().get("publication")),
         also_asks=_other_parts_ask(cleaned, language, kind),
         topic=topic,
         topic_terms=tuple(key_terms(topic)),
