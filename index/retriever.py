@@ -248,7 +248,9 @@ class Retriever:
             own = {t for n in (*ACRONYMS, *ACRONYMS.values(), *(n for _, names in self._source_names() for n in names))
                    for t in tokenize(n)}
             common = {t for t, n in spread.items() if n == len(english)}
-            self._proper_names = frozenset(capitalised - lower - own - common - _CAPITALISED_WORDS)
+            # A lone letter names nothing on its own: the "U" of "U.S. Navy" is not the "u" of "if u process".
+            names = capitalised - lower - own - common - _CAPITALISED_WORDS
+            self._proper_names = frozenset(t for t in names if len(t) > 1)
             # The words as written: a firm's "Holdings" is a name's word, yet its stem "hold" in a question is a verb.
             self._name_words = frozenset(
                 _bare(w) for w in written if (tokens := tokenize(w)) and all(t in self._proper_names for t in tokens)

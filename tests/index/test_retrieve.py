@@ -291,6 +291,9 @@ def test_the_firms_and_people_a_question_names_are_found_in_either_language(kb):
     # A word of a name ("Alibaba Group Holdings") whose stem is an everyday word is matched as written.
     assert kb.names_in("once we hold personal info on 10m people, what applies?", "en") == []
     assert kb.names_in("what did alibaba's regulators say?", "en") == [frozenset({"alibaba"})]
+    # A lone letter names nothing: the chat "u" is not the "U" of "U.S. Navy".
+    assert not any(len(t) == 1 for t in kb.proper_names())
+    assert kb.names_in("if u process PI of 10m ppl, which rules apply?", "en") == []
     # A lone everyday word is a name only where the news writes it alone as one: not the "Week" of "Fintech
     # Week", nor a two-capital abbreviation; a name that is no everyday word is one in lower case too.
     assert kb.names_in("on what day of the week did they meet?", "en") == []
