@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .documents import signed_off_at
 from .laws import ArticleSpan, article_label, article_spans, is_division
 from .records import Chunk, Document, Sentence
 
@@ -153,7 +154,14 @@ def chunk_document(
         pieces = _law_pieces(text, articles, count_tokens, max_tokens)
     else:
         units = _fitting(text, split_sentences(text), count_tokens, max_tokens)
-        pieces = [_Piece(group, group) for group in _pack(text, units, count_tokens, max_tokens, overlap_sentences)]
+        # The signer's bio under a report's sign-off is packed on its own: what the report says is found by
+        # passages of the report alone, and the bio by its own.
+        bio = _after_line(text, signed_off_at(text))
+        pieces = [
+            _Piece(group, group)
+            for part in ([u for u in units if u.start < bio], [u for u in units if u.start >= bio])
+            for group in _pack(text, part, count_tokens, max_tokens, overlap_sentences)
+        ]
     chunks: list[Chunk] = []
     sentences: list[Sentence] = []
     for n, piece in enumerate(pieces):
@@ -171,6 +179,12 @@ def chunk_document(
         chunks.append(chunk)
         sentences.extend(Sentence(chunk.id, s.start, s.end, text[s.start : s.end]) for s in piece.sentences)
     return chunks, sentences
+
+
+def _after_line(text: str, at: int) -> int:
+    """Where the line holding offset ``at`` of ``text`` ends (``len(text)`` for the last line)."""
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import re
+from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -140,7 +141,7 @@ def _article_paragraphs(lines: list[str]) -> list[str]:
         kind, rule = next(((kind, rule) for kind, rule in _RULES if rule.search(line)), (None, None))
         if kind in (TAIL, SIGN) and kept:
             if kind == SIGN:
-                kept.append(line)
+                kept += [line, *_signers_bio(line, lines[lines.index(line) + 1 :])]
             break
         if kind == SIGN:  # a byline above the article
             kind = None
@@ -159,6 +160,33 @@ def _article_paragraphs(lines: list[str]) -> list[str]:
             break
         kept.append(line)
     return kept
+
+
+def _signers_bio(sign_off: str, after: list[str]) -> list[str]:
+    """The paragraphs after a sign-off that tell of the person who signed, wherever the page puts them among
+    its furniture: each opens with their name ("Jim Pollard is an Australian journalist ...", "Benjamin Roussey
+    is from ..."); a line of the name alone is left out. People ask where a report's author worked or studied;
+    the links and teasers around the bio are no one's."""
+    names = _signers(sign_off)
+    return [line for line in after if names and line.startswith(names) and line not in names]
+
+
+def _signers(sign_off: str) -> tuple[str, ...]:
+    """The names of people in a sign-off: "Reuters with additional editing by Jim Pollard" -> ("Jim Pollard",)."""
+    return tuple(name for name in re.findall(_NAME, sign_off) if " " in name)
+
+
+@lru_cache(maxsize=1024)
+def signed_off_at(text: str) -> int:
+    """Where the sign-off that ends a report's ``text`` begins, its signer's bio after it, or ``len(text)`` when
+    the text ends in none: what follows it tells who wrote the report, not what the report tells."""
+    lines = list(re.finditer(r"(?m)^.+$", text))
+    last = next((i for i in range(len(lines) - 1, -1, -1) if SIGN_OFF.search(lines[i].group())), None)
+    if last is None:
+        return len(text)
+    names = _signers(lines[last].group())
+    after = [line.group() for line in lines[last + 1 :]]
+    return lines[last].start() if all(names and line.startswith(names) for line in after) else len(text)
 
 
 class _HTMLText(HTMLParser):

@@ -17,6 +17,7 @@ from index.documents import (
     clean_text,
     document_fingerprint,
     read_corpus,
+    signed_off_at,
     read_document,
 )
 from index.records import Document
@@ -26,12 +27,12 @@ TITLE_002 = "China Reassures Battered Tech Firms, Wants ‘Can-Do’ Relations"
 
 # Boilerplate that the raw seeds contain and the cleaned bodies must not.
 JUNK = [
-    "disclaimer", "NOT INVESTMENT ADVICE", "Sacramento", "freelance and website writing",
+    "disclaimer", "NOT INVESTMENT ADVICE",
     "SignUp Now", "Newsletter", "Sign up to receive", "By submitting this form",
     "ALSO SEE", "The Hit List", "Recent Posts", "Recent Stories", "You might also like",
     "Didi Soars", "China Gaming Shares", "Barbaric", "Optus", "passports", "Tata", "CIFI", "Meta said",
     "Meta Removes", "Toyota", "BYD", "Asia Shares Slump", "hours ago", "…",
-    "Jim Pollard is", "Australian journalist", "Jim Pollard\n",
+    "Pollard\n\nJim Pollard\n",  # a line of the signer's name alone, above the bio
     "Credit:", "GBA Science Forum", "Exclusive longform", "scoops", "reading list",
     "David Barboza",
     "daily roundup", "We offer discounts", "Subscriptions page", "art scene", "Harvard professor",
@@ -44,7 +45,9 @@ FACTS = {
         "draft regulations governing the sending of personal information overseas",
         "Companies will need approval for the cross-border transfer of essential and core data",
         "a crucial leadership change at the end of 2022.",
-        "\n\nPublished by Benjamin Roussey",  # who wrote it is asked about; the bio under it is furniture
+        # Who wrote it is asked about, and so is the author's bio under the sign-off.
+        "\n\nPublished by Benjamin Roussey\n\nBenjamin Roussey is from Sacramento, California.",
+        "MBA in Global Management from the University of Phoenix (2006).",
     ],
     "001_7516783149c43d0d": [
         "The new Data Security Law was passed in June and will take effect on September 1\n\n",
@@ -56,7 +59,9 @@ FACTS = {
         "While Didi was fined $1.2 billion last month for violating data security rules",
         "Chinese firms with data on more than 1 million users to undergo a security review",
         "\n\nOverseas Listings\n\nSun Weimin, head of the regulator’s cybersecurity coordination bureau",
-        "Reuters with additional editing by Jim Pollard",
+        # The editor's bio comes after links to other stories, which are dropped.
+        "Reuters with additional editing by Jim Pollard\n\nJim Pollard is an Australian journalist based in "
+        "Thailand since 1999.",
     ],
     "003_063a98726e882e65": [
         "China’s central bank chief announced on Wednesday, Nov.3, a series of tight regulations",
@@ -167,6 +172,9 @@ RULE_CASES = {
     "caption-and-teaser": ("T\n\nBody.\n\nA caption, May 2023. Credit: Agency\n\nMore.\n\nOther story, but…"
                            "\n\n3 hours ago", "Body.\n\nA caption, May 2023.\n\nMore."),
     "image-label": ("T\n\nBody.\n\nPhoto: Agency\n\nMore.", "Body.\n\nMore."),
+    "signers-bio": ("T\n\nBody.\n\nPublished by Jane Roe\n\nRecent Posts\n\nOther Story Here\n\nJane Roe\n\n"
+                    "Jane Roe is from Springfield. She studied law.\n\nSubscribe now to our newsletter.",
+                    "Body.\n\nPublished by Jane Roe\n\nJane Roe is from Springfield. She studied law."),
 }
 
 
@@ -283,3 +291,19 @@ def test_markdown_comments_are_not_content(tmp_path):
     path.write_text("# 数据安全法\n\n<!-- INFO END -->\n\n第一条 为了规范数据处理活动。\n", encoding="utf-8")
     doc = read_document(path)
     assert "INFO END" not in doc.text and "第一条" in doc.text
+
+
+def test_a_reports_sign_off_and_its_signers_bio_are_found_and_a_law_has_none():
+    documents = {d.doc_id: d for d in read_corpus(SEEDS)[0]}
+    assert {d.kind for d in documents.values()} == {"news", "law"}
+    for doc in documents.values():
+        at = signed_off_at(doc.text)
+        if doc.kind == "law" or doc.doc_id in ("003_063a98726e882e65", "004_b0dfca530d535ebd"):
+            assert at == len(doc.text), doc.doc_id
+    roussey = documents["000_203273770a4fecc1"].text
+    assert roussey[signed_off_at(roussey):].startswith("Published by Benjamin Roussey\n\nBenjamin Roussey is from")
+    che_pan = documents["001_7516783149c43d0d"].text
+    assert che_pan[signed_off_at(che_pan):] == "Author: Che Pan, South China Morning Post"
+    # Text after the sign-off that is no bio of its signer: the sign-off does not end the report.
+    text = "Body.\n\nPublished by Jane Roe\n\nMore body."
+    assert signed_off_at(text) == len(text)

@@ -350,9 +350,13 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?!(?:\s+[\w-]+){0,3}?\s+(?-i:rules?|regulations?|measures|provisions|standards?|guidelines)\b)|"
               # Not those spoken to ("told reporters", "briefed journalists"): they wrote nothing asked about.
               # And a writer asked about is one of a report, determined ("the author", "which wire
-              # journalist"), not writers at large ("sci-fi novels by Chinese authors").
-              r"\b(?:the|its|whose|which|that|this)\s+(?:[\w'’./&-]+\s+){0,3}?"
-              r"(?<!\btold )(?<!\bto )(?<!\bwith )(?<!\bbriefed )(?<!\btold the )(?:author|writer|reporter|journalist)s?\b|"
+              # journalist"), not writers at large ("sci-fi novels by Chinese authors"); nor the subject of what
+              # is asked about them ("where did the author study?", "how long has the editor lived there?").
+              r"(?<!\bdid )(?<!\bdoes )(?<!\bdo )(?<!\bhas )(?<!\bhad )"
+              r"\b(?:the|its|whose|which|that|this)\s+(?:(?!(?:did|does|do|has|had)\s)[\w'’./&-]+\s+){0,3}?"
+              r"(?<!\btold )(?<!\bto )(?<!\bwith )(?<!\bbriefed )(?<!\btold the )(?:author|writer|reporter|journalist)s?\b"
+              # Nor the author's page ("the author bio"): the question asks what it says.
+              r"(?!\s+(?:bio(?:graphy|graphies|s)?|profiles?|blurbs?)\b)|"
               r"\bbylines?\b",
         # Nor 对记者说, 告诉记者, a 记者会 (a press conference); nor 作者 qualifying what else is asked for ("国内作者的
         # 小说"): a piece's author ("那篇的作者", "稿子作者") or the author as what is asked ("作者是谁", "作者叫啥").
@@ -1150,6 +1154,22 @@ _ASKER_DAY = {
     "en": re.compile(r"\b(?:today|tonight|tomorrow|this weekend)(?:'s|’s)?\b", re.I),
     "zh": re.compile(r"今天|今晚|明天|后天|(?:这个?|本)周末"),
 }
+
+
+# Words that ask about a report's author or editor (where they studied, how long they worked where): only such a
+# question is answered from the sign-off and bio that end a report (`index.documents.signed_off_at`).
+_ABOUT_AUTHOR = {
+    "en": re.compile(r"\b(?:author|writer|reporter|journalist|editor|columnist|correspondent)s?\b|\bbylines?\b|"
+                     r"\bbio(?:s|graphy|graphies)?\b", re.I),
+    "zh": re.compile(r"作者|编辑|记者|撰稿|笔者|署名|简介"),
+}
+
+
+def asks_about_author(question: str, language: str) -> bool:
+    """Whether ``question`` asks about a report's author or editor: "where did the author study?",
+    "编辑在那家报社干了几年？"."""
+    pattern = _ABOUT_AUTHOR.get(language)
+    return bool(pattern is not None and pattern.search(question))
 
 
 def asks_of_asker_day(question: str, language: str) -> bool:

@@ -32,7 +32,8 @@ import numpy as np
 
 from index.keyword import tokenize
 from index.laws import referenced_articles
-from index.records import Chunk, Hit
+from index.documents import signed_off_at
+from index.records import Chunk, Document, Hit
 from index.retriever import Retriever
 
 from .answer_types import DOCUMENT_KINDS, about_document, stated
@@ -41,6 +42,8 @@ from .ranking import load_ranker
 from .records import Citation, ScoredSentence
 
 SIMILARITY_WEIGHT = 0.6
+# A role after an author's name in metadata: "Jim Pollard (editing)".
+_ROLE = re.compile(r"\s*\([^)]*\)")
 # A sentence that holds what the question asks for (an amount for "how much") is likelier the answer.
 ANSWER_TYPE_BONUS = 0.1
 # A sentence of the other language that lies near every sentence of the question's language lies near every
@@ -138,8 +141,9 @@ def score_sentences(
             key = (hit.doc_id, sentence.start)
             if key in seen or len(sentence.text) < MIN_SENTENCE_CHARS.get(language, 25):
                 continue
-            if question.kind not in DOCUMENT_KINDS and about_document(sentence.text):
-                continue  # a byline says who wrote the report, nothing of what it reports
+            signed = sentence.start >= signed_off_at(document.text) or about_document(sentence.text)
+            if signed and not asks_of_author(question, document):
+                continue  # a byline and its bio say who wrote the report, nothing of what it reports
             seen.add(key)
             tokens = set(tokenize(sentence.text))
             matched = sum(w for g, w in zip(groups[cross], weights[cross], strict=True) if matches(g, tokens))
@@ -160,6 +164,13 @@ def score_sentences(
             ))
     scored.sort(key=lambda s: (-s.score, s.rank, s.sentence.start))
     return scored
+
+
+def asks_of_author(question: Question, document: Document) -> bool:
+    """Whether ``question`` asks who wrote ``document`` or about its author: by the kind it asks for, by words
+    (`Question.about_author`) or by the author's name ("where is Jane Roe from?")."""
+    name = _ROLE.sub("", document.author).strip().casefold()
+    return question.kind in DOCUMENT_KINDS or question.about_author or bool(name and name in question.text.casefold())
 
 
 def on_named_article(question: Question, chunk: Chunk, text: str) -> bool:

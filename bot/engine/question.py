@@ -35,6 +35,7 @@ from .answer_types import (
     asks_exact,
     asks_for_contents,
     asks_for_names,
+    asks_about_author,
     asks_of_asker_day,
     fits_bound,
     fits_breach,
@@ -163,6 +164,8 @@ class Question:
     # Whether it asks about a day counted from the asker's ("明天", "this weekend"; see
     # `answer_types.asks_of_asker_day`): a news report, written before then, does not tell what happens then.
     asker_day: bool = False
+    # It asks about a report's author or editor (`answer_types.asks_about_author`).
+    about_author: bool = False
 
     @property
     def is_follow_up(self) -> bool:
@@ -221,6 +224,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         requirements_asked=asked_requirements(cleaned),
         bound=asked_bound(cleaned) if kind in BOUNDED_KINDS else None,
         asker_day=asks_of_asker_day(cleaned, language),
+        about_author=asks_about_author(cleaned, language),
     )
 
 

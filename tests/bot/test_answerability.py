@@ -16,6 +16,7 @@ from bot.engine.answer_types import (
     asks_about_breach,
     asks_for_contents,
     asks_for_names,
+    asks_about_author,
     asks_of_asker_day,
     beside_products,
     fits_bound,
@@ -378,6 +379,23 @@ def test_how_much_something_moved_may_be_stated_as_a_percentage():
 def test_a_day_counted_from_the_askers_is_read_in_either_language(question, language, asker_day):
     assert asks_of_asker_day(question, language) is asker_day
     assert analyse(question).asker_day is asker_day
+
+
+@pytest.mark.parametrize(
+    "question, language, about_author",
+    [
+        ("where did the author of the piece study?", "en", True),
+        ("how long was the Reuters editor based in Bangkok?", "en", True),
+        ("那篇报道的作者以前在哪里工作？", "zh", True),
+        ("编辑简介里说他在哪家报社干过？", "zh", True),
+        # A question about what a report or a law says is not about who wrote it.
+        ("how much was Didi fined?", "en", False),
+        ("个保法规定的最高罚款是多少？", "zh", False),
+    ],
+)
+def test_a_question_about_a_reports_author_is_read_in_either_language(question, language, about_author):
+    assert asks_about_author(question, language) is about_author
+    assert analyse(question).about_author is about_author
 
 
 def test_a_fee_is_stated_only_by_a_sum_charged():
@@ -1288,3 +1306,18 @@ def test_a_retention_period_does_not_state_how_long_something_is_valid_nor_the_o
     assert analyse("个人信息保护认证证书的有效期是几年？").stated_in("认证证书有效期为三年。")
     assert not analyse("How long must network logs be kept?").stated_in(valid)
     assert analyse("How long must network logs be kept?").stated_in("网络运营者应当留存相关的网络日志不少于六个月。")
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("who is the author of the Reuters piece?", "author"),
+        ("which journalist wrote the SCMP story?", "author"),
+        # The author as the subject of what is asked is not what is asked.
+        ("where did the author of the piece do his MBA?", None),
+        ("in which countries did the writer teach English?", None),
+        ("what does the author bio under the piece say he studied?", None),
+    ],
+)
+def test_a_reports_author_is_asked_for_only_when_not_the_subject_of_the_question(question, kind):
+    assert asked_kind(question, "en") == kind

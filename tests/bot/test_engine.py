@@ -661,6 +661,27 @@ def test_who_wrote_a_report_is_answered_from_its_byline_and_who_writes_rules_fro
 
 
 @pytest.mark.parametrize(
+    "question, source, fact",
+    [
+        # What a report's author or editor did is told by the bio under its sign-off, asked in either language
+        # and by role or by name ...
+        ("Where did the author of the WallStreetPR piece on Alibaba do his MBA?", SHUT_APPS, "University of Phoenix"),
+        ("阿里那篇文章的作者在海军服役了几年？", SHUT_APPS, "four years"),
+        ("路透那篇的编辑是从哪年开始常驻泰国的？", DIDI_FINE, "1999"),
+        ("How many years was Jim Pollard a senior editor at The Nation?", DIDI_FINE, "17+ years"),
+        # ... but a bio answers nothing else: not a trip to a town it names, in either language.
+        ("What's the weather like in Sacramento in March?", None, None),
+        ("萨克拉门托有什么好玩的地方？", None, None),
+    ],
+)
+def test_a_question_about_a_reports_author_is_answered_from_the_bio_under_its_sign_off(engine, question, source, fact):
+    answer = engine.answer(question)
+    answered_from(answer, None if source is None else (source, None))
+    if fact is not None:
+        assert fact in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
     "question, laws",
     [
         # Each part asks for its own kind of fact: a sentence stating either answers in part, on the laws ...
@@ -863,7 +884,8 @@ def test_a_share_or_an_interval_asked_in_other_words_keeps_its_kind(engine, ques
 @pytest.mark.parametrize(
     "question, source",
     [
-        ("At what interval must CII operators run a security test and risk assessment?", (CSL, 38)),
+        # Both the CSL and the CII Regulations state the yearly test.
+        ("At what interval must CII operators run a security test and risk assessment?", {(CSL, 38), (CIIR, 17)}),
         ("When did the DSL go live?", (DSL, 55)),
         ("whats the go-live date of the network data regs?", (NDSMR, 64)),  # the noun, hyphenated
         ("What is the start date of the CII regulations?", (CIIR, 51)),
@@ -871,7 +893,9 @@ def test_a_share_or_an_interval_asked_in_other_words_keeps_its_kind(engine, ques
     ],
 )
 def test_an_interval_or_going_live_asked_in_everyday_words_is_answered_from_the_provision(engine, question, source):
-    leads_with(engine.answer(question), source)
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert (answer.citations[0].doc_id, answer.citations[0].article) in (source if isinstance(source, set) else {source})
 
 
 @pytest.mark.parametrize(
