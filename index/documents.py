@@ -15,9 +15,9 @@ import hashlib
 import json
 import logging
 import re
-from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -137,11 +137,11 @@ def _normalise(raw: str) -> str:
 def _article_paragraphs(lines: list[str]) -> list[str]:
     kept: list[str] = []
     in_list = False
-    for line in lines:
+    for at, line in enumerate(lines):
         kind, rule = next(((kind, rule) for kind, rule in _RULES if rule.search(line)), (None, None))
         if kind in (TAIL, SIGN) and kept:
             if kind == SIGN:
-                kept += [line, *_signers_bio(line, lines[lines.index(line) + 1 :])]
+                kept += [line, *_signers_bio(line, lines[at + 1 :])]
             break
         if kind == SIGN:  # a byline above the article
             kind = None

@@ -132,6 +132,7 @@ def score_sentences(
         total = sum(weights[cross])
         is_law, from_named = document.kind == "law", hit.doc_id in named
         correction = ranker.correction(cross=cross, is_law=is_law, from_named_source=from_named)
+        signed_at = signed_off_at(document.text)
         sentences, vectors = retriever.sentences(hit.chunk_id)
         similarities = (vectors @ query_vector if len(vectors) else np.zeros(0)) + (offset if cross else 0.0)
         # Ranked on similarity less hubness; the similarity recorded (what answerability weighs) stays the cosine.
@@ -141,7 +142,7 @@ def score_sentences(
             key = (hit.doc_id, sentence.start)
             if key in seen or len(sentence.text) < MIN_SENTENCE_CHARS.get(language, 25):
                 continue
-            signed = sentence.start >= signed_off_at(document.text) or about_document(sentence.text)
+            signed = sentence.start >= signed_at or about_document(sentence.text)
             if signed and not asks_of_author(question, document):
                 continue  # a byline and its bio say who wrote the report, nothing of what it reports
             seen.add(key)

@@ -895,7 +895,8 @@ def test_a_share_or_an_interval_asked_in_other_words_keeps_its_kind(engine, ques
 def test_an_interval_or_going_live_asked_in_everyday_words_is_answered_from_the_provision(engine, question, source):
     answer = engine.answer(question)
     assert not answer.abstained, answer.reason
-    assert (answer.citations[0].doc_id, answer.citations[0].article) in (source if isinstance(source, set) else {source})
+    first = answer.citations[0]
+    assert (first.doc_id, first.article) in (source if isinstance(source, set) else {source})
 
 
 @pytest.mark.parametrize(
