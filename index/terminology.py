@@ -51,6 +51,11 @@ class Terminology:
     def terms_for(self, question: str, language: str) -> list[str]:
         """The corpus terms whose variants the ``language`` question uses, each once, in the question's order.
         The longest variant at a place wins: "privacy officer" is 个人信息保护负责人, not also 个人信息."""
+        return list(dict.fromkeys(term for _, term in self.matches(question, language) if term != NAME_ONLY))
+
+    def matches(self, question: str, language: str) -> list[tuple[str, str]]:
+        """(the variant as the ``language`` question writes it, the corpus's term) at each place, in order:
+        ``matches("蚂蚁集团被罚了吗", "zh") == [("蚂蚁集团", "ant group")]``."""
         starting = self.by_language.get(language, {})
         if not starting:
             return []
@@ -58,11 +63,12 @@ class Terminology:
         found, at = [], 0
         while at < len(units):
             candidates = starting.get(units[at], ())
-            term, length = next(((t, len(v)) for v, t in candidates if units[at : at + len(v)] == v), (None, 1))
-            if term is not None and term != NAME_ONLY:
-                found.append(term)
-            at += length
-        return list(dict.fromkeys(found))
+            variant = next((v for v, _ in candidates if units[at : at + len(v)] == v), None)
+            if variant is not None:
+                term = next(t for v, t in candidates if v == variant)
+                found.append((variant if isinstance(variant, str) else " ".join(variant), term))
+            at += len(variant) if variant is not None else 1
+        return found
 
     @classmethod
     def read(cls, paths: list[Path]) -> Terminology:

@@ -185,6 +185,12 @@ def test_asked_for_the_fine_a_question_about_the_duty_also_finds_the_penalty(kb)
         ("under the network data security mgmt regs, what must platforms publish?", {"NDSMR_2024-09-24_zh"}),
         ("does the personal info protection law cover staff data?", {"PIPL_2021-08-20_zh"}),
         ("Didi was fined for violating data security rules", set()),
+        # A law given the year it was adopted, when that year saw one ("China's 2024 online data rules",
+        # "2016年那部法"), not a year of several or a time ("in 2024 the CAC proposed rules").
+        ("Under China's 2024 online data rules, what must large platforms publish?", {"NDSMR_2024-09-24_zh"}),
+        ("2016年那部法要求日志保存多久？", {"CSL_2016-11-07_zh"}),
+        ("what does the 2021 law say about data brokers?", set()),
+        ("In 2024 the CAC proposed rules on data exports", set()),
         # A document without a publisher is named by nothing; a question naming nothing names nothing.
         ("How much was Didi fined?", set()),
     ],
@@ -287,6 +293,8 @@ def test_the_firms_and_people_a_question_names_are_found_in_either_language(kb):
     assert kb.names_in("阿里巴巴被罚了多少钱？", "zh") == [frozenset({"阿里巴巴", "alibaba"})]
     # A person the news names inside a longer run of capitals ("People's Bank of China Governor Yi Gang").
     assert kb.names_in("易纲宣布了什么新规？", "zh") == [frozenset({"易纲", "yi", "gang"})]
+    # A firm the terminology gives the reports' English name of, where pinyin does not reach it.
+    assert kb.names_in("蚂蚁集团被罚了多少钱？", "zh") == [frozenset({"蚂蚁集团", "ant", "group"})]
     assert kb.names_in("What is the maximum fine under the Cybersecurity Law in China?", "en") == []
     # A word of a name ("Alibaba Group Holdings") whose stem is an everyday word is matched as written.
     assert kb.names_in("once we hold personal info on 10m people, what applies?", "en") == []

@@ -54,6 +54,11 @@ def test_a_questions_phrases_find_the_sources_terms(question, language, terms):
     assert load_terminology().terms_for(question, language) == terms
 
 
+def test_a_match_keeps_the_words_the_question_wrote():
+    assert load_terminology().matches("南华早报说蚂蚁金服和腾讯怎么了", "zh") == [
+        ("蚂蚁金服", "ant group"), ("腾讯", "tencent")]
+
+
 def test_the_longest_phrase_at_a_place_wins(tmp_path):
     (tmp_path / "t.tsv").write_text("# corpus: zh, asked: en\n个人信息\tpersonal information\n"
                                     "个人信息保护负责人\tpersonal information protection officer\n", encoding="utf-8")
