@@ -268,6 +268,8 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?:换算|折算|兑换)成?(?:人民币|美元)|"
               r"(?:最高|最多)(?:可以)?(?:罚|处)|金额|多少[\u4e00-\u9fff]{0,3}费|折合(?:人民币|美元)|"
               r"(?:费用?|收费标准|价格)(?:是|为|要|大概|一般)?(?:多少|几)|(?:交|收|付)多少|(?:什么|多少|多高的?)价(?:格|位|钱)|"
+              # A price however named: "收盘价多少", "标价是多少", "股价大概多少".
+              r"价(?:格|钱|位)?(?:是|为|要|大概|一般|定在|在)?多少(?![人次家个])|"
               r"(?:罚款|罚金|赔偿|赔偿金)[\u4e00-\u9fff]{0,4}(?:是|为|有)多少|"
               # A sum of money however bounded: "注册资本至少多少", "罚款最多多少", "营业额要达到多少".
               rf"(?:罚款|罚金|赔偿金?|资本|资金|营业额|收入|利润)[\u4e00-\u9fff]{{0,6}}?多少(?!\s?(?:{_MEASURE}|人))",
@@ -298,12 +300,17 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\b(?:period|floor|minimum|time|term)s? (?:for|of) (?:retaining|keeping|storing|holding)\b|"
               # A period named by its bound or asked as a span ("the longest term a ... may serve", "within what
               # period"), not the period something happened in ("in what period did it begin?" asks when).
-              r"\b(?:longest|shortest|maximum|minimum|max|min)\b (?:\w+ ){0,2}(?:period|duration|term|span)s?\b|"
+              r"\b(?:longest|shortest|maximum|minimum|max|min)\b (?:\w+ ){0,2}(?:period|duration|term|span|sentence)s?\b|"
+              # A prison term asked for is a length of time: "what jail term could the CEO get?".
+              r"\bwhat(?:'s|’s| is| was| are| would be| could be)? (?:the |a )?(?:\w+ ){0,2}(?:prison|jail|custodial) "
+              r"(?:sentences?|terms?|time)\b|"
               r"\b(?:within|for) what (?:\w+ ){0,2}(?:period|duration|time)s?\b|\bwhat (?:\w+ ){0,2}durations?\b",
         # "几个月" is how many months, "几月几日" which day of which month.
         "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|学时|课时|天|日|周|星期|个月|年)|多少月|期限是|"
               r"(?:保存|留存|保留|存储)(?:期限|时限|时间)|最(?:长|短)的?(?:期限|时间|期间|时长)|"
-              r"(?:有效期|期限|时长)(?:是|为|有)?多长|天数",
+              r"(?:有效期|期限|时长)(?:是|为|有)?多长|天数|"
+              # The length asked before what it is of: "定了多长的整改期限", "多长的保存期".
+              r"多长的?[\u4e00-\u9fff]{0,4}?(?:期限|时限|期间|周期|期)",
     },
     "number": {
         # A volume or a cut-off asked for is a number too: "below what data volume ...?", "the data volume cutoff".
@@ -338,7 +345,7 @@ _ASKS: dict[str, dict[str, str]] = {
     },
     # "What's the deadline for reporting it?", "审查时限": neither how long nor when, but either answers it.
     "deadline": {
-        "en": r"\b(?:deadlines?|due dates?|(?:time|hour|day)[ -]?limits?|time ?frames?|cut-?off (?:date|time)|"
+        "en": r"\b(?:deadlines?|due dates?|(?:time|hour|day)[ -]?limits?|time ?frames?|(?:cut-?off|closing) (?:dates?|times?)|"
               r"(?:reporting|notification|notice|response|review) (?:window|period))\b",
         # Not the 时限 inside 临时限制 ("temporarily restrict").
         "zh": r"(?<!临)时限|截止|最晚|最迟",
@@ -465,6 +472,15 @@ _COUNT_STATED = {
     )
     for unit, (_, stated) in _COUNTED.items()
 }
+# Chinese may name what it counts before the count: "注册用户5000万以上", "员工超过300", "企业数量达到100".
+_COUNTED_BEFORE = {
+    "people": r"(?:用户|个人|人员|员工|职工|会员|人口)",
+    "organisations": r"(?:企业|公司|机构|单位|平台)",
+}
+_COUNT_STATED_BEFORE = {
+    unit: re.compile(rf"{before}(?:数量?|数)?(?:达到?|超过|在|为)?(?:\d[\d,.]*|{_ZH_NUMERAL}+)\s?(?:万|亿)?(?:以上|以下|人|名|家)?")
+    for unit, before in _COUNTED_BEFORE.items()
+}
 
 
 # How precisely a date is asked for: "星期几" wants a weekday; "day, month and year", "哪年哪月哪日" want the whole
@@ -577,7 +593,7 @@ _EVENTS: dict[str, tuple[str, str]] = {
         # When comments are due, not a question that merely mentions the draft they were asked on.
         r"\b(?:comments?|feedback|consultation)\s+(?:period|window|deadline|close)|"
         r"\b(?:comments?|feedback)\b[^?.]{0,40}\bdue\b|"
-        r"\b(?:deadline|cut-?off|due date)\s+(?:for|on)\s+(?:\w+\s+){0,2}(?:comments?|feedback)\b|"
+        r"\b(?:deadline|cut-?off|due date|closing date)\s+(?:for|on)\s+(?:\w+\s+){0,2}(?:comments?|feedback)\b|"
         r"\b(?:submit|send|file|give|provide)\w*\s+(?:\w+\s+){0,2}(?:comments?|feedback)\b|"
         # ... however the cut-off is put: "反馈窗口开到几号为止", "意见要在什么时候之前交".
         r"(?:征求意见|意见|反馈)[^，。？?]{0,10}?(?:截止|截至|期限|结束|之前|以前|为止)|(?:提交|反馈|提)意见|意见反馈",
@@ -1202,8 +1218,9 @@ def states(
             without = _NOT_COUNTING_PATTERN.sub(" ", without)
         if given:
             without = _VALUE.sub(lambda m: " " if _value(m.group()) in given else m.group(), without)
-        found = _COUNT_STATED[unit] if unit is not None else _COUNTING_PATTERN
-        return bool(found.search(without))
+        if unit is None:
+            return bool(_COUNTING_PATTERN.search(without))
+        return bool(_COUNT_STATED[unit].search(without) or _COUNT_STATED_BEFORE[unit].search(without))
     if kind == "amount" and unit is not None:
         return bool(_STATE_PATTERNS[kind].search(text) and _AMOUNT_STATED[unit].search(text))
     if kind in PERSON_KINDS and unit is not None:

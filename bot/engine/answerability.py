@@ -120,6 +120,10 @@ MIN_UNKNOWN_TERMS = 2
 # (0.12) it also took in wording of another duty: DSL Art. 23's "及时" (the authorities' incident warnings),
 # 0.1196 below the news sentence giving the date companies must comply with the law.
 OPEN_WORDING_MARGIN = 0.10
+# The largest share of passages a term of art may be in and still say what a passage is about (see `_specific`):
+# the law passages' field terms are in 19% (关键信息基础设施) and 24% (网络安全) of them, a duty's or a body's in
+# under 8% (保护工作部门, 重要数据).
+SPECIFIC_TERM_SHARE = 0.10
 # What a low feature says, for the reason shown with an abstention.
 _EXPLAIN = {
     "names_missing": "the best passage does not name what the question names",
@@ -319,8 +323,10 @@ def about_the_same(question: Question, best: ScoredSentence, retriever: Retrieve
     sense ("How many hours do we have to report a breach?": report → 报告; the airport of "How many hours does
     the drive to the airport take?" has none), since the model's nearest words are too loose to tell ("report"
     → 新闻报道). A Chinese question about an English passage is not judged: no dictionary carries its words
-    into English well enough (measured: right answers about the reports were refused). Nor is a question whose
-    every word asks for its kind ("什么是关键信息基础设施？" asks for a definition)."""
+    into English well enough (measured: right answers about the reports were refused). A term of art the
+    terminology carries into the law's words counts too ("the sector regulator" → 保护工作部门), unless it is in
+    so many passages that it names only their field. Nor is a question whose every word asks for its kind
+    ("什么是关键信息基础设施？" asks for a definition)."""
     if not question.topic_terms or best.chunk.doc_id in retriever.named_documents(question.search_text):
         return True
     if not best.cross:
@@ -328,7 +334,16 @@ def about_the_same(question: Question, best: ScoredSentence, retriever: Retrieve
         return any(matches(g, passage) for g in question.topic_terms)
     if question.language != "en":
         return True
-    return any(word in best.chunk.text for word in retriever.senses(question.topic))
+    terms = [t for t in retriever.translation(question.topic).terms if _specific(t, best, retriever)]
+    return any(word in best.chunk.text for word in [*retriever.senses(question.topic), *terms])
+
+
+def _specific(term: str, best: ScoredSentence, retriever: Retriever) -> bool:
+    """Whether ``term`` is in few of the passages in ``best``'s language: one in a fifth of them (关键信息基础设施,
+    网络安全) names the field every provision is in, not what one is about."""
+    language = retriever.documents[best.chunk.doc_id].language
+    passages = [c.text for c in retriever.chunks if retriever.documents[c.doc_id].language == language]
+    return sum(term in text for text in passages) <= SPECIFIC_TERM_SHARE * len(passages)
 
 
 def names_to_check(question: Question) -> list[str]:

@@ -63,10 +63,12 @@ _ASKS_REPORT = {
     "en": re.compile(
         r"\b(?:news|story|stories|coverage|journalists?|reporters?|"
         r"(?:the|that|this|an?) (?:news )?(?:article|report|piece|story)(?! (?:of|under|in)\b)|"
-        r"(?:article|report|piece) (?:says|said|mentions|mentioned|reports|reported))\b",
+        r"(?:article|report|piece) (?:says|said|mentions|mentioned|reports|reported)|"
+        # A publication pointed to: "the Hong Kong paper", "that outlet" (not a white paper).
+        r"(?:the|that|this) (?:(?!white\b)[\w-]+ ){0,2}(?:newspaper|paper|outlet))\b",
         re.I,
     ),
-    "zh": re.compile(r"文章|报道|报导|新闻|那篇|这篇|媒体|记者"),
+    "zh": re.compile(r"文章|报道|报导|新闻|那篇|这篇|媒体|记者|报纸|报社|外媒|港媒|外电"),
 }
 # A report a law makes someone prepare, send, receive or keep ("which authority receives the report", "submit the
 # report", "the period for retaining the report") is a duty, not a news report (which is written, published or
@@ -89,7 +91,11 @@ _REPORT_BY = {
         re.I,
     ),
     "zh": re.compile(r"(?:讲|关于|有关|报道|写)[^，。？?！!]{1,24}?的(?:那篇|这篇)?(?:文章|报道|新闻|稿子)|"
-                     r"[^，。？?！!\s]{1,15}(?:那篇|这篇)(?:文章|报道|新闻)?"),
+                     r"[^，。？?！!\s]{1,15}(?:那篇|这篇)(?:文章|报道|新闻)?|"
+                     r"(?:该|此)[^，。？?！!\s]{1,20}?(?:报道|文章|新闻)|"
+                     # A publication described by where it is: "香港那家英文报纸", "纽约那家媒体".
+                     r"(?P<head>[^，。？?！!\s]{1,8}?(?:那家|这家|的)(?:英文|中文|财经|科技)?"
+                     r"(?P<publication>报纸|媒体|报社|网站|杂志|通讯社))"),
 }
 # An article named, or several: "Art. 38", "Articles 21 and 25", "第三十八条".
 _ARTICLE = re.compile(

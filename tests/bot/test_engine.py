@@ -1493,3 +1493,56 @@ def test_a_sentence_near_everything_in_the_other_language_does_not_lead(engine):
     assert not answer.abstained, answer.reason
     first = answer.citations[0]
     assert (first.doc_id, first.chunk.article) == (NDSMR, 62)
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # A length asked before what it is of ("多长的整改期限"), a prison term, a price, a closing date: each asks
+        # for a kind of fact, which a close passage of the report or the law must state ...
+        ("MIIT约谈那12家公司后，给了它们多长的整改期限？", None),
+        ("What's the maximum prison sentence under the PIPL for selling personal data?", None),
+        ("滴滴在纽交所的发行价是多少？", None),
+        ("Is there a closing date for comments on the CAC's draft rules?", None),
+        # ... and does where it states one.
+        ("个人信息保护影响评估报告要保存多长的期限？", (PIPL, 56)),
+        ("What jail term can a CSL offender get?", (CSL, 63)),
+    ],
+)
+def test_a_length_a_price_or_a_closing_date_asked_in_other_words_keeps_its_kind(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Under the NDSR, how many registered users make a platform a large one?",
+     "网数条例里，注册用户要有多少才算大型网络平台？"],
+)
+def test_a_count_written_after_what_it_counts_answers(engine, question):
+    # "注册用户5000万以上": Chinese may name the users before their number.
+    leads_with(engine.answer(question), (NDSMR, 62))
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # A firm named by the Chinese name the terminology gives (蚂蚁集团 for Ant Group) must be in the passage
+        # stating the fact, as one named by its pinyin is; the report names Ant Group but no fine on it.
+        ("南华早报那篇里，蚂蚁集团被罚了多少钱？", None),
+        ("南华早报说蚂蚁集团是哪家公司的关联公司？", (SUMMONS, None)),
+        # A publication described by where it is points at a report, in either language.
+        ("香港那家英文报纸说数据安全法是几月通过的？", (SUMMONS, None)),
+        # A law given the year it was adopted is that law.
+        ("Under China's 2024 data rules, what must large platforms publish every year?", (NDSMR, 44)),
+    ],
+)
+def test_names_given_in_other_words_keep_their_source(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+def test_a_term_of_art_in_everyday_english_is_what_the_law_speaks_of(engine):
+    # "the sector regulator" is 保护工作部门 (the terminology): the article stating the three months is about
+    # what the question is about, though no dictionary sense of its other words is in it.
+    answer = engine.answer("If a critical information infrastructure changes a lot and the operator reports it, "
+                           "how long does the sector regulator have to redo the designation?")
+    leads_with(answer, (CIIR, 11))
