@@ -54,8 +54,9 @@ class Terminology:
         return list(dict.fromkeys(term for _, term in self.matches(question, language) if term != NAME_ONLY))
 
     def matches(self, question: str, language: str) -> list[tuple[str, str]]:
-        """(the variant as the ``language`` question writes it, the corpus's term) at each place, in order:
-        ``matches("蚂蚁集团被罚了吗", "zh") == [("蚂蚁集团", "ant group")]``."""
+        """(the variant the ``language`` question uses, the corpus's term) at each place, in order; a Chinese
+        variant as written, an English one as its matched words: ``matches("蚂蚁集团被罚了吗", "zh") ==
+        [("蚂蚁集团", "ant group")]``."""
         starting = self.by_language.get(language, {})
         if not starting:
             return []
