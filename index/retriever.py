@@ -219,15 +219,7 @@ class Retriever:
         report says is answered from that report. A short name is looked for as the asker wrote it too, without
         the acronym expansions the checked query holds ("CII regs")."""
         texts = dict.fromkeys([query, as_written(query)])  # one text when nothing was expanded
-        named = frozenset(doc_id for doc_id, pattern in self._names() if any(pattern.search(t) for t in texts))
-        return named or self._law_of_year(query)
-
-    def _law_of_year(self, query: str) -> frozenset[str]:
-        """The one law adopted in the year ``query`` gives an instrument ("China's 2024 online data rules",
-        "2016年那部法"); none when that year saw several ("the 2021 law") or none."""
-        years = {m.group(1) or m.group(2) for m in _LAW_YEAR.finditer(query)}
-        laws = [d.doc_id for d in self.documents.values() if d.kind == "law" and d.date[:4] in years]
-        return frozenset(laws) if len(laws) == 1 else frozenset()
+        return frozenset(doc_id for doc_id, pattern in self._names() if any(pattern.search(t) for t in texts))
 
     def _names(self) -> list[tuple[str, re.Pattern[str]]]:
         if self._name_patterns is None:
@@ -713,16 +705,6 @@ def _abbreviation(word: str) -> bool:
 def _sentence_start(text: str, at: int) -> bool:
     before = text[max(0, at - 3) : at].rstrip(" \t\"“‘'(")
     return not before or before[-1] in ".!?:\n"
-
-
-# A year given to an instrument: "the 2024 rules", "China's 2016 cyber law", "2024年的条例".
-_LAW_YEAR = re.compile(
-    # Not a time ("in 2024 the CAC proposed rules"): the year stands before the instrument's own words.
-    r"(?<!\d)(?<!\bin )(?<!\bsince )(?<!\bby )(?<!\buntil )((?:19|20)\d\d)(?:'s)?\s+"
-    r"(?:(?!the\b|an?\b)[A-Za-z-]+\s+){0,2}?(?:laws?|rules|regulations?|regs|measures)\b|"
-    r"(?<!\d)((?:19|20)\d\d)年(?:的|那部|这部|出台的|发布的|颁布的)?[\u4e00-\u9fff]{0,6}?(?:法|条例|规定|办法)",
-    re.I,
-)
 
 
 def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
