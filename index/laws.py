@@ -29,14 +29,20 @@ MIN_ARTICLES = 3
 _PRC_PREFIX = "中华人民共和国"
 # Taking effect, in either language: a question about when a law took effect ("When did PIPL take effect?",
 # "数安法哪天施行"), or a text saying something does ("本法自……起施行", "will take effect on September 1").
-TAKES_EFFECT = re.compile(
+_TAKING_EFFECT = (
     r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went|enter(?:s|ed|ing)?)\s+(?:into\s+)?(?:effect|force)\b|"
-    r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|\bcommence(?:s|d|ment)?\b|"
+    r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|\bcommencement\b|"
     # As people say it too: "when does it go live?", "its go-live date", "when did it start to apply?", "哪天落地
     # 执行？".
     r"\b(?:go(?:es|ing)?|went|gone) live\b|\b(?:go-live|start) date\b|\b(?:start|starts|started|begin|began|begins) "
-    r"(?:to )?apply|施行|生效|实施|落地|(?:正式|开始)执行", re.I
+    r"(?:to )?apply|施行|生效|实施|落地|(?:正式|开始)执行"
 )
+# Commencing as a law does ("commences on 1 November"), not an action begun ("the CAC commenced reviews into ...").
+_COMMENCING = r"\bcommence[sd]?\b(?=\s*(?:on|from|in|at|with effect|[?.!,;]|$))"
+TAKES_EFFECT = re.compile(f"{_TAKING_EFFECT}|{_COMMENCING}", re.I)
+# Asked, "commence" is said of anything begun ("when did the reviews commence?"): it does not ask when a rule
+# took effect.
+TAKES_EFFECT_ASKED = re.compile(_TAKING_EFFECT, re.I)
 # A question about the penalty for a breach, in either language ("what's the fine for ...", "违反了会怎么罚").
 _ASKS_PENALTY = re.compile(
     # "fine" the noun or verb, not "is it fine to ...", "it's fine", "fine-grained".

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from index.documents import SIGN_OFF
-from index.laws import TAKES_EFFECT, asks_about_penalty, imposes_penalty, parse_chinese_number
+from index.laws import TAKES_EFFECT, TAKES_EFFECT_ASKED, asks_about_penalty, imposes_penalty, parse_chinese_number
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|millions?|billions?"
@@ -285,7 +285,7 @@ _ASKS: dict[str, dict[str, str]] = {
               rf"{_EN_FREQUENCY}\b[^?.]{{0,40}}?\bor\b[^?.]{{0,20}}?{_EN_FREQUENCY}(?:\s+(?:one|basis|thing))?\s*(?:[?.!]|$)",
         # "每年至少组织几次" asks how often, not how many: a count of anything else does not answer it. A cycle
         # (not a life cycle) is how often; so is a choice between two ("每年一次还是两年一次？").
-        "zh": r"(?:多久|多长时间|隔多久)[^，。？?！!]{0,12}一次|频率|频次|(?:几|多少)(?:个)?(?:年|月|季度|天)一次|"
+        "zh": r"(?:多久|多长时间|隔多久)[^，。？?！!]{0,12}一[次回趟]|频率|频次|(?:几|多少)(?:个)?(?:年|月|季度|天)一[次回]|"
               r"(?:每|一)个?(?:年|季度|月|周|星期|天|日)[^，。？?！!]{0,12}(?:几|多少)次|(?<!生命)周期|"
               rf"{_ZH_FREQUENCY}[^，。？?！!]{{0,12}}还是[^，。？?！!]{{0,6}}{_ZH_FREQUENCY}",
     },
@@ -337,7 +337,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\b(?:what|which)(?:'s|’s| is| was| were)?(?: the)? (?:(?!due\b)\w+ )?(?:year|date|day|month|weekday)\b"
               r"(?!-|\s+(?:limits?|windows?|periods?|clocks?|counts?)\b)|"
               r"\bsince when\b|"
-              r"\bwhen (?:did|does|do|will|was|is)\b|"
+              r"\bwhen (?:exactly |precisely |roughly |approximately )?(?:did|does|do|will|was|is)\b|"
               r"\b(?:exact|calendar|specific|effective|commencement|go-live|start) date\b",
         # "几月" asks which month ("每年几月之前"), "几个月" how many; "哪个日子" which day.
         "zh": r"什么时候|啥时候?|何时|几时|哪天|哪一天|哪日|几月几[日号]|几号|哪一年|哪年|什么日期|"
@@ -574,7 +574,7 @@ _VALIDITY = r"\bvalid\w*|\bexpir\w*|有效期|有效|过期|到期|届满"
 _RETENTION = (r"\b(?:keeps?|kept|retain\w*|retention|stor(?:e|ed|ing|age)|preserv\w*|archiv\w*)\b|"
               r"保存|保留|留存|存储|存放|存多久")
 _EVENTS: dict[str, tuple[str, str]] = {
-    "taking effect": (TAKES_EFFECT.pattern, TAKES_EFFECT.pattern),
+    "taking effect": (TAKES_EFFECT_ASKED.pattern, TAKES_EFFECT.pattern),
     "appointment": (
         r"\b(?:appoint\w*|t(?:ake|akes|ook|aken) (?:over|office)|bec(?:ome|ame|omes) (?:the )?(?:head|director|"
         r"chief|governor|minister))\b|上任|任命|接任|就任",
@@ -1143,7 +1143,8 @@ _REQUIREMENT_STATED = {name: re.compile(stated, re.I) for name, (_, stated) in _
 # was, and a demonym ("French") answers it.
 _REQUIRED = re.compile(
     r"\b(?:must|required?|requirements?|have to|has to|needs? to|need|mandatory|obliged|compulsory)\b|"
-    r"必须|要求|需要|应当|应该|硬性|至少|规定",
+    # ... however said: "得有几年经验", "要有什么学历".
+    r"必须|要求|需要|应当|应该|硬性|至少|规定|得(?:有|要|是)|要有",
     re.I,
 )
 

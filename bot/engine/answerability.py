@@ -76,7 +76,7 @@ from .compose import (
     term_weights,
 )
 from .fitted import fitted_entry
-from .question import Question
+from .question import Question, key_terms
 
 if TYPE_CHECKING:
     from index.retriever import Retriever
@@ -327,11 +327,24 @@ def about_the_same(question: Question, best: ScoredSentence, retriever: Retrieve
     terminology carries into the law's words counts too ("the sector regulator" → 保护工作部门), unless it is in
     so many passages that it names only their field. Nor is a question whose every word asks for its kind
     ("什么是关键信息基础设施？" asks for a definition)."""
-    if not question.topic_terms or best.chunk.doc_id in retriever.named_documents(question.search_text):
+    if not question.topic_terms:
+        return True
+    document = retriever.documents[best.chunk.doc_id]
+    named = best.chunk.doc_id in retriever.named_documents(question.search_text)
+    if named and (best.cross or document.kind != "law"):
         return True
     if not best.cross:
+        # A law the question names is what it asks about, not a word of its topic: "网数条例里训练语料留存几年？" is
+        # not about the records Art. 12 keeps for three years.
+        topic = list(question.topic_terms)
+        if named:
+            rest = question.topic
+            for name in sorted(document.names, key=len, reverse=True):
+                rest = re.sub(re.escape(name), " ", rest, flags=re.I)
+            # Only words the sources use can judge: what asking leaves around the name ("款是") judges nothing.
+            topic = [g for g in key_terms(rest) if known(g, retriever)]
         passage = set(tokenize(best.chunk.text))
-        return any(matches(g, passage) for g in question.topic_terms)
+        return not topic or any(matches(g, passage) for g in topic)
     if question.language != "en":
         return True
     terms = [t for t in retriever.translation(question.topic).terms if _specific(t, best, retriever)]

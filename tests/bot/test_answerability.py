@@ -1027,6 +1027,9 @@ def test_a_sentence_saying_it_does_not_know_tells_what_and_of_what():
         ("个保法对负责人有什么学历或者资格证书要求？", {"education", "certificate"}),
         ("How many years of relevant experience must the security officer have?", {"experience"}),
         ("Does the head of the data bureau need a university degree?", {"education"}),
+        # ... however the obligation is put ("得有", "要有").
+        ("要当个保负责人，得有几年相关工作经验？", {"experience"}),
+        ("当网络数据安全负责人要有什么学历？", {"education"}),
         # ... not who a person is, a citizen's data, a processor's certification, or a body's standing to sue.
         ("What nationality was Lavoisier?", set()),
         ("What degree does the author hold?", set()),
