@@ -318,8 +318,9 @@ def from_earlier_report(best: ScoredSentence, retriever: Retriever) -> bool:
 
 def about_the_same(question: Question, best: ScoredSentence, retriever: Retriever) -> bool:
     """Whether the best passage has a word of what the question is about (its words less those asking for its
-    kind), or is from a source the question names. A law's time limit states hours, but "新手学开车要多少个小时？"
-    is about nothing in it. For an English question and a Chinese passage, a word counts by its dictionary
+    kind, and less the name of a law it names), or is from a report the question names or, in the other
+    language, a law it names. A law's time limit states hours, but "新手学开车要多少个小时？" is about nothing in
+    it. For an English question and a Chinese passage, a word counts by its dictionary
     sense ("How many hours do we have to report a breach?": report → 报告; the airport of "How many hours does
     the drive to the airport take?" has none), since the model's nearest words are too loose to tell ("report"
     → 新闻报道). A Chinese question about an English passage is not judged: no dictionary carries its words
