@@ -64,11 +64,13 @@ class Terminology:
         found, at = [], 0
         while at < len(units):
             candidates = starting.get(units[at], ())
-            variant = next((v for v, _ in candidates if units[at : at + len(v)] == v), None)
-            if variant is not None:
-                term = next(t for v, t in candidates if v == variant)
-                found.append((variant if isinstance(variant, str) else " ".join(variant), term))
-            at += len(variant) if variant is not None else 1
+            match = next(((v, t) for v, t in candidates if units[at : at + len(v)] == v), None)
+            if match is None:
+                at += 1
+                continue
+            variant, term = match
+            found.append((variant if isinstance(variant, str) else " ".join(variant), term))
+            at += len(variant)
         return found
 
     @classmethod

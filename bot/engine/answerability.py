@@ -348,16 +348,17 @@ def about_the_same(question: Question, best: ScoredSentence, retriever: Retrieve
         return not topic or any(matches(g, passage) for g in topic)
     if question.language != "en":
         return True
-    terms = [t for t in retriever.translation(question.topic).terms if _specific(t, best, retriever)]
+    terms = _specific(retriever.translation(question.topic).terms, document.language, retriever)
     return any(word in best.chunk.text for word in [*retriever.senses(question.topic), *terms])
 
 
-def _specific(term: str, best: ScoredSentence, retriever: Retriever) -> bool:
-    """Whether ``term`` is in few of the passages in ``best``'s language: one in a fifth of them (关键信息基础设施,
-    网络安全) names the field every provision is in, not what one is about."""
-    language = retriever.documents[best.chunk.doc_id].language
+def _specific(terms: Sequence[str], language: str, retriever: Retriever) -> list[str]:
+    """The ``terms`` in few of the passages in ``language``: one in a fifth of them (关键信息基础设施, 网络安全)
+    names the field every provision is in, not what one is about."""
+    if not terms:
+        return []
     passages = [c.text for c in retriever.chunks if retriever.documents[c.doc_id].language == language]
-    return sum(term in text for text in passages) <= SPECIFIC_TERM_SHARE * len(passages)
+    return [t for t in terms if sum(t in text for text in passages) <= SPECIFIC_TERM_SHARE * len(passages)]
 
 
 def names_to_check(question: Question) -> list[str]:
