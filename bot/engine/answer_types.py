@@ -230,8 +230,11 @@ _ASKS: dict[str, dict[str, str]] = {
     "percent": {
         # However qualified: "what exact share", "what rough proportion", "多少比例", "占比多少".
         "en": r"\bpercentage\b|\bwhat (?:\w+ )?(?:percent|share|proportion|fraction)\b|\bper ?cent of\b|"
-              r"\bhow many percent\b",
-        "zh": r"百分之几|百分比|多大比例|多少比例|比例(?:是|为|有)?多少|占比(?:是|为|有)?多少|几成",
+              r"\bhow many percent\b|\bwhat(?:'s|’s| is| was| were| are)? (?:the |its |their )?(?:\w+ ){0,2}"
+              r"(?:growth|increase|decline|drop|fall|rise) rates?\b|\bby what (?:percentage|share|margin)\b",
+        "zh": r"百分之几|百分比|多大比例|多少比例|比例(?:是|为|有)?多少|占比(?:是|为|有)?多少|几成|"
+              # A rate of change is a percentage ("增速是多少", "涨幅多大", "the annual growth rate").
+              r"(?:增速|增长率|增幅|涨幅|跌幅|降幅|增长速度)(?:是|为|有)?(?:多少|多大|几)",
     },
     "amount": {
         # "how much of a priority" asks for no amount.
@@ -367,7 +370,9 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\bbylines?\b",
         # Nor 对记者说, 告诉记者, a 记者会 (a press conference); nor 作者 qualifying what else is asked for ("国内作者的
         # 小说"): a piece's author ("那篇的作者", "稿子作者") or the author as what is asked ("作者是谁", "作者叫啥").
-        "zh": r"谁写|谁(?:撰写|编辑|报道)的|(?:篇|文章|报道|稿子?|稿件|新闻|帖子?)的?\s*作者|作者(?:是|叫|名|姓)|署名|"
+        # What else is asked of an author ("那篇的作者以前在哪工作？", "作者是哪国人？") is the kind of that.
+        "zh": r"谁写|谁(?:撰写|编辑|报道)的|(?:篇|文章|报道|稿子?|稿件|新闻|帖子?)的?\s*作者(?=\s*(?:[？?。]|$))|"
+              r"作者(?:是(?:谁|哪位|何人)|叫|名|姓)|署名|"
               r"(?<![对向跟诉])记者(?!会)|撰稿人|执笔|"
               r"谁[^，。？?！!]{0,6}编辑|编辑是谁",
     },
@@ -1057,6 +1062,10 @@ def unknown_stated(text: str) -> list[tuple[frozenset[str], str]]:
     return found
 
 
+# A count or a frequency left to what is reasonable ("请求转移个人信息次数等明显超出合理范围的", "unreasonably
+# frequent requests") is fixed by no figure either.
+_BEYOND_REASON = (r"(?:次数|频次|频率|数量)[^，。；]{0,8}?(?:超出|超过|超越)合理(?:范围|限度)|"
+                  r"\b(?:unreasonabl[ey]|excessive(?:ly)?) (?:frequent|often|numbers?|repetitive)\b")
 # How a text states a quantity it leaves open: a period, a frequency or a number it does not fix ("在一定期限内",
 # "定期开展", "及时告知", "达到国家网信部门规定数量", "promptly", "within a certain period"). Asked for that quantity,
 # a passage saying only this answers that none is fixed.
@@ -1064,8 +1073,9 @@ _LEFT_OPEN = {
     "duration": r"一定期限|最短时间|合理期限|及时|立即|尽快|\bwithin a (?:certain|reasonable) (?:period|time)\b|"
                 r"\bpromptly\b|\bin a timely (?:manner|fashion)\b|\bwithout (?:undue )?delay\b|"
                 r"\bas soon as possible\b|\bno longer than (?:is )?necessary\b",
-    "frequency": r"定期|\b(?:regularly|periodically|from time to time)\b",
-    "number": r"规定的?数量|一定的?(?:数量|规模)|\ba (?:certain|specified|prescribed) (?:number|volume|quantity)\b",
+    "frequency": rf"定期|\b(?:regularly|periodically|from time to time)\b|{_BEYOND_REASON}",
+    "number": rf"规定的?数量|一定的?(?:数量|规模)|\ba (?:certain|specified|prescribed) (?:number|volume|quantity)\b|"
+              rf"{_BEYOND_REASON}",
 }
 _LEFT_OPEN["deadline"] = _LEFT_OPEN["duration"]
 _LEFT_OPEN_PATTERNS = {kind: re.compile(pattern, re.I) for kind, pattern in _LEFT_OPEN.items()}

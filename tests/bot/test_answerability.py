@@ -186,6 +186,15 @@ from bot.engine.question import BadQuestion, analyse
         ("那位官员在记者会上说了什么？", "zh", None),
         ("这篇报道的记者是谁？", "zh", "author"),
         ("scmp那篇稿子 作者叫啥", "zh", "author"),
+        # What else is asked of a piece's author is the kind of that, as in English ("what rank did the author hold").
+        ("那篇报道的作者是哪国人？", "zh", None),
+        ("写阿里那篇文章的作者，MBA是哪一年拿的？", "zh", "date"),
+        ("What rank did the author of the Alibaba piece hold in the navy?", "en", None),
+        # A rate of change is a percentage.
+        ("那家公司的股价涨幅是多少？", "zh", "percent"),
+        ("文章里中国经济平均每年增速是多少？", "zh", "percent"),
+        ("What was the average annual growth rate of China's economy?", "en", "percent"),
+        ("By what percentage did the shares fall?", "en", "percent"),
         # Writers at large, qualifying what else is asked for, ask for no byline.
         ("Any good novels by Chinese authors?", "en", None),
         ("推荐几本国内作者的科幻小说", "zh", None),
@@ -993,6 +1002,10 @@ def test_a_text_stating_only_the_other_bound_does_not_fit(text, bound, fits):
         ("Operators shall regularly hold emergency drills.", "frequency", True),
         ("处理个人信息达到国家网信部门规定数量的个人信息处理者", "number", True),
         ("... once it processes a certain number of individuals' data", "number", True),
+        # A count left to what is reasonable is fixed by no figure.
+        ("请求转移个人信息次数等明显超出合理范围的，网络数据处理者可以根据转移个人信息的成本收取必要费用。", "frequency", True),
+        ("A controller may charge a fee for unreasonably frequent requests.", "number", True),
+        ("在合理的范围内处理个人自行公开或者其他已经合法公开的个人信息", "number", False),
         # A figure fixes it; and an open period says nothing of how often or how many.
         ("个人信息保护影响评估报告和处理情况记录应当至少保存三年。", "duration", False),
         ("每年至少进行一次检测评估", "frequency", False),

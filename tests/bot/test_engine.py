@@ -667,6 +667,8 @@ def test_who_wrote_a_report_is_answered_from_its_byline_and_who_writes_rules_fro
         # and by role or by name ...
         ("Where did the author of the WallStreetPR piece on Alibaba do his MBA?", SHUT_APPS, "University of Phoenix"),
         ("阿里那篇文章的作者在海军服役了几年？", SHUT_APPS, "four years"),
+        # (what is asked of the author is the kind of fact, not the author's name)
+        ("WallStreetPR那篇文章的作者是在哪所学校读的MBA？", SHUT_APPS, "University of Phoenix"),
         ("路透那篇的编辑是从哪年开始常驻泰国的？", DIDI_FINE, "1999"),
         ("How many years was Jim Pollard a senior editor at The Nation?", DIDI_FINE, "17+ years"),
         # ... but a bio answers nothing else: not a trip to a town it names, in either language.
@@ -1120,6 +1122,9 @@ def test_a_sum_asked_about_someone_is_answered_only_by_a_sentence_naming_them(en
         ("For how many years can PIPL bar the responsible executives from serving as directors?", None),
         ("网安法规定关基运营者定期进行应急演练，这个定期具体是每几个月一次？", None),
         ("How many times a year must CII operators hold cybersecurity emergency drills?", None),
+        # (a count of requests left to reasonableness, "次数……明显超出合理范围")
+        ("用户一年里申请转移个人信息超过几次，平台就可以收费了？", None),
+        ("Under the 2024 regulations, after how many portability requests a year may a platform charge a fee?", None),
         # ... while a provision fixing it answers, though the open step sits beside it ("及时报告" and "3个月内"),
         # and so does a report's length of time.
         ("After a CII operator reports a major change, how long does the protection department have to re-identify"
