@@ -219,7 +219,20 @@ class Retriever:
         report says is answered from that report. A short name is looked for as the asker wrote it too, without
         the acronym expansions the checked query holds ("CII regs")."""
         texts = dict.fromkeys([query, as_written(query)])  # one text when nothing was expanded
-        return frozenset(doc_id for doc_id, pattern in self._names() if any(pattern.search(t) for t in texts))
+        named = frozenset(doc_id for doc_id, pattern in self._names() if any(pattern.search(t) for t in texts))
+        return named or self._law_described(query)
+
+    def _law_described(self, query: str) -> frozenset[str]:
+        """The one law a question describes by its year and words of its name ("the 2016 cyber law", "the 2021
+        data statute", "2021年那部数据法"): adopted or in force that year, every describing word in one of its
+        names. A year alone names nothing, nor do words no name has ("the 2024 cross-border data rules" are the
+        CAC's, which the reports cover, not the 2024 Network Data Security Regulations)."""
+        found = set()
+        for match in _LAW_DESCRIBED.finditer(query):
+            year, words = match.group("year") or match.group("year_zh"), match.group("words") or match.group("words_zh")
+            found |= {d.doc_id for d in self.documents.values()
+                      if d.kind == "law" and year in (d.date[:4], d.in_force[:4]) and _describes(words, d.names)}
+        return frozenset(found) if len(found) == 1 else frozenset()
 
     def _names(self) -> list[tuple[str, re.Pattern[str]]]:
         if self._name_patterns is None:
@@ -705,6 +718,25 @@ def _abbreviation(word: str) -> bool:
 def _sentence_start(text: str, at: int) -> bool:
     before = text[max(0, at - 3) : at].rstrip(" \t\"“‘'(")
     return not before or before[-1] in ".!?:\n"
+
+
+# A law described by its year and words of its name: "the 2016 cyber law", "2021年那部数据法". Not a time ("in 2024
+# the CAC proposed rules"): the year stands right before the describing words.
+_LAW_DESCRIBED = re.compile(
+    r"(?<!\d)(?<!\bin )(?<!\bsince )(?<!\bby )(?<!\buntil )(?P<year>(?:19|20)\d\d)(?:'s|’s)?\s+"
+    r"(?P<words>(?:[A-Za-z-]+\s+){1,3}?)(?:laws?|statutes?|rules|regulations?|regs)\b|"
+    r"(?<!\d)(?P<year_zh>(?:19|20)\d\d)年(?:的|那部|这部|出台的|发布的|颁布的)?(?P<words_zh>[\u4e00-\u9fff]{2,6}?)(?:法|条例)",
+    re.I,
+)
+
+
+def _describes(words: str, names: tuple[str, ...]) -> bool:
+    """Whether every one of ``words`` begins a word of one of ``names`` ("cyber" of "Cybersecurity Law"), or the
+    Chinese ``words`` stand in one of them ("数据" in 数据安全法)."""
+    if CJK.search(words):
+        return any(words in name for name in names)
+    name_words = {w for name in names if not CJK.search(name) for w in re.split(r"[\s-]+", name.lower())}
+    return all(any(n.startswith(w) for n in name_words) for w in re.split(r"[\s-]+", words.lower().strip()) if w)
 
 
 def _name_pattern(names: tuple[str, ...]) -> re.Pattern[str]:

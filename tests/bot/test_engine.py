@@ -1124,6 +1124,10 @@ def test_a_sum_asked_about_someone_is_answered_only_by_a_sentence_naming_them(en
         ("How many times a year must CII operators hold cybersecurity emergency drills?", None),
         # (a count of requests left to reasonableness, "次数……明显超出合理范围")
         ("用户一年里申请转移个人信息超过几次，平台就可以收费了？", None),
+        # (a law described by its year and words of its name is that law: DSL Art. 30 says only "定期")
+        ("Under the 2021 data statute, how often do processors of important data have to assess their risks?", None),
+        ("2021年那部数据法里，重要数据的处理者多久做一次风险评估？", None),
+        ("Per the 2016 cyber law, how long must network logs be kept?", (CSL, 21)),
         ("Under the 2024 regulations, after how many portability requests a year may a platform charge a fee?", None),
         # ... while a provision fixing it answers, though the open step sits beside it ("及时报告" and "3个月内"),
         # and so does a report's length of time.

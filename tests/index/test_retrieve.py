@@ -185,8 +185,15 @@ def test_asked_for_the_fine_a_question_about_the_duty_also_finds_the_penalty(kb)
         ("under the network data security mgmt regs, what must platforms publish?", {"NDSMR_2024-09-24_zh"}),
         ("does the personal info protection law cover staff data?", {"PIPL_2021-08-20_zh"}),
         ("Didi was fined for violating data security rules", set()),
-        # A year names no law: the CAC's 2024 cross-border data rules are not the 2024 regulations.
+        # A year names no law: the CAC's 2024 cross-border data rules are not the 2024 regulations, and 2021 saw
+        # three laws ...
         ("What did the 2024 cross-border data rules exempt from security assessments?", set()),
+        ("Under the 2021 law, who enforces it?", set()),
+        # ... but a year with words of one law's name describes that law, in either language.
+        ("under the 2016 cyber law what do we have to tell users first?", {"CSL_2016-11-07_zh"}),
+        ("Under the 2021 data statute, how often must holders of important data assess risks?", {"DSL_2021-06-10_zh"}),
+        ("2021年那部数据法对重要数据怎么规定？", {"DSL_2021-06-10_zh"}),
+        ("In 2024 the CAC proposed new data rules; what did they exempt?", set()),
         # A document without a publisher is named by nothing; a question naming nothing names nothing.
         ("How much was Didi fined?", set()),
     ],
