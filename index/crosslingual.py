@@ -174,9 +174,12 @@ class Translation:
 class Lexicon:
     """The words of each language of a corpus and their vectors (queries' side of the model)."""
 
-    def __init__(self, words: dict[str, list[str]], vectors: dict[str, np.ndarray]) -> None:
+    def __init__(
+        self, words: dict[str, list[str]], vectors: dict[str, np.ndarray], *, term_cache: int = TERM_CACHE
+    ) -> None:
         self.words = words
         self.vectors = vectors
+        self.term_cache = term_cache
         # The corpus's own words have their vectors here already: the model gives a text the same vector in
         # any batch, so a question's words that the corpus uses need no pass of the model.
         self._cache: dict[str, np.ndarray] = self.vector_of()
@@ -218,10 +221,11 @@ class Lexicon:
     def _term_vectors(self, terms: list[str], embedder) -> np.ndarray:
         """The query-side vectors of ``terms``, each embedded once per process (questions share most words)."""
         cache = self._cache  # one dict throughout: another thread may replace a full one
+        if len(cache) > self.term_cache and any(t not in cache for t in terms):
+            cache = self._cache = self.vector_of()
+        # Looked for in the dict kept: a full one just replaced has lost the words of earlier questions.
         fresh = [t for t in dict.fromkeys(terms) if t not in cache]
         if fresh:
-            if len(cache) > TERM_CACHE:
-                cache = self._cache = self.vector_of()
             cache.update(zip(fresh, embedder.encode_queries(fresh), strict=True))
         return np.stack([cache[t] for t in terms])
 

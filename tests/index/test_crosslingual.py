@@ -69,3 +69,15 @@ def test_a_chinese_questions_everyday_words_find_their_synonyms_and_its_function
     assert {"留存", "保存", "删除"} <= set(found)
     # 是 ("correct") is no 改正, 多少 asks for an amount rather than being about one, 全 counts ("whole").
     assert "改正" not in found and "数额" not in found and "整体" not in found
+
+
+def test_a_full_term_cache_starts_again_without_losing_a_questions_earlier_words(embedder):
+    # Once the cache of query words is full it starts again from the corpus's words: a question whose words
+    # were cached before (not the corpus's) must still be translated, not fail on a word the new cache lacks.
+    words = {"en": ["consent", "fine"], "zh": ["同意", "罚款"]}
+    vectors = {lang: embedder.encode_queries(found) for lang, found in words.items()}
+    lexicon = Lexicon(words, vectors, term_cache=3)
+    for question in ("Is a beyond-the-border transfer fine?", "Does consent go beyond the contract?",
+                     "Beyond consent, is the fine final?"):
+        translation = lexicon.translate(question, "en", embedder, min_similarity=0.0)
+        assert set(translation.text.split()) <= {"同意", "罚款"} and translation.text, question
