@@ -28,6 +28,11 @@ ACRONYMS = {
     "IPO": "initial public offering",
     # An employee's everyday abbreviations of roles, metrics and currencies: known words, not a foreign law.
     "DPO": "data protection officer",
+    # ... of the business the asker is in ("we're an ISP"): it says who asks, not what about.
+    "ISP": "internet service provider",
+    "IDC": "internet data centre",
+    "CDN": "content delivery network",
+    "SAAS": "software as a service",
     "CISO": "chief information security officer",
     "PII": "personally identifiable information",
     "KYC": "know your customer",

@@ -183,6 +183,9 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
         ("Does PIPL require a DPIA before we process sensitive personal information?", (PIPL, 55)),
         ("给老板做PPT，个保法里敏感个人信息包括哪些？", (PIPL, 28)),
         ("putting together a PPT - who does the Wire China photo caption give as CAC director?", (WIRE_CHINA, None)),
+        # The business the asker is in says who asks, not what about.
+        ("We're an ISP. How long do we have to keep network logs under the CSL?", (CSL, 21)),
+        ("我们是做IDC的，网安法要求网络日志至少留存多久？", (CSL, 21)),
         ("What did Didi's CEO say about the fine?", None),
         ("Is using a VPN to reach servers abroad legal under the CSL?", None),
         # Initials of a name the news writes out are no foreign law.
