@@ -230,9 +230,9 @@ _ASKS: dict[str, dict[str, str]] = {
     "percent": {
         # However qualified: "what exact share", "what rough proportion", "多少比例", "占比多少".
         "en": r"\bpercentage\b|\bwhat (?:\w+ )?(?:percent|share|proportion|fraction)\b|\bper ?cent of\b|"
-              r"\bhow many percent\b|\bwhat(?:'s|’s| is| was| were| are)? (?:the |its |their )?(?:\w+ ){0,2}"
+              r"\bhow many percent\b|\bwhat\s*%|\bwhat(?:'s|’s| is| was| were| are)? (?:the |its |their )?(?:\w+ ){0,2}"
               r"(?:growth|increase|decline|drop|fall|rise) rates?\b|\bby what (?:percentage|share|margin)\b",
-        "zh": r"百分之几|百分比|多大比例|多少比例|比例(?:是|为|有)?多少|占比(?:是|为|有)?多少|几成|"
+        "zh": r"百分之(?:几|多少)|多少\s*[%％]|百分比|多大比例|多少比例|比例(?:是|为|有)?多少|占比(?:是|为|有)?多少|几成|"
               # A rate of change is a percentage ("增速是多少", "涨幅多大", "the annual growth rate").
               r"(?:增速|增长率|增幅|涨幅|跌幅|降幅|增长速度)(?:是|为|有)?(?:多少|多大|几)",
     },
@@ -1047,6 +1047,27 @@ def asked_unknowns(question: str, kind: str | None, language: str) -> frozenset[
     if kind in PERSON_KINDS:
         asked.add("who")
     return frozenset(asked)
+
+
+# Which one of several is asked by its order ("his first master's degree", "第一个硕士", "the second fine"): a
+# sentence that states another of them by its order ("His second master's degree is an MBA ...") and not the one
+# asked is about the other. Orders of a law's parts (第一条, 第二款, "the first paragraph") name a place, not one
+# of several things asked about.
+_ORDINALS = {
+    1: r"\bfirst\b|第一(?:个|位|家|次|笔|份|轮|批)|头一(?:个|次|笔)",
+    2: r"\bsecond\b|第二(?:个|位|家|次|笔|份|轮|批)",
+    3: r"\bthird\b|第三(?:个|位|家|次|笔|份|轮|批)",
+    4: r"\bfourth\b|第四(?:个|位|家|次|笔|份|轮|批)",
+}
+_ORDINAL_PATTERNS = {n: re.compile(pattern, re.I) for n, pattern in _ORDINALS.items()}
+# "for the first time", "first of all", "at first": no order among things asked about.
+_NO_ORDER = re.compile(r"\b(?:for the first time|first of all|at first|first-ever|first half|second half)\b", re.I)
+
+
+def ordinals(text: str) -> frozenset[int]:
+    """The orders of things ``text`` names by their order: ``ordinals("His second master's degree")`` is {2}."""
+    text = _NO_ORDER.sub(" ", text)
+    return frozenset(n for n, pattern in _ORDINAL_PATTERNS.items() if pattern.search(text))
 
 
 def unknown_stated(text: str) -> list[tuple[frozenset[str], str]]:

@@ -62,6 +62,7 @@ from .answer_types import (
     ZH_BODY,
     beside_products,
     leaves_open,
+    ordinals,
     sets_out_contents,
     states_requirement,
     unknown_stated,
@@ -274,6 +275,8 @@ def decide(
         return Decision(True, probability, "the question asks what a list holds, and no close sentence sets one out")
     if sum_of_another(question, lead, retriever):
         return Decision(True, probability, "the sum stated is of someone the question does not name")
+    if of_another_order(question, lead):
+        return Decision(True, probability, "the sentence states another one of several than the one asked")
     if left_open(question, lead, scored):
         return Decision(True, probability, "a close passage leaves the asked-for quantity open")
     if says_not_known(question, scored, retriever):
@@ -486,6 +489,15 @@ def sum_of_another(question: Question, lead: ScoredSentence, retriever: Retrieve
     names = [forms for forms in retriever.names_in(question.text, question.language) if forms not in pointing]
     text = lead.sentence.text
     return bool(names) and not any(form in _tokens(text) or form in text for forms in names for form in forms)
+
+
+def of_another_order(question: Question, lead: ScoredSentence) -> bool:
+    """Whether the question asks for one of several by its order and the sentence the answer leads with states
+    others by theirs and not it: "第一个硕士是在哪读的？" is not answered by "His second master's degree is an MBA
+    ... from the University of Phoenix"."""
+    asked = ordinals(question.text)
+    stated = ordinals(lead.sentence.text)
+    return bool(asked and stated and not asked & stated)
 
 
 def left_open(question: Question, lead: ScoredSentence, scored: Sequence[ScoredSentence]) -> bool:

@@ -21,6 +21,7 @@ from bot.engine.answer_types import (
     beside_products,
     fits_bound,
     leaves_open,
+    ordinals,
     sets_out_contents,
     stated,
     states,
@@ -195,6 +196,9 @@ from bot.engine.question import BadQuestion, analyse
         ("文章里中国经济平均每年增速是多少？", "zh", "percent"),
         ("What was the average annual growth rate of China's economy?", "en", "percent"),
         ("By what percentage did the shares fall?", "en", "percent"),
+        ("cii regs: what % of the budget goes to security?", "en", "percent"),
+        ("罚款最高是营业额的百分之多少？", "zh", "percent"),
+        ("最高罚上一年营业额的多少%？", "zh", "percent"),
         # Writers at large, qualifying what else is asked for, ask for no byline.
         ("Any good novels by Chinese authors?", "en", None),
         ("推荐几本国内作者的科幻小说", "zh", None),
@@ -1337,3 +1341,19 @@ def test_a_retention_period_does_not_state_how_long_something_is_valid_nor_the_o
 )
 def test_a_reports_author_is_asked_for_only_when_not_the_subject_of_the_question(question, kind):
     assert asked_kind(question, "en") == kind
+
+
+@pytest.mark.parametrize(
+    "text, orders",
+    [
+        ("His second master’s degree is an MBA in Global Management", {2}),
+        ("WallStreetPR那篇的作者，第一个硕士是在哪读的？", {1}),
+        ("头一笔罚款是多少？", {1}),
+        # A law's parts named by their order, and "for the first time", order nothing asked about.
+        ("第一条 为了保护个人信息权益，规范个人信息处理活动", set()),
+        ("依照前款第二项规定", set()),
+        ("For the first time, China published the rules.", set()),
+    ],
+)
+def test_one_of_several_is_named_by_its_order_in_either_language(text, orders):
+    assert ordinals(text) == orders

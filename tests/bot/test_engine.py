@@ -1105,6 +1105,10 @@ def test_asked_for_one_bound_a_text_stating_only_the_other_does_not_answer(engin
         # Asked for a sum about someone, a report's sentence stating another's sum is no answer, in either
         # language ...
         ("How much was Ant Group fined over how it handled user data?", None),
+        # (one of several asked by its order is not answered by a sentence stating another by its order)
+        ("Where did the WallStreetPR author earn his first master's degree?", None),
+        ("WallStreetPR那篇的作者，第一个硕士是在哪所学校读的？", None),
+        ("Where did the WallStreetPR author earn his second master's degree?", (SHUT_APPS, None)),
         ("路透那篇里孙卫民说会惩处危害数据安全的行为，罚款上限是多少？", None),
         # ... while the sentence naming them answers, and a law's sums are for whoever breaks it.
         ("How much was Didi fined?", (DIDI_FINE, None)),
