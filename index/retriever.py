@@ -229,7 +229,8 @@ class Retriever:
         CAC's, which the reports cover, not the 2024 Network Data Security Regulations)."""
         found = set()
         for match in _LAW_DESCRIBED.finditer(query):
-            year, words = match.group("year") or match.group("year_zh"), match.group("words") or match.group("words_zh")
+            year = match.group("year") or match.group("year_zh")
+            words = match.group("words") or match.group("words_zh")
             found |= {d.doc_id for d in self.documents.values()
                       if d.kind == "law" and year in (d.date[:4], d.in_force[:4]) and _describes(words, d.names)}
         return frozenset(found) if len(found) == 1 else frozenset()
@@ -736,6 +737,7 @@ def _describes(words: str, names: tuple[str, ...]) -> bool:
     if CJK.search(words):
         return any(words in name for name in names)
     name_words = {w for name in names if not CJK.search(name) for w in re.split(r"[\s-]+", name.lower())}
+    name_words -= _SMALL_WORDS  # the "of" and "the" of "Cybersecurity Law of the PRC" describe no law
     return all(any(n.startswith(w) for n in name_words) for w in re.split(r"[\s-]+", words.lower().strip()) if w)
 
 
