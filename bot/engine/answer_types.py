@@ -1053,13 +1053,12 @@ def asked_unknowns(question: str, kind: str | None, language: str) -> frozenset[
 # sentence that states another of them by its order ("His second master's degree is an MBA ...") and not the one
 # asked is about the other. Orders of a law's parts (第一条, 第二款, "the first paragraph") name a place, not one
 # of several things asked about.
-_ORDINALS = {
-    1: r"\bfirst\b|第一(?:个|位|家|次|笔|份|轮|批)|头一(?:个|次|笔)",
-    2: r"\bsecond\b|第二(?:个|位|家|次|笔|份|轮|批)",
-    3: r"\bthird\b|第三(?:个|位|家|次|笔|份|轮|批)",
-    4: r"\bfourth\b|第四(?:个|位|家|次|笔|份|轮|批)",
+_ORDINALS = {1: ("first", "一"), 2: ("second", "二"), 3: ("third", "三"), 4: ("fourth", "四")}
+_ORDERED = r"个|位|家|次|笔|份|轮|批"  # what is counted in order; not 条, 款, 项 or 章, a law's parts
+_ORDINAL_PATTERNS = {
+    n: re.compile(rf"\b{english}\b|第{chinese}(?:{_ORDERED})" + (r"|头一(?:个|次|笔)" if n == 1 else ""), re.I)
+    for n, (english, chinese) in _ORDINALS.items()
 }
-_ORDINAL_PATTERNS = {n: re.compile(pattern, re.I) for n, pattern in _ORDINALS.items()}
 # "for the first time", "first of all", "at first": no order among things asked about.
 _NO_ORDER = re.compile(r"\b(?:for the first time|first of all|at first|first-ever|first half|second half)\b", re.I)
 
