@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 TERMS_DIR = Path(__file__).with_name("terms")
 _WORD = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")  # "china's", "cross-border"; not the quotes of "'operator'"
+_POSSESSIVE = re.compile(r"['’]s$")
 # The term of a line that lists the words of a source's own name ("cybersecurity law", "pipl"): they are read
 # and add nothing. A question naming a law is answered from it by name (`Retriever.named_documents`); its
 # name's words as a term would pull up the few articles that write the name (its first and last).
@@ -105,9 +106,10 @@ class Terminology:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    """English words as matched: lower case, stop words dropped, a plural's "s" too, never stemmed further
-    (a stem would make "offices" an "officer")."""
-    words = (w for w in _WORD.findall(text.lower()) if w not in STOPWORDS)
+    """English words as matched: lower case, stop words dropped, a possessive's "'s" and a plural's "s" too
+    ("a parent's okay" has the word "parent"), never stemmed further (a stem would make "offices" an "officer")."""
+    words = (_POSSESSIVE.sub("", w) for w in _WORD.findall(text.lower()))
+    words = (w for w in words if w not in STOPWORDS)
     return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in words)
 
 

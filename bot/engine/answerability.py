@@ -54,6 +54,7 @@ from index.acronyms import ACRONYMS
 from index.keyword import tokenize
 from index.language import CJK
 from index.laws import asks_when_in_force, states_in_force
+from index.terminology import load_terminology
 
 from .answer_types import (
     DOCUMENT_KINDS,
@@ -372,7 +373,13 @@ def names_to_check(question: Question) -> list[str]:
 def unknown_names(question: Question, retriever: Retriever) -> list[str]:
     """Names, acronyms and full names of laws and bodies in the question that no indexed document mentions."""
     unknown = []
+    # Capitals inside a Chinese name the terminology knows are known with it: "BOSS直聘" is the reports' Kanzhun.
+    # (An English variant is an everyday word, "CEO" for 主要负责人, not a name the sources mention.)
+    termed = " ".join(variant for variant, _ in load_terminology().matches(question.text, question.language)
+                      if CJK.search(variant))
     for word in question.names:
+        if word.casefold() in termed.casefold():
+            continue
         expansion = ACRONYMS.get(word.upper())
         if expansion:
             # Searched under its expansion; a law's full name must occur ("CSL" is not the Data Security Law).

@@ -42,6 +42,8 @@ def test_every_term_is_written_as_its_sources_write_it():
         # A plural is its singular; a longer word is not a shorter one's stem ("offices" is no "officer").
         ("what are the fines for breaches?", "en", ["罚款"]),
         ("who may enter our offices?", "en", []),
+        # A possessive is its word: "a parent's okay" asks for a guardian's consent.
+        ("building a kids app - do we need a parent's okay?", "en", ["未成年人", "应用程序", "监护人"]),
         ("那家网约车公司被罚了多少？", "zh", ["ride-hailing"]),
         ("网信办提议给哪些跨境业务免掉评估？", "zh", ["cyberspace administration of china", "cross-border operations"]),
         # A firm the reports name in English, by a Chinese name that is not its pinyin.
