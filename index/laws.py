@@ -33,9 +33,9 @@ _TAKING_EFFECT = (
     r"\b(?:tak(?:e|es|en|ing)|took|come|comes|came|go|goes|went|enter(?:s|ed|ing)?)\s+(?:into\s+)?(?:effect|force)\b|"
     r"\bin (?:effect|force)\b|\beffective\b|\benforce(?:d|able)?\b|\bkick(?:s|ed)? in\b|\bcommencement\b|"
     # As people say it too: "when does it go live?", "its go-live date", "when did it start to apply?", "哪天落地
-    # 执行？".
+    # 执行？", "哪天起执行的？".
     r"\b(?:go(?:es|ing)?|went|gone) live\b|\b(?:go-live|start) date\b|\b(?:start|starts|started|begin|began|begins) "
-    r"(?:to )?apply|施行|生效|实施|落地|(?:正式|开始)执行"
+    r"(?:to )?apply|施行|生效|实施|落地|(?:正式|开始|起)执行"
 )
 # Commencing as a law does ("commences on 1 November"), not an action begun ("the CAC commenced reviews into ...").
 _COMMENCING = r"\bcommence[sd]?\b(?=\s*(?:on|from|in|at|with effect|[?.!,;]|$))"

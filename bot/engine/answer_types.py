@@ -307,9 +307,13 @@ _ASKS: dict[str, dict[str, str]] = {
               # A prison term asked for is a length of time: "what jail term could the CEO get?".
               r"\bwhat(?:'s|’s| is| was| are| would be| could be)? (?:the |a )?(?:\w+ ){0,2}(?:prison|jail|custodial) "
               r"(?:sentences?|terms?|time)\b|"
-              r"\b(?:within|for) what (?:\w+ ){0,2}(?:period|duration|time)s?\b|\bwhat (?:\w+ ){0,2}durations?\b",
+              r"\b(?:within|for) what (?:\w+ ){0,2}(?:period|duration|time)s?\b|\bwhat (?:\w+ ){0,2}durations?\b|"
+              # A count left as a placeholder: "is there an X-hour clock?", "an N-day window".
+              r"\b[xn][- ](?:minute|hour|day|week|month|year)s?\b",
+        # ... in Chinese too: "有没有X小时内上报的要求？"
         # "几个月" is how many months, "几月几日" which day of which month.
-        "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI})(?:个)?(?:工作日|分钟|小时|学时|课时|天|日|周|星期|个月|年)|多少月|期限是|"
+        "zh": rf"多久|多长时间|(?<!月)(?:多少|{_JI}|(?<![A-Za-z])[XxNn]\s?)(?:个)?(?:工作日|分钟|小时|学时|课时|天|日|周|星期|个月|年)|"
+              r"多少月|期限是|"
               r"(?:保存|留存|保留|存储)(?:期限|时限|时间)|最(?:长|短)的?(?:期限|时间|期间|时长)|"
               r"(?:有效期|期限|时长)(?:是|为|有)?多长|天数|"
               # The length asked before what it is of: "定了多长的整改期限", "多长的保存期".
@@ -326,12 +330,15 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\bwhat (?:\w+[ -]){0,3}?(?:number|threshold|headcount|cut-?off)s?\b"
               r"(?=\s*(?:of|for|that|at|under|above|below|did|does|do|is|are|would|will|[?.,]|$))"
               r"(?! of (?:the )?article)|"
-              r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+[ -]){0,3}?headcount\b",
+              r"\bwhat(?:'s|’s| is| was| are| were) the (?:\w+[ -]){0,3}?headcount\b|"
+              # An age is a number: "at what age", "how old", "the minimum age".
+              r"\bat what age\b|\bhow old\b|\b(?:minimum|maximum|min|max) age\b",
         # "哪几家" and "这几家" ask which ones, not how many; "门槛是多少" asks for a number of whatever it is.
         "zh": rf"多少[万千百亿]?(?:{_MEASURE}|人(?!民币)|{_PEOPLE}|数量)|{_JI}(?:{_MEASURE})|{_JI}万?(?:人|{_PEOPLE})|"
               r"(?:是|有|达到|为)多少[？?]*$|(?:低于|高于|超过|不足|少于|多于|达到)多少(?!钱|费|罚)|"
               # A bound asked: "至少多少", "最多要多少", "上限是多少".
-              r"(?:至少|最少|最多|最低|最高|不少于|不低于|不超过|上限|下限)(?:是|为|要|需要?|得|能|可以?)?多少(?!钱|费|罚)",
+              r"(?:至少|最少|最多|最低|最高|不少于|不低于|不超过|上限|下限)(?:是|为|要|需要?|得|能|可以?)?多少(?!钱|费|罚)|"
+              rf"(?:多少|{_JI})周?岁|多大(?:年龄|岁数)|年龄[\u4e00-\u9fff]{{0,6}}?(?:多少|多大)",
     },
     "date": {
         # A question opening "When processing causes harm, what must ...?" sets a condition (`without_conditions`).
@@ -394,10 +401,12 @@ _ASKS: dict[str, dict[str, str]] = {
     "definition": {
         "en": r"\bdefin(?:e|es|ed|ition|itions)\b|\bwhat (?:counts|qualifies|is considered|is regarded) as\b|"
               r"\bwhat is meant by\b|\bmean(?:s|t)? by\b|\bmeaning of\b|"
+              # What a term takes in: "what does the concept of 'network operator' cover?", "the scope of the term".
+              r"\b(?:concept|notion) of\b|\bscope of (?:the |that |this )?(?:term|concept|definition)\b|"
               # "What is sensitive personal information (under PIPL)?": a bare term, no "the", no possessive.
               r"^\s*what(?:'s|’s| is| are)\s+(?:an?\s+)?(?!the\b|it\b|this\b|that\b|there\b)"
               r"(?:[\w-]+\s+){0,3}[\w-]+(?:\s+(?:under|in|according to)\b[^?]{0,40})?\s*\?*\s*$",
-        "zh": r"定义|界定|(?<![所意])指(?:什么|谁|哪)|什么意思|含义|算作|哪些.{0,15}属于|属于哪|"
+        "zh": r"定义|界定|(?<![所意])指(?:什么|谁|哪)|什么意思|含义|算作|哪些.{0,15}属于|属于哪|概念|外延|内涵|"
               r"^(?:什么是|啥是)[^，。？?,]{2,15}[？?]*$|^[^，。？?,的]{2,15}是(?:什么|啥)[？?]*$",
     },
     # "In which city was the forum held?", "在哪座城市": a city's name answers, written as one.
@@ -441,8 +450,8 @@ _UNIT_WORDS = "|".join(a for a, _ in _UNITS.values())
 # "how many hours", "多少个工作日", and a limit given its unit: "the hour deadline", "a 72-hour window",
 # "the reporting deadline in hours", "expressed in hours", "(hrs/days)", "the deadline in days?", "按天算".
 _UNIT_ASKED = re.compile(
-    rf"(?:\bhow many|\bwithin how many|\bnumber of|多少|几)\s*(?:个)?\s*({_UNIT_WORDS})|"
-    rf"\b({_UNIT_WORDS})[- ](?:deadline|limit|time limit|window|cut-?off)\b|"
+    rf"(?:\bhow many|\bwithin how many|\bnumber of|多少|几|(?<![A-Za-z])[XxNn](?=\s?个?[\u4e00-\u9fff]))\s*(?:个)?\s*({_UNIT_WORDS})|"
+    rf"\b({_UNIT_WORDS})[- ](?:deadline|limit|time limit|window|cut-?off|clock)\b|\b[xn][- ]({_UNIT_WORDS})\b|"
     rf"\b(?:deadline|limit|window|cut-?off)s? in ({_UNIT_WORDS})\b|"
     rf"\b(?:expressed|measured|given|stated|counted) in ({_UNIT_WORDS})\b|\(({_UNIT_WORDS})\s*/|"
     rf"\bin ({_UNIT_WORDS})\b(?=\s*(?:[,?)]|for\b|to\b|$))|(?:按|以)({_UNIT_WORDS})(?:算|计)",
@@ -454,10 +463,17 @@ _UNIT_STATED = {
 # What a count asks to number ("how many people", "多少家"): a count of something else does not answer it.
 # unit: (asked as, stated as), in either language; "1000万人" and "1 million users" count people.
 _COUNTED: dict[str, tuple[str, str]] = {
+    # An age is answered by an age ("不满十四周岁", "18 years old"), not by another count.
+    "age": (
+        rf"\bage\b|\bhow old\b|岁|年龄",
+        r"周?岁|years? old\b|years? of age\b",
+    ),
     "people": (
         r"\b(?:how many|number of) (?:\w+ )?(?:people|persons|individuals|users|employees|staff|customers|workers|"
         r"members|officials|executives|managers)\b|"
-        rf"多少(?:万)?(?:个)?人|{_JI}(?:万)?个?人|(?:多少|{_JI})[名位]|多少(?:{_PEOPLE})",
+        rf"多少(?:万)?(?:个)?人|{_JI}(?:万)?个?人|(?:多少|{_JI})[名位]|多少(?:{_PEOPLE})|"
+        # people counted, named before the count: "人数有下限吗？至少几个" (English "headcount" is said of firms too)
+        rf"人数[\u4e00-\u9fff，、？?]{{0,10}}?(?:多少|{_JI})",
         r"(?:people|persons|individuals|users|employees|staff|customers|subscribers|workers|members|officials|"
         r"executives|managers)\b|(?:万|亿)?人|[名位]",
     ),
@@ -479,6 +495,7 @@ _COUNT_STATED = {
 }
 # Chinese may name what it counts before the count: "注册用户5000万以上", "员工超过300", "企业数量达到100".
 _COUNTED_BEFORE = {
+    "age": r"(?:\baged? |\bage of |年满|不满|未满)",
     "people": r"(?:用户|个人|人员|员工|职工|会员|人口)",
     "organisations": r"(?:企业|公司|机构|单位|平台)",
 }
@@ -596,9 +613,10 @@ _EVENTS: dict[str, tuple[str, str]] = {
     # comments are due.
     "consultation": (
         # When comments are due, not a question that merely mentions the draft they were asked on.
-        r"\b(?:comments?|feedback|consultation)\s+(?:period|window|deadline|close)|"
+        r"\b(?:comments?|feedback|consultation)\s+(?:period|window|deadline|clos(?:e|es|ed|ing)|end(?:s|ed)?)\b|"
         r"\b(?:comments?|feedback)\b[^?.]{0,40}\bdue\b|"
-        r"\b(?:deadline|cut-?off|due date|closing date)\s+(?:for|on)\s+(?:\w+\s+){0,2}(?:comments?|feedback)\b|"
+        r"\b(?:deadline|cut-?off|due date|closing date|end date)\s+(?:for|on|of)\s+(?:\w+\s+){0,2}"
+        r"(?:comments?|feedback|consultation)\b|"
         r"\b(?:submit|send|file|give|provide)\w*\s+(?:\w+\s+){0,2}(?:comments?|feedback)\b|"
         # ... however the cut-off is put: "反馈窗口开到几号为止", "意见要在什么时候之前交".
         r"(?:征求意见|意见|反馈)[^，。？?]{0,10}?(?:截止|截至|期限|结束|之前|以前|为止)|(?:提交|反馈|提)意见|意见反馈",

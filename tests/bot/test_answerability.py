@@ -81,6 +81,9 @@ from bot.engine.question import BadQuestion, analyse
         ("What does the CSL mean by a network operator?", "en", "definition"),
         ("Which law are the draft rules meant to beef up?", "en", None),
         ("网安法里“网络运营者”具体指谁？", "zh", "definition"),
+        # ... or by what the term takes in.
+        ("就网安法而言，“网络运营者”这一概念的外延包括哪几类？", "zh", "definition"),
+        ("Under the CSL, what does the concept of a network operator cover?", "en", "definition"),
         ("哪些数据属于国家核心数据？", "zh", "definition"),
         ("What is sensitive personal information under PIPL?", "en", "definition"),
         ("what's core data", "en", "definition"),
@@ -541,6 +544,10 @@ def test_a_fine_or_a_detention_states_only_what_a_breach_costs(question, text, a
         ("征求意见截止到哪天？", "公众可在2021年11月22日前反馈意见。", True),
         ("When are comments on the draft due?", "On Thursday, the CAC said it sought public feedback.", False),
         ("征求意见截止到哪天？", "本法自2021年9月1日起施行。", False),
+        # ... however the end of the consultation is asked.
+        ("What was the closing date for that consultation?", "On Thursday, the CAC said it sought public feedback.",
+         False),
+        ("When does the consultation close?", "Comments are due by September 1.", True),
     ],
 )
 def test_asked_when_comments_are_due_only_a_date_they_are_due_by_answers(question, text, answers):
@@ -583,6 +590,13 @@ def test_a_date_is_stated_at_a_grain(text, grains):
         ("处理多少人的个人信息就要指定个人信息保护负责人？", "zh", "people"),
         ("工信部约谈了几家科技公司？", "zh", "organisations"),
         ("关基运营者的专门安全管理机构至少要有几人？", "zh", "people"),
+        # ... or names the people counted before the count.
+        ("关基条例对安全管理机构有人数下限吗？至少几个", "zh", "people"),
+        # An age is a count of years of age, asked however.
+        ("building a kids app - at what age does PIPL make us get a parent's okay?", "en", "age"),
+        ("How old must a user be before no guardian has to consent?", "en", "age"),
+        ("个保法规定多大年龄以下要监护人同意？", "zh", "age"),
+        ("未成年人几岁以下要父母同意？", "zh", "age"),
         ("滴滴有多少项违法行为？", "zh", None),
     ],
 )
@@ -621,8 +635,23 @@ def test_which_ones_is_no_count():
     ],
 )
 def test_a_count_is_stated_of_what_it_counts(text, counted):
-    assert {u for u in ("people", "organisations") if states(text, "number", u)} == counted
+    assert {u for u in ("age", "people", "organisations") if states(text, "number", u)} == counted
     assert states(text, "number")
+
+
+@pytest.mark.parametrize(
+    "text, answers",
+    [
+        ("个人信息处理者处理不满十四周岁未成年人个人信息的，应当取得父母的同意。", True),
+        ("users aged 16 and over may consent", True),
+        ("users under the age of 16 need a parent's consent", True),
+        ("处一百万元以上一千万元以下罚款，对直接负责的主管人员处十万元以上罚款", False),
+        ("has summoned 12 major Chinese technology companies", False),
+    ],
+)
+def test_an_age_asked_is_answered_only_by_an_age(text, answers):
+    assert analyse("At what age does PIPL require a parent's consent?").stated_in(text) is answers
+    assert analyse("个保法规定几岁以下要监护人同意？").stated_in(text) is answers
 
 
 def test_a_provision_or_a_list_item_numbers_nothing():
@@ -1279,6 +1308,12 @@ def test_a_person_asked_by_role_is_not_answered_by_a_name_the_question_gives(que
         ("What reporting deadline in hours do the network data regulations set?",
          "应当在24小时内向有关主管部门报告", True),
         ("the notice window in days for the SCMP's new rules?", "companies will have 30 days to comply", True),
+        # A count left as a placeholder still names its unit, in either language.
+        ("PIPL breach notice: is there an X-hour clock for telling regulators?",
+         "个人信息处理者应当立即采取补救措施，并通知履行个人信息保护职责的部门和个人。", False),
+        ("网数条例有没有X小时内上报的要求？", "应当在24小时内向有关主管部门报告", True),
+        ("is there an N-day window to comply in the SCMP story?", "companies will have 30 days to comply", True),
+        ("数安法出事后N天内要上报吗？", "应当在24小时内向有关主管部门报告", False),
     ],
 )
 def test_a_limit_asked_in_a_unit_after_it_is_stated_only_in_that_unit(question, text, answers):

@@ -12,7 +12,8 @@ import pytest
 
 from bot.engine import ABSTAIN_TEXT, AnswerEngine, BadQuestion
 from bot.engine.answer_types import states
-from bot.engine.answerability import about_the_same
+from bot.engine.answerability import about_the_same, unknown_instruments
+from bot.engine.question import analyse
 from bot.engine.records import Answer, answer_as_dict
 from eval.datasets import load_jsonl
 from index.config import Settings
@@ -213,11 +214,48 @@ def test_how_often_fines_abbreviations_retention_and_leaders_are_answered_from_t
 @pytest.mark.parametrize(
     "question, source",
     [
+        # An age is asked for only where a source states one (PIPL Art. 31's 不满十四周岁), in either language.
+        ("We're building a kids' app. At what age does PIPL require a parent's consent?", (PIPL, 31)),
+        ("个保法规定多大年龄以下的孩子要监护人同意？", (PIPL, 31)),
+        ("Under the Data Security Law, at what age can a minor agree to data processing on their own?", None),
+        ("数安法规定未成年人几岁可以自己同意处理数据？", None),
+        ("How old was Didi when it was fined?", None),
+        ("滴滴被罚时创始人多大年龄？", None),
+    ],
+)
+def test_an_age_is_answered_only_where_a_source_states_one(engine, question, source):
+    answer = engine.answer(question)
+    if source is None:
+        assert answer.abstained, answer.text
+    else:
+        leads_with(answer, source)
+
+
+@pytest.mark.parametrize(
+    "question, foreign",
+    [
+        # A brand the terminology gives the reports' name of is known, its capitals too (BOSS直聘 is Kanzhun) ...
+        ("满帮和BOSS直聘当时是以什么理由被暂停新用户注册的？", []),
+        # ... a foreign law's acronym is not, in either language.
+        ("欧盟GDPR规定数据泄露后多少小时内要报告？", ["GDPR"]),
+        ("Under the GDPR, how fast must a breach be reported?", ["GDPR"]),
+    ],
+)
+def test_a_name_the_terminology_knows_is_no_foreign_instrument(engine, question, foreign):
+    assert unknown_instruments(analyse(question), engine.retriever) == foreign
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # A law gathers its definitions in one article, far from the articles that use the terms.
         ("What's the definition of personal information in the Cybersecurity Law?", (CSL, 76)),
         ("What does PIPL mean by de-identification?", (PIPL, 73)),
         ("How does the CII Regulations define critical information infrastructure?", (CIIR, 2)),
         ("网安法里“网络运营者”具体指谁？", (CSL, 76)),
+        # ... or what a term takes in.
+        ("网安法中“网络运营者”这个概念涵盖哪些主体？", (CSL, 76)),
+        ("What does the concept of a network operator take in under the CSL?", (CSL, 76)),
         # Or in the article that introduces the term, worded "X是……".
         ("个人信息保护法里“个人信息”怎么定义？", (PIPL, 4)),
         ("个保法里的敏感个人信息是指什么？", (PIPL, 28)),
@@ -895,6 +933,7 @@ def test_a_share_or_an_interval_asked_in_other_words_keeps_its_kind(engine, ques
         ("whats the go-live date of the network data regs?", (NDSMR, 64)),  # the noun, hyphenated
         ("What is the start date of the CII regulations?", (CIIR, 51)),
         ("个保法哪天正式落地执行？", (PIPL, 74)),
+        ("关基条例哪天起执行的？", (CIIR, 51)),
     ],
 )
 def test_an_interval_or_going_live_asked_in_everyday_words_is_answered_from_the_provision(engine, question, source):
