@@ -33,6 +33,9 @@ ACRONYMS = {
     "IDC": "internet data centre",
     "CDN": "content delivery network",
     "SAAS": "software as a service",
+    # ... or the team they work in ("asking for the SOC team").
+    "SOC": "security operations centre",
+    "NOC": "network operations centre",
     "CISO": "chief information security officer",
     "PII": "personally identifiable information",
     "KYC": "know your customer",
