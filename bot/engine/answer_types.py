@@ -1179,8 +1179,9 @@ _PERSONAL_REQUIREMENTS = {
     ),
     "certificate": (r"资格证书|什么证|持证|\bcertificates?\b", r"证书|持证|\bcertificates?\b"),
     "experience": (
-        r"工作经验|从业经验|从业年限|工作年限|\byears? of (?:\w+ )?experience\b|\bexperience (?:requirement|does|must)",
-        r"经验|经历|从业|\bexperience",
+        r"工作经验|从业经验|从业年限|工作年限|资历|\byears? of (?:\w+ )?experience\b|\bexperience (?:requirement|does|must)|"
+        r"\bseniority\b",
+        r"经验|经历|从业|资历|\bexperience|\bseniority\b",
     ),
 }
 _REQUIREMENT_ASKED = {name: re.compile(asked, re.I) for name, (asked, _) in _PERSONAL_REQUIREMENTS.items()}

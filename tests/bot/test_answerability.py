@@ -1076,6 +1076,8 @@ def test_a_sentence_saying_it_does_not_know_tells_what_and_of_what():
         # ... however the obligation is put ("得有", "要有").
         ("要当个保负责人，得有几年相关工作经验？", {"experience"}),
         ("当网络数据安全负责人要有什么学历？", {"education"}),
+        ("个保法对负责人有没有资历年限要求？", {"experience"}),
+        ("What seniority must the data security officer have?", {"experience"}),
         # ... not who a person is, a citizen's data, a processor's certification, or a body's standing to sue.
         ("What nationality was Lavoisier?", set()),
         ("What degree does the author hold?", set()),
