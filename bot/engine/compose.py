@@ -31,13 +31,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.keyword import tokenize
+from index.language import CJK
 from index.laws import referenced_articles
 from index.documents import signed_off_at
 from index.records import Chunk, Document, Hit
 from index.retriever import Retriever
 
 from .answer_types import DOCUMENT_KINDS, about_document, stated
-from .question import Question
+from .question import Question, question_names
 from .ranking import load_ranker
 from .records import Citation, ScoredSentence
 
@@ -54,7 +55,8 @@ ANSWER_TYPE_BONUS = 0.1
 HUBNESS_WEIGHT = {"en": 1.0, "zh": 0.5}
 # How much a question's term that the corpus never uses weighs against the rarest term it does use.
 UNKNOWN_TERM_WEIGHT = 0.5
-# A sentence that names everything the question names ("is Pinduoduo one of...") is about the right thing.
+# A sentence that names what the question names ("is Pinduoduo one of...") is about the right thing; one naming
+# some of it, in part ("alongside meituan, xiaomi": the sentence listing them, not the lede naming the MIIT).
 NAME_BONUS = 0.1
 # A sentence in a passage that retrieval ranked high (its fused score, 0..1) is likelier the answer.
 PASSAGE_WEIGHT = 0.3
@@ -118,8 +120,7 @@ def score_sentences(
     for cross in (False, True):
         groups[cross], scale[cross] = matching_terms(question, retriever, cross=cross)
     weights = {cross: term_weights(terms, retriever) for cross, terms in groups.items()}
-    names = [set(tokenize(n)) for n in question.names]
-    names = [n for n in names if n]
+    names, written = named_in_question(question, retriever)
     offset = retriever.cross_lingual_offset
     ranker = load_ranker(retriever.embedder.name)
     named = retriever.named_documents(question.search_text)
@@ -156,8 +157,11 @@ def score_sentences(
             )
             if question.kind and typed:
                 score += ANSWER_TYPE_BONUS
-            if names and all(n <= tokens for n in names):
-                score += NAME_BONUS
+            if names or written:
+                # Each name of the corpus counts apart; the other capitalised words, a law's or a body's, together.
+                named_here = sum(any(f in tokens or (CJK.search(f) and f in sentence.text) for f in forms)
+                                 for forms in names) + bool(written and written <= tokens)
+                score += NAME_BONUS * named_here / (len(names) + bool(written))
             if from_named and on_named_article(question, hit.chunk, sentence.text):
                 score += NAMED_ARTICLE_BONUS
             scored.append(ScoredSentence(
@@ -165,6 +169,20 @@ def score_sentences(
             ))
     scored.sort(key=lambda s: (-s.score, s.rank, s.sentence.start))
     return scored
+
+
+def named_in_question(question: Question, retriever: Retriever) -> tuple[list[frozenset[str]], frozenset[str]]:
+    """What the question names: the corpus's firms, people and places (`Retriever.names_in`, each as the forms a
+    sentence may write it in, in lower case or pinyin too), and the tokens of its other capitalised words ("the
+    Data Security Law"), less those that only say which report is meant ("易纲那篇 …" asks about the report, not
+    about Yi Gang)."""
+    rest = question.text
+    for words in question.report_by:
+        rest = rest.replace(words, " ")
+    names = retriever.names_in(rest, question.language)
+    known = {form for forms in names for form in forms}
+    written = {token for name in question_names(rest, question.language) for token in tokenize(name)} - known
+    return names, frozenset(written)
 
 
 def asks_of_author(question: Question, document: Document) -> bool:

@@ -187,6 +187,9 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
         # The business the asker is in says who asks, not what about.
         ("We're an ISP. How long do we have to keep network logs under the CSL?", (CSL, 21)),
         ("我们是做IDC的，网安法要求网络日志至少留存多久？", (CSL, 21)),
+        # ... nor does the team they work in.
+        ("Our SOC team asks: how long must network logs be kept under the CSL?", (CSL, 21)),
+        ("我们SOC团队问：网安法要求网络日志至少留存多久？", (CSL, 21)),
         ("What did Didi's CEO say about the fine?", None),
         ("Is using a VPN to reach servers abroad legal under the CSL?", None),
         # Initials of a name the news writes out are no foreign law.
@@ -209,6 +212,23 @@ def test_how_often_fines_abbreviations_retention_and_leaders_are_answered_from_t
         assert answer.abstained, answer.text
     else:
         leads_with(answer, source)
+
+
+@pytest.mark.parametrize(
+    "question, named",
+    [
+        # The sentence naming what the question names leads, though it names only part of it (the lede names the
+        # MIIT, not the firms beside which the asked one sat), however the names are written ...
+        ("which security vendor joined meituan and xiaomi at that MIIT session?", "Qi An Xin"),
+        ("南华早报那篇，跟美团、小米一起去工信部开会的那家网络安全公司是哪家？", "Qi An Xin"),
+        # ... and a name that only says which report is meant does not pull its other sentences up.
+        ("易纲那篇 世行怎么评价中国的贫富差距？", "World Bank"),
+    ],
+)
+def test_the_sentence_naming_what_the_question_names_leads(engine, question, named):
+    answer = engine.answer(question)
+    assert not answer.abstained, answer.reason
+    assert named in answer.citations[0].quote
 
 
 @pytest.mark.parametrize(
@@ -1197,9 +1217,11 @@ def test_a_quantity_the_closest_provision_leaves_open_is_not_answered_with_anoth
         ("关基条例对专门安全管理机构负责人有学历要求吗？", None),
         ("Does the head of the national data bureau need a university degree?", None),
         ("个保法：要当公司的个保负责人，得有几年相关工作经验？", None),
+        ("个保法对指定的个人信息保护负责人有资历要求吗？至少几年？", None),
         # ... while a law or a report that says answers.
         ("What qualifications must the NDSMR network data security officer have?", (NDSMR, 30)),
         ("网数条例要求网络数据安全负责人具备什么工作经历？", (NDSMR, 30)),
+        ("Under the NDSMR, what seniority must a network data security officer have?", (NDSMR, 30)),
     ],
 )
 def test_asked_what_a_person_must_have_only_a_passage_saying_it_answers(engine, question, source):
