@@ -46,14 +46,20 @@ from .answer_types import (
     without_asking,
 )
 
-# Follow-ups are short and lean on what came before ("and the fine?", "what about Didi?", "那罚款呢？").
+# Follow-ups lean on what came before ("and the fine?", "what about Didi?", "那罚款呢？"); 那篇, 那家 ("that
+# article", "that firm") point at something the question goes on to describe.
 _FOLLOW_UP = re.compile(
-    r"^(and|but|also|what about|how about|so|then|which|why|and what|is that|was it)\b|^(那|那么|还有|另外|它)", re.I
+    r"^(and|but|also|what about|how about|and what|is that|was it)\b|^(那(?![篇家个部条份次位些])|那么|还有|另外|它)", re.I
 )
+# ... and so do short ones opening as a reply does ("which one?", "why not?", "so the fine?"); a longer question
+# opening so asks on its own ("Which security vendor joined Meituan at the MIIT meeting?").
+_SHORT_FOLLOW_UP = re.compile(r"^(which|why|so|then)\b", re.I)
+MAX_REPLY_WORDS = 4
 MAX_CONTEXT_WORDS = 12
 # Words that point back to something said earlier.
 _ANAPHORA = frozenset("it its they them their that this those these he she his her".split())
 _ZH_ANAPHORA = re.compile(r"它|他们|这个|那个|该法|这部|那部|上述")
+_NAMED_DEMONSTRATIVE = re.compile(r"\b(?i:that|this|those|these)\s+(?=[A-Z])")
 _NAME = re.compile(r"(?<![\w'’])([A-Z][\w&'’.-]*[\w]|[A-Z]{2,})")
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+)([A-Z][\w'’-]*)")
 _LATIN_IN_CHINESE = re.compile(r"[A-Za-z][A-Za-z0-9.&-]+")
@@ -267,10 +273,12 @@ def with_context(question: str, context: Sequence[str]) -> str:
     """
     if not context:
         return question
-    words = re.findall(r"[\w'’]+", question.lower())
+    # "that MIIT session", "this Reuters piece": a demonstrative before a name says what it means itself.
+    words = re.findall(r"[\w'’]+", _NAMED_DEMONSTRATIVE.sub(" ", question).lower())
     points_back = bool(_ANAPHORA.intersection(words)) and len(words) <= MAX_CONTEXT_WORDS
     points_back |= bool(_ZH_ANAPHORA.search(question)) and len(question) <= 2 * MAX_CONTEXT_WORDS
-    if _FOLLOW_UP.match(question) or points_back:
+    reply = len(words) <= MAX_REPLY_WORDS and _SHORT_FOLLOW_UP.match(question)
+    if _FOLLOW_UP.match(question) or reply or points_back:
         return f"{context[-1]} {question}"
     return question
 

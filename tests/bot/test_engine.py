@@ -13,7 +13,7 @@ import pytest
 from bot.engine import ABSTAIN_TEXT, AnswerEngine, BadQuestion
 from bot.engine.answer_types import states
 from bot.engine.answerability import about_the_same, unknown_instruments
-from bot.engine.question import analyse
+from bot.engine.question import analyse, with_context
 from bot.engine.records import Answer, answer_as_dict
 from eval.datasets import load_jsonl
 from index.config import Settings
@@ -54,6 +54,14 @@ def leads_with(answer: Answer, source: tuple[str, int | None]) -> None:
 
 def cited(answer: Answer) -> set[tuple[str, int | None]]:
     return {(c.doc_id, c.article) for c in answer.citations}
+
+
+def leads_or_abstains(answer: Answer, source: tuple[str, int | None] | None) -> None:
+    """``source`` None: the answer abstains; else it leads with that (document, article)."""
+    if source is None:
+        assert answer.abstained, answer.text
+    else:
+        leads_with(answer, source)
 
 
 def answered_from(answer: Answer, source: tuple[str, int | None] | None) -> None:
@@ -207,11 +215,7 @@ def test_a_question_naming_a_law_is_answered_first_from_that_laws_own_text(engin
     ],
 )
 def test_how_often_fines_abbreviations_retention_and_leaders_are_answered_from_their_source(engine, question, source):
-    answer = engine.answer(question)
-    if source is None:
-        assert answer.abstained, answer.text
-    else:
-        leads_with(answer, source)
+    leads_or_abstains(engine.answer(question), source)
 
 
 @pytest.mark.parametrize(
@@ -244,11 +248,7 @@ def test_the_sentence_naming_what_the_question_names_leads(engine, question, nam
     ],
 )
 def test_an_age_is_answered_only_where_a_source_states_one(engine, question, source):
-    answer = engine.answer(question)
-    if source is None:
-        assert answer.abstained, answer.text
-    else:
-        leads_with(answer, source)
+    leads_or_abstains(engine.answer(question), source)
 
 
 @pytest.mark.parametrize(
@@ -1292,6 +1292,28 @@ def test_a_follow_up_uses_the_question_it_follows(engine):
     answer = engine.answer("and how much was it fined?", context=["What happened to Didi?"])
     assert not answer.abstained
     assert DIDI_FINE in {c.doc_id for c in answer.citations}
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # A question that says what it means stands alone after another, however it opens: "which ...", "that
+        # MIIT session", 那篇 ("that article"); it is not searched in the law the earlier one named.
+        ("which security vendor joined meituan and xiaomi at that MIIT session?", SUMMONS),
+        ("那篇讲滴滴的路透社文章，滴滴被罚了多少钱？", DIDI_FINE),
+    ],
+)
+def test_a_question_saying_what_it_means_is_no_follow_up(engine, question, source):
+    answer = engine.answer(question, context=["Our SOC team asks: how long must network logs be kept under the CSL?"])
+    assert not answer.abstained, answer.reason
+    assert answer.citations[0].doc_id == source
+
+
+def test_a_short_reply_opening_which_or_why_is_a_follow_up():
+    earlier = ["How much was Didi fined?"]
+    assert with_context("which one?", earlier) == "How much was Didi fined? which one?"
+    assert with_context("Which law requires a DPO?", earlier) == "Which law requires a DPO?"
+    assert with_context("那罚款呢？", earlier).startswith("How much was Didi fined?")
 
 
 @pytest.mark.parametrize("question, error", [("", BadQuestion), ("   \x00\x1b ", BadQuestion), (42, TypeError)])
