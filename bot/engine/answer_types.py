@@ -448,9 +448,11 @@ _UNITS: dict[str, tuple[str, str]] = {
 }
 _UNIT_WORDS = "|".join(a for a, _ in _UNITS.values())
 # "how many hours", "多少个工作日", and a limit given its unit: "the hour deadline", "a 72-hour window",
-# "the reporting deadline in hours", "expressed in hours", "(hrs/days)", "the deadline in days?", "按天算".
+# "the reporting deadline in hours", "expressed in hours", "(hrs/days)", "the deadline in days?", "按天算", and a
+# count left as a placeholder: "an X-hour clock", "X小时内".
 _UNIT_ASKED = re.compile(
-    rf"(?:\bhow many|\bwithin how many|\bnumber of|多少|几|(?<![A-Za-z])[XxNn](?=\s?个?[\u4e00-\u9fff]))\s*(?:个)?\s*({_UNIT_WORDS})|"
+    rf"(?:\bhow many|\bwithin how many|\bnumber of|多少|几|(?<![A-Za-z])[XxNn](?=\s?个?[\u4e00-\u9fff]))"
+    rf"\s*(?:个)?\s*({_UNIT_WORDS})|"
     rf"\b({_UNIT_WORDS})[- ](?:deadline|limit|time limit|window|cut-?off|clock)\b|\b[xn][- ]({_UNIT_WORDS})\b|"
     rf"\b(?:deadline|limit|window|cut-?off)s? in ({_UNIT_WORDS})\b|"
     rf"\b(?:expressed|measured|given|stated|counted) in ({_UNIT_WORDS})\b|\(({_UNIT_WORDS})\s*/|"
