@@ -465,11 +465,6 @@ _UNIT_STATED = {
 # What a count asks to number ("how many people", "多少家"): a count of something else does not answer it.
 # unit: (asked as, stated as), in either language; "1000万人" and "1 million users" count people.
 _COUNTED: dict[str, tuple[str, str]] = {
-    # An age is answered by an age ("不满十四周岁", "18 years old"), not by another count.
-    "age": (
-        rf"\bage\b|\bhow old\b|岁|年龄",
-        r"周?岁|years? old\b|years? of age\b",
-    ),
     "people": (
         r"\b(?:how many|number of) (?:\w+ )?(?:people|persons|individuals|users|employees|staff|customers|workers|"
         r"members|officials|executives|managers)\b|"
@@ -484,6 +479,12 @@ _COUNTED: dict[str, tuple[str, str]] = {
         r"entities)\b|"
         rf"多少家|{_JI}家",
         r"(?:firms|companies|businesses|platforms|operators|organi[sz]ations|entities|groups)\b|家",
+    ),
+    # An age is answered by an age ("不满十四周岁", "18 years old"), not by another count; a count of people or
+    # firms that mentions an age ("how many users under the age of 14") is still of them.
+    "age": (
+        rf"\bage\b|\bhow old\b|岁|年龄",
+        r"周?岁|years? old\b|years? of age\b",
     ),
 }
 _COUNT_ASKED = {unit: re.compile(asked, re.I) for unit, (asked, _) in _COUNTED.items()}
