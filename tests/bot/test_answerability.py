@@ -597,6 +597,8 @@ def test_a_date_is_stated_at_a_grain(text, grains):
         ("How old must a user be before no guardian has to consent?", "en", "age"),
         ("个保法规定多大年龄以下要监护人同意？", "zh", "age"),
         ("未成年人几岁以下要父母同意？", "zh", "age"),
+        # ... but a count of people that mentions an age still counts them.
+        ("How many users under the age of 14 did the app have?", "en", "people"),
         ("滴滴有多少项违法行为？", "zh", None),
     ],
 )
