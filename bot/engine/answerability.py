@@ -75,6 +75,7 @@ from .compose import (
     leading_sentence,
     matches,
     matching_terms,
+    names_form,
     term_weights,
 )
 from .fitted import fitted_entry
@@ -373,8 +374,9 @@ def names_to_check(question: Question) -> list[str]:
 def unknown_names(question: Question, retriever: Retriever) -> list[str]:
     """Names, acronyms and full names of laws and bodies in the question that no indexed document mentions."""
     unknown = []
-    # Capitals inside a Chinese name the terminology knows are known with it: "BOSS直聘" is the reports' Kanzhun.
-    # (An English variant is an everyday word, "CEO" for 主要负责人, not a name the sources mention.)
+    # Capitals inside a Chinese name the terminology knows are known with it (a brand written "ABC直聘" that the
+    # reports name in English). An English variant is an everyday word, "CEO" for 主要负责人, not a name the
+    # sources mention.
     termed = " ".join(variant for variant, _ in load_terminology().matches(question.text, question.language)
                       if CJK.search(variant))
     for word in question.names:
@@ -418,11 +420,8 @@ def names_absent(question: Question, best: ScoredSentence, retriever: Retriever)
     that only says which report is meant ("per the Acme article, when ...?") need only be in that report."""
     document = retriever.documents[best.chunk.doc_id].text
     passage = document if question.kind in DOCUMENT_KINDS else best.chunk.text
-    rest = question.text
-    for words in question.report_by:
-        rest = rest.replace(words, " ")
     pointing = {n for words in question.report_by for n in retriever.names_in(words, question.language)}
-    pointing -= set(retriever.names_in(rest, question.language))
+    pointing -= set(retriever.names_in(question.beside_pointers, question.language))
     # A publication described by where it is ("the Springfield paper") names its publisher's city, which its
     # reports need not: such a name is not looked for at all.
     publisher = {n for words in question.publication_by for n in retriever.names_in(words, question.language)}
@@ -432,7 +431,7 @@ def names_absent(question: Question, best: ScoredSentence, retriever: Retriever)
         if forms in publisher:
             continue
         if forms in pointing:  # a whole report holds any short word: only its words count, or its Chinese
-            found = any(form in _tokens(document) or (CJK.search(form) and form in document) for form in forms)
+            found = names_form(forms, _tokens(document), document)
         else:
             found = any(form in _tokens(passage) or form in passage for form in forms)
         if not found:
@@ -501,7 +500,7 @@ def sum_of_another(question: Question, lead: ScoredSentence, retriever: Retrieve
 def of_another_order(question: Question, lead: ScoredSentence) -> bool:
     """Whether the question asks for one of several by its order and the sentence the answer leads with states
     others by theirs and not it: "第一个硕士是在哪读的？" is not answered by "His second master's degree is an MBA
-    ... from the University of Phoenix"."""
+    ..."."""
     asked = ordinals(question.text)
     stated = ordinals(lead.sentence.text)
     return bool(asked and stated and not asked & stated)

@@ -55,8 +55,9 @@ ANSWER_TYPE_BONUS = 0.1
 HUBNESS_WEIGHT = {"en": 1.0, "zh": 0.5}
 # How much a question's term that the corpus never uses weighs against the rarest term it does use.
 UNKNOWN_TERM_WEIGHT = 0.5
-# A sentence that names what the question names ("is Pinduoduo one of...") is about the right thing; one naming
-# some of it, in part ("alongside meituan, xiaomi": the sentence listing them, not the lede naming the MIIT).
+# A sentence that names what the question names ("is Acme one of...") is about the right thing; one naming some
+# of it, in part ("which vendor sat beside acme and globex at the ministry's meeting?": the sentence listing them,
+# not the lede naming the ministry).
 NAME_BONUS = 0.1
 # A sentence in a passage that retrieval ranked high (its fused score, 0..1) is likelier the answer.
 PASSAGE_WEIGHT = 0.3
@@ -159,8 +160,8 @@ def score_sentences(
                 score += ANSWER_TYPE_BONUS
             if names or written:
                 # Each name of the corpus counts apart; the other capitalised words, a law's or a body's, together.
-                named_here = sum(any(f in tokens or (CJK.search(f) and f in sentence.text) for f in forms)
-                                 for forms in names) + bool(written and written <= tokens)
+                named_here = sum(names_form(forms, tokens, sentence.text) for forms in names)
+                named_here += bool(written and written <= tokens)
                 score += NAME_BONUS * named_here / (len(names) + bool(written))
             if from_named and on_named_article(question, hit.chunk, sentence.text):
                 score += NAMED_ARTICLE_BONUS
@@ -174,15 +175,19 @@ def score_sentences(
 def named_in_question(question: Question, retriever: Retriever) -> tuple[list[frozenset[str]], frozenset[str]]:
     """What the question names: the corpus's firms, people and places (`Retriever.names_in`, each as the forms a
     sentence may write it in, in lower case or pinyin too), and the tokens of its other capitalised words ("the
-    Data Security Law"), less those that only say which report is meant ("易纲那篇 …" asks about the report, not
-    about Yi Gang)."""
-    rest = question.text
-    for words in question.report_by:
-        rest = rest.replace(words, " ")
+    Data Security Law"), less those that only say which report is meant ("per the Acme article, …" asks about
+    the report, not about Acme)."""
+    rest = question.beside_pointers
     names = retriever.names_in(rest, question.language)
     known = {form for forms in names for form in forms}
     written = {token for name in question_names(rest, question.language) for token in tokenize(name)} - known
     return names, frozenset(written)
+
+
+def names_form(forms: frozenset[str], tokens: set[str] | frozenset[str], text: str) -> bool:
+    """Whether a text (its keyword ``tokens`` and itself) writes one of a name's ``forms``: an English form as a
+    word, a Chinese one anywhere in it."""
+    return any(form in tokens or (CJK.search(form) and form in text) for form in forms)
 
 
 def asks_of_author(question: Question, document: Document) -> bool:

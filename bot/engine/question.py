@@ -52,7 +52,7 @@ _FOLLOW_UP = re.compile(
     r"^(and|but|also|what about|how about|and what|is that|was it)\b|^(那(?![篇家个部条份次位些])|那么|还有|另外|它)", re.I
 )
 # ... and so do short ones opening as a reply does ("which one?", "why not?", "so the fine?"); a longer question
-# opening so asks on its own ("Which security vendor joined Meituan at the MIIT meeting?").
+# opening so asks on its own ("Which vendor joined Acme at the ministry's meeting?").
 _SHORT_FOLLOW_UP = re.compile(r"^(which|why|so|then)\b", re.I)
 MAX_REPLY_WORDS = 4
 MAX_CONTEXT_WORDS = 12
@@ -183,6 +183,15 @@ class Question:
     def is_follow_up(self) -> bool:
         return self.search_text != self.text
 
+    @property
+    def beside_pointers(self) -> str:
+        """The question without the words that only say which report is meant (`report_by`): "per the Acme
+        article, when did Globex list?" -> "…, when did Globex list?"."""
+        rest = self.text
+        for words in self.report_by:
+            rest = rest.replace(words, " ")
+        return rest
+
     def stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact asked for, in the unit asked in and of the event asked about
         (true when none is asked); a fine or a detention only for a question about a breach."""
@@ -273,7 +282,7 @@ def with_context(question: str, context: Sequence[str]) -> str:
     """
     if not context:
         return question
-    # "that MIIT session", "this Reuters piece": a demonstrative before a name says what it means itself.
+    # "that Acme meeting", "this Globex piece": a demonstrative before a name says what it means itself.
     words = re.findall(r"[\w'’]+", _NAMED_DEMONSTRATIVE.sub(" ", question).lower())
     points_back = bool(_ANAPHORA.intersection(words)) and len(words) <= MAX_CONTEXT_WORDS
     points_back |= bool(_ZH_ANAPHORA.search(question)) and len(question) <= 2 * MAX_CONTEXT_WORDS
