@@ -360,10 +360,12 @@ _ASKS: dict[str, dict[str, str]] = {
         # Not the 时限 inside 临时限制 ("temporarily restrict").
         "zh": r"(?<!临)时限|截止|最晚|最迟",
     },
-    # Who wrote or edited a report: answered by its byline, which a law has none of. Who writes rules ("who writes
-    # the security rules for military networks?") asks which body makes them, which a law states.
+    # Who wrote or edited a report ("who did the editing?"): answered by its byline, which a law has none of. Who
+    # writes rules ("who writes the security rules for military networks?") asks which body makes them, which a law
+    # states.
     "author": {
-        "en": r"\bwho (?:wrote|writes|has written|authored|edited|reported)\b"
+        "en": r"\bwho (?:wrote|writes|has written|authored|edited|reported|"
+              r"(?:did|does|handled|made) (?:the |its )?(?:\w+ )?(?:edit|editing|write-?up|writing|reporting))\b"
               r"(?!(?:\s+[\w-]+){0,3}?\s+(?-i:rules?|regulations?|measures|provisions|standards?|guidelines)\b)|"
               # Not those spoken to ("told reporters", "briefed journalists"): they wrote nothing asked about.
               # And a writer asked about is one of a report, determined ("the author", "which wire
@@ -372,8 +374,8 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?<!\bdid )(?<!\bdoes )(?<!\bdo )(?<!\bhas )(?<!\bhad )"
               r"\b(?:the|its|whose|which|that|this)\s+(?:(?!(?:did|does|do|has|had)\s)[\w'’./&-]+\s+){0,3}?"
               r"(?<!\btold )(?<!\bto )(?<!\bwith )(?<!\bbriefed )(?<!\btold the )(?:author|writer|reporter|journalist)s?\b"
-              # Nor the author's page ("the author bio"): the question asks what it says.
-              r"(?!\s+(?:bio(?:graphy|graphies|s)?|profiles?|blurbs?)\b)|"
+              # Nor the author's page ("the author bio", "the author's note"): the question asks what it says.
+              r"(?!['’]?s?\s+(?:bio(?:graphy|graphies|s)?|profiles?|blurbs?|notes?|pages?|box(?:es)?)\b)|"
               r"\bbylines?\b",
         # Nor 对记者说, 告诉记者, a 记者会 (a press conference); nor 作者 qualifying what else is asked for ("国内作者的
         # 小说"): a piece's author ("那篇的作者", "稿子作者") or the author as what is asked ("作者是谁", "作者叫啥").

@@ -1376,6 +1376,11 @@ def test_a_retention_period_does_not_state_how_long_something_is_valid_nor_the_o
         ("where did the author of the piece do his MBA?", None),
         ("in which countries did the writer teach English?", None),
         ("what does the author bio under the piece say he studied?", None),
+        ("per the author note under the piece, where is he from?", None),
+        ("what does the author's page say about his navy years?", None),
+        # Who did the editing or the reporting asks the byline as much as who edited.
+        ("who did the extra editing on the Reuters story?", "author"),
+        ("who handled the reporting for the SCMP article?", "author"),
     ],
 )
 def test_a_reports_author_is_asked_for_only_when_not_the_subject_of_the_question(question, kind):

@@ -700,6 +700,8 @@ def test_a_question_about_what_a_report_says_is_answered_from_the_report(engine,
         ("who wrote the SCMP story on the MIIT summoning the tech firms?", (SUMMONS, None)),
         ("南华早报那篇约谈科技公司的报道，作者是谁？", (SUMMONS, None)),
         ("who edited the Reuters piece on the CAC reassuring tech firms?", (DIDI_FINE, None)),
+        ("who did the additional editing on the Reuters piece about the CAC reassuring tech firms?",
+         (DIDI_FINE, None)),
         ("Who is the author of The Wire China article on relaxed data export rules?", None),
         ("Wire China那篇讲数据出境放宽的文章是谁写的？", None),
         ("Who wrote the Personal Information Protection Law?", None),
@@ -732,6 +734,9 @@ def test_who_wrote_a_report_is_answered_from_its_byline_and_who_writes_rules_fro
         ("WallStreetPR那篇文章的作者是在哪所学校读的MBA？", SHUT_APPS, "University of Phoenix"),
         ("路透那篇的编辑是从哪年开始常驻泰国的？", DIDI_FINE, "1999"),
         ("How many years was Jim Pollard a senior editor at The Nation?", DIDI_FINE, "17+ years"),
+        # (the author's note or page is where the question looks, not who wrote it)
+        ("According to the author note under the WallStreetPR piece on Alibaba, which degree did Roussey get "
+         "from CSUS?", SHUT_APPS, "bachelor"),
         # ... but a bio answers nothing else: not a trip to a town it names, in either language.
         ("What's the weather like in Sacramento in March?", None, None),
         ("萨克拉门托有什么好玩的地方？", None, None),
