@@ -1291,11 +1291,48 @@ def states(
     return bool(_STATE_PATTERNS[kind].search(text))
 
 
-def stated(text: str, kind: str | None) -> list[str]:
-    """The facts of ``kind`` that ``text`` states, in order (``["$1.2 billion"]``); [] for None or a count."""
-    if kind is None or kind in ("number", "title"):  # a title is quoted whole, not led with
+def stated(text: str, kind: str | None, unit: str | None = None, given: frozenset[int] = frozenset()) -> list[str]:
+    """The facts of ``kind`` that ``text`` states, in order (``["$1.2 billion"]``); [] for None. A count only of
+    what the question counts (``unit``, see `asked_unit`), less the numbers the question ``given``:
+    ``stated("Acme summoned 12 tech firms on Monday.", "number", "organisations") == ["12 tech firms"]``."""
+    if kind == "number":
+        return _counts(text, unit, given) if unit in _COUNTED else []
+    if kind is None or kind == "title":  # a title is quoted whole, not led with
         return []
     return [m.group().strip(" ,") for m in _EXTRACT_PATTERNS[kind].finditer(text)]
+
+
+# What bounds a count is part of it: "1000万人以上" is a threshold, "1000万人" a headcount.
+_BOUND_BEFORE = re.compile(r"(?:\b(?:more|fewer|less) than|\bover|\bat (?:least|most)|\bup to|\bunder|\bnearly|"
+                           r"\babout|\baround|超过|不少于|不足|不到|近|约)\s?$", re.I)
+_BOUND_AFTER = re.compile(r"^\s?(?:以上|以下|以内|左右|or (?:more|fewer|less))")
+
+
+def _qualified(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` widened to the words that bound the count it holds."""
+    start, end = span
+    before, after = _BOUND_BEFORE.search(text[:start]), _BOUND_AFTER.search(text[end:])
+    return (before.start() if before else start), (end + after.end() if after else end)
+
+
+def _counts(text: str, unit: str, given: frozenset[int]) -> list[str]:
+    """The counts of ``unit`` in ``text``, each as written: the count and what it counts, in either order, one
+    span where both forms match ("不满十四周岁": 不满十四, 十四周岁). Amounts, dates and article numbers count
+    nothing; they are blanked, not removed, so that spans stay those of ``text``."""
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group())
+
+    masked = _EXTRACT_PATTERNS["amount"].sub(blank, text)
+    masked = _REFERENCE_PATTERN.sub(blank, _STATE_PATTERNS["date"].sub(blank, masked))
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(m.span() for pattern in (_COUNT_STATED[unit], _COUNT_STATED_BEFORE[unit])
+                             for m in pattern.finditer(masked)):
+        if spans and start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    counts = [text[start:end].strip(" ,") for start, end in (_qualified(text, span) for span in spans)]
+    return [c for c in counts if not any(_value(v.group()) in given for v in _VALUE.finditer(c))]
 
 
 def about_document(text: str) -> bool:

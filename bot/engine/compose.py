@@ -75,7 +75,9 @@ TYPED_MARGIN = 0.2
 # A law's article is quoted whole up to this length; a longer one by the sentences picked from it.
 ARTICLE_QUOTE_CHARS = 400
 # The kinds of fact an answer can lead with.
-LEAD_KINDS = ("amount", "percent", "date", "duration", "deadline", "article", "official", "person", "author")
+LEAD_KINDS = (
+    "amount", "percent", "date", "duration", "deadline", "article", "official", "person", "author", "number"
+)
 
 
 def matches(group: frozenset[str], tokens: set[str]) -> bool:
@@ -304,7 +306,7 @@ def lead_fact(best: ScoredSentence, question: Question) -> str:
     """The asked-for fact when the best sentence states exactly one of its kind ("$1.2 billion"), else ""."""
     if question.kind not in LEAD_KINDS:
         return ""
-    facts = list(dict.fromkeys(stated(best.sentence.text, question.kind)))
+    facts = list(dict.fromkeys(stated(best.sentence.text, question.kind, question.unit, question.given)))
     return facts[0] if len(facts) == 1 else ""
 
 

@@ -255,6 +255,29 @@ def test_facts_are_recognised_in_both_languages(text, kind, facts):
 
 
 @pytest.mark.parametrize(
+    "text, unit, given, counts",
+    [
+        ("Acme summoned 12 tech firms on Monday.", "organisations", frozenset(), ["12 tech firms"]),
+        # A count the question gives is not what it asks ("how many of the 12 firms ...?").
+        ("Acme summoned 12 tech firms on Monday.", "organisations", frozenset({12}), []),
+        # Amounts, dates and article numbers count nothing.
+        ("On May 3, 2021, under Article 12, Acme paid $5 million to 3 firms.", "organisations", frozenset(),
+         ["3 firms"]),
+        # What bounds a count belongs to it, before or after, in either language.
+        ("Companies with more than one million users must undergo a review.", "people", frozenset(),
+         ["more than one million users"]),
+        ("网络数据处理者处理1000万人以上个人信息的，还应当遵守本条例第三十条。", "people", frozenset(), ["1000万人以上"]),
+        ("注册用户5000万以上或者月活跃用户1000万以上", "people", frozenset(), ["用户5000万以上", "用户1000万以上"]),
+        # An age written both ways at once is one count.
+        ("处理不满十四周岁未成年人个人信息的，应当取得监护人的同意。", "age", frozenset(), ["不满十四周岁"]),
+        ("处理不满十四周岁未成年人个人信息的，应当取得监护人的同意。", "people", frozenset(), []),
+    ],
+)
+def test_a_count_is_recognised_with_what_it_counts_and_what_bounds_it(text, unit, given, counts):
+    assert stated(text, "number", unit, given) == counts
+
+
+@pytest.mark.parametrize(
     "question, language, role",
     [
         ("Which professor did the central bank piece quote?", "en", "professor"),

@@ -127,6 +127,27 @@ def test_a_fact_question_leads_with_the_fact(engine):
     )
 
 
+@pytest.mark.parametrize(
+    "question, source, count",
+    [
+        # A count leads as its source writes it, in either language, on the reports and the laws ...
+        ("How many tech firms did the MIIT summon?", (SUMMONS, None), "12 major Chinese technology companies"),
+        ("工信部约谈了多少家科技公司？", (SUMMONS, None), "12 major Chinese technology companies"),
+        ("网数条例里处理多少人的个人信息就要按重要数据处理者的规矩来？", (NDSMR, 28), "1000万人以上"),
+        ("At what age does PIPL require a parent's consent?", (PIPL, 31), "不满十四周岁"),
+        # ... but not when the sentence states two: the quote tells which is which.
+        ("How many users make a platform a large platform under the NDSMR?", (NDSMR, 62), None),
+    ],
+)
+def test_a_count_question_leads_with_the_count(engine, question, source, count):
+    answer = engine.answer(question)
+    answered_from(answer, source)
+    if count is None:  # the answer opens with the cited article itself
+        assert answer.text.startswith(answer.citations[0].label), answer.text
+    else:
+        assert answer.text.split("\n")[0] == f"{count} [1]", answer.text
+
+
 def test_a_law_is_cited_by_article_with_a_label_in_the_askers_language(engine):
     english = engine.answer("What is the maximum fine under PIPL?")
     chinese = engine.answer("个人信息保护法规定的最高罚款是多少？")
