@@ -120,6 +120,14 @@ class KeywordIndex:
         df = 0 if column is None else int(indptr[column + 1] - indptr[column])
         return math.log((self.size + 1) / (df + 0.5))
 
+    def rows_with(self, token: str) -> frozenset[int]:
+        """The rows of the indexed texts that hold ``token`` (exactly: no prefix match)."""
+        column = self._bm25.vocab_dict.get(token)
+        if column is None:
+            return frozenset()
+        indptr, indices = self._bm25.scores["indptr"], self._bm25.scores["indices"]
+        return frozenset(indices[indptr[column] : indptr[column + 1]].tolist())
+
     @property
     def max_idf(self) -> float:
         """The idf of a token that no text has: the ceiling of `idf`."""

@@ -312,6 +312,13 @@ class Retriever:
         """Whether a keyword token (see `keyword.tokenize`) occurs anywhere in the indexed chunks."""
         return self._keyword is not None and self._keyword.knows(term)
 
+    def passages_with(self, term: str) -> frozenset[int]:
+        """The positions in `chunks` of the passages holding every token of ``term`` (keyword tokens, see
+        `keyword.tokenize`, space-separated): ``passages_with("罚款")``."""
+        if self._keyword is None or not term.split():
+            return frozenset()
+        return frozenset.intersection(*(self._keyword.rows_with(token) for token in term.split()))
+
     def mentions(self, phrase: str) -> bool:
         """Whether ``phrase`` occurs as whole words in some indexed document or its title, publisher or author
         (case, spacing and apostrophe style ignored): ``mentions("Data Security Law")``."""

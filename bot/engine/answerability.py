@@ -19,6 +19,8 @@ in either language:
 - nor one asking for a fact about a firm, a person or a place the corpus knows ("how much was Alibaba
   fined?") from a passage that does not name it;
 - a question none of whose words the sources use is about something else (an off-topic one), and so is one
+  no passage holds two of the words of, naming nothing the sources know ("公司年会的抽奖名单什么时候公布？":
+  a law's 公司 and 公布 are in passages about other things), and one
   asking for a kind of fact whose answering passage has no word of what it is about (a law's "24小时" for how
   many hours learning to drive takes; for an English question, a Chinese passage has none of its words'
   dictionary senses);
@@ -257,6 +259,8 @@ def decide(
         return Decision(False, probability)
     if shares_no_word(question, retriever):
         return Decision(True, probability, "the sources use none of the question's words")
+    if holds_two_nowhere(question, retriever):
+        return Decision(True, probability, "no passage holds two of the question's words")
     if question.asker_day and from_earlier_report(scored[0], retriever):
         return Decision(True, probability, "the question asks about a day after the report was written")
     if values["kind_missing"]:
@@ -311,6 +315,35 @@ def shares_no_word(question: Question, retriever: Retriever) -> bool:
         and not retriever.named_documents(question.search_text)
         and not retriever.translation(question.text).terms
     )
+
+
+def holds_two_nowhere(question: Question, retriever: Retriever) -> bool:
+    """Whether no passage, in either language, holds two of the question's words, and it names nothing the
+    sources know (a firm, a person or a place, a source or a report) nor uses a term the terminology carries
+    across: a few everyday words a law happens to use ("公司年会的抽奖名单什么时候公布？": 公司, 公布) are
+    scattered over passages about other things, while a question about the sources shares two words with the
+    passage about it. An English question's words count in a Chinese passage by their dictionary senses too,
+    loose as they are ("can inspectors of our critical systems charge us a fee?": "charge" → 负责 and "critical" →
+    严重 meet in the penalty articles), since the rule asks only whether the question is about anything here."""
+    if (
+        question.about_report
+        or any(retriever.knows(token) for name in question.names for token in tokenize(name))
+        or retriever.names_in(question.text, question.language)
+        or retriever.named_documents(question.search_text)
+        or retriever.translation(question.text).terms
+    ):
+        return False
+    held: dict[int, int] = {}
+    for group in question.terms:
+        for row in frozenset().union(*(retriever.passages_with(term) for term in group)):
+            held[row] = held.get(row, 0) + 1
+    if max(held.values(), default=0) >= 2:
+        return False
+    if question.language != "en":
+        return True
+    senses = set(retriever.senses(question.text))
+    return not any(sum(sense in chunk.text for sense in senses) >= 2 for chunk in retriever.chunks
+                   if retriever.documents[chunk.doc_id].language != question.language)
 
 
 def from_earlier_report(best: ScoredSentence, retriever: Retriever) -> bool:

@@ -921,6 +921,30 @@ def test_a_question_sharing_no_word_with_the_sources_is_refused_unless_it_names_
 @pytest.mark.parametrize(
     "question, source",
     [
+        # A few everyday words a law happens to use, each in a passage about something else: about something
+        # else, in either language.
+        ("公司年会抽奖环节有什么好玩的设计？", None),
+        ("年终奖名单什么时候公布？", None),
+        ("帮我写一首关于秋天的诗", None),
+        ("下个月去三亚玩，几月份潜水最好？", None),
+        ("can you write me a short poem about autumn?", None),
+        ("what month is best for diving in Bali?", None),
+        # Two of its words in one passage, a name the sources know, a report pointed at or a term of art:
+        # about the sources, on the laws and the reports.
+        ("关基运营者每年至少做几次检测评估？", (CSL, 38)),
+        ("文中引用观点的Opper教授任职于哪所大学？", (FINTECH_RULES, None)),
+        ("Didi被罚了多少？", (DIDI_FINE, None)),
+        # An English question reaches a Chinese law by its words' dictionary senses.
+        ("when inspectors come check our critical systems, can they charge us a fee for it?", (CIIR, 45)),
+    ],
+)
+def test_a_question_whose_words_no_passage_holds_two_of_is_refused_unless_it_names_one(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # A day counted from the asker's is after every report was written, whatever place or firm it names ...
         ("北京明天天气怎么样", None),
         ("腾讯今天股价多少？", None),
