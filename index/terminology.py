@@ -11,6 +11,10 @@ its pinyin). A question's phrases found there add the term to its translation::
     terminology = load_terminology()
     terminology.terms_for("Do we need a privacy officer?", "en")      # ['个人信息保护负责人']
 
+A file may also list the everyday words of the corpus's own language for its terms: an employee asks in Chinese
+about 国外 and 外包 where the laws write 境外 and 委托处理. Those terms are asked for by the corpus language
+(``terms_for("客服外包给了别人", "zh", corpus="zh") == ["委托处理"]``) and are searched with the question.
+
 Only what one side's texts lack is listed: a Chinese word the laws use is matched against them directly, and its
 English would pull the reports into questions about the laws; the sources' own names add no term either.
 
@@ -44,21 +48,25 @@ _HEADER = re.compile(r"#\s*corpus:\s*(\w+),\s*asked:\s*(\w+)")
 
 @dataclass(frozen=True)
 class Terminology:
-    """Per asker language and first word (or character), (the variant as matched, the corpus's term) pairs,
-    longest variant first."""
+    """Per asker language, corpus language and first word (or character), (the variant as matched, the
+    corpus's term) pairs, longest variant first."""
 
-    by_language: dict[str, dict[str, tuple[tuple[tuple[str, ...] | str, str], ...]]]
+    by_language: dict[tuple[str, str], dict[str, tuple[tuple[tuple[str, ...] | str, str], ...]]]
 
-    def terms_for(self, question: str, language: str) -> list[str]:
-        """The corpus terms whose variants the ``language`` question uses, each once, in the question's order.
-        The longest variant at a place wins: "privacy officer" is 个人信息保护负责人, not also 个人信息."""
-        return list(dict.fromkeys(term for _, term in self.matches(question, language) if term != NAME_ONLY))
+    def terms_for(self, question: str, language: str, corpus: str | None = None) -> list[str]:
+        """The ``corpus`` language's terms (by default the other language's) whose variants the ``language``
+        question uses, each once, in the question's order. The longest variant at a place wins: "privacy
+        officer" is 个人信息保护负责人, not also 个人信息."""
+        return list(dict.fromkeys(
+            term for _, term in self.matches(question, language, corpus) if term != NAME_ONLY
+        ))
 
-    def matches(self, question: str, language: str) -> list[tuple[str, str]]:
-        """(the variant the ``language`` question uses, the corpus's term) at each place, in order; a Chinese
-        variant as written, an English one as its matched words: ``matches("蚂蚁集团被罚了吗", "zh") ==
-        [("蚂蚁集团", "ant group")]``."""
-        starting = self.by_language.get(language, {})
+    def matches(self, question: str, language: str, corpus: str | None = None) -> list[tuple[str, str]]:
+        """(the variant the ``language`` question uses, the ``corpus`` language's term; by default the other
+        language's) at each place, in order; a Chinese variant as written, an English one as its matched words:
+        ``matches("蚂蚁集团被罚了吗", "zh") == [("蚂蚁集团", "ant group")]``."""
+        corpus = corpus or ("en" if language == "zh" else "zh")
+        starting = self.by_language.get((language, corpus), {})
         if not starting:
             return []
         units: tuple[str, ...] | str = question if language == "zh" else _words(question)
@@ -77,7 +85,7 @@ class Terminology:
     @classmethod
     def read(cls, paths: list[Path]) -> Terminology:
         """The terminology of the files ``paths``; a malformed line is skipped with a warning."""
-        indexed: dict[str, dict[str, list[tuple[tuple[str, ...] | str, str]]]] = {}
+        indexed: dict[tuple[str, str], dict[str, list[tuple[tuple[str, ...] | str, str]]]] = {}
         for path in paths:
             try:
                 lines = path.read_text(encoding="utf-8").splitlines()
@@ -88,8 +96,8 @@ class Terminology:
             if header is None:
                 logger.warning("%s: no '# corpus: .., asked: ..' first line; skipped", path)
                 continue
-            asked = header.group(2)
-            starting = indexed.setdefault(asked, {})
+            corpus, asked = header.group(1), header.group(2)
+            starting = indexed.setdefault((asked, corpus), {})
             for number, line in enumerate(lines[1:], start=2):
                 if not line.strip() or line.startswith("#"):
                     continue

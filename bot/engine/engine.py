@@ -170,7 +170,7 @@ class AnswerEngine:
     ) -> tuple[Question, list[Hit], list[ScoredSentence]]:
         # `answer` has chosen its index already: asking again could hand it the passages of a newer one.
         asked = analyse(question, context=context)
-        query = self.retriever.check_query(asked.search_text)
+        query = self.retriever.check_query(" ".join([asked.search_text, *asked.own_terms]))
         hits = self.retriever.search(query, WIDE * self.k, method=self.method)
         vector = self.retriever.encode(query)  # the search's own, kept
         hits = self._typed_first(asked, hits + self._typed_in_named_laws(asked, hits))[: POOL * self.k]

@@ -21,6 +21,7 @@ from index.acronyms import ACRONYMS
 from index.keyword import tokenize
 from index.language import detect_language
 from index.laws import parse_chinese_number
+from index.terminology import load_terminology
 
 from .answer_types import (
     BOUNDED_KINDS,
@@ -148,6 +149,9 @@ class Question:
     # What it is about: the question less the words that ask for its kind ("how many minutes"), and its terms.
     topic: str = ""
     topic_terms: tuple[frozenset[str], ...] = ()
+    # The sources' own words, in its language, for its everyday ones (国外 → 境外, 外包 → 委托处理; see
+    # `index.terminology`): searched with it, and matched as terms of it.
+    own_terms: tuple[str, ...] = ()
     # The event a date is asked of ("taking effect" for "具体什么时候生效？"), or what a period is of ("retention"
     # for "要保存多久？"; see `answer_types.asked_event`): the date or period of another one does not answer.
     event: str | None = None
@@ -220,6 +224,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         kind = "official"  # "which professor ...?" asks for a name, which a firm or a body does not give
     topic = without_asking(cleaned, kind, language)
     pointers = list(_REPORT_BY.get(language, _REPORT_BY["en"]).finditer(cleaned))
+    own = tuple(load_terminology().terms_for(cleaned, language, corpus=language))
     return Question(
         text=cleaned,
         language=language,
@@ -227,14 +232,15 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         kind=kind,
         unit=unit,
         names=tuple(question_names(_ARTICLE.sub(" ", cleaned), language)),  # "Art. 38" names no one
-        terms=tuple(key_terms(cleaned)),
+        terms=_with_own_terms(key_terms(cleaned), own),
         articles=_named_articles(cleaned),
         about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(_REPORT_DUTY.sub(" ", cleaned))),
         report_by=tuple(m.group() for m in pointers),
         publication_by=tuple(m.group("head") for m in pointers if m.groupdict().get("publication")),
         also_asks=_other_parts_ask(cleaned, language, kind),
         topic=topic,
-        topic_terms=tuple(key_terms(topic)),
+        topic_terms=_with_own_terms(key_terms(topic), load_terminology().terms_for(topic, language, corpus=language)),
+        own_terms=own,
         event=asked_event(cleaned, kind),
         breach=asks_about_breach(cleaned),
         given=numbers_given(cleaned),
@@ -323,6 +329,12 @@ def key_terms(question: str) -> list[frozenset[str]]:
     seen = {t for g in groups for t in g}
     groups.extend(frozenset([t]) for t in dict.fromkeys(tokenize(rest)) if t not in seen)
     return groups
+
+
+def _with_own_terms(groups: list[frozenset[str]], own: Sequence[str]) -> tuple[frozenset[str], ...]:
+    """``groups`` and one group per term of the sources' own words (all of its tokens, or it is missing)."""
+    added = [frozenset([" ".join(tokens)]) for term in own if (tokens := tokenize(term))]
+    return tuple(dict.fromkeys([*groups, *added]))
 
 
 def _named_articles(question: str) -> tuple[int, ...]:

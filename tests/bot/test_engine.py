@@ -148,6 +148,21 @@ def test_a_count_question_leads_with_the_count(engine, question, source, count):
         assert answer.text.split("\n")[0] == f"{count} [1]", answer.text
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Everyday Chinese for the laws' terms: 国外法院 for 外国司法或者执法机构, 机房 for 存储, 外包 for 委托处理,
+        # 小朋友 and 家长 for 未成年人 and 监护人, 爬虫 for 自动化工具.
+        ("国外法院让我们把国内机房里的数据交出去，能直接给吗？", (DSL, 36)),
+        ("客服外包出去了，合同到期后外包公司手里的客户资料怎么处理？", (PIPL, 21)),
+        ("小朋友注册我们的App，要家长同意吗？", (PIPL, 31)),
+        ("写爬虫抓别家网站的数据有啥要求？", (NDSMR, 18)),
+    ],
+)
+def test_a_chinese_question_in_everyday_words_is_answered_from_the_law_that_uses_other_ones(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_law_is_cited_by_article_with_a_label_in_the_askers_language(engine):
     english = engine.answer("What is the maximum fine under PIPL?")
     chinese = engine.answer("个人信息保护法规定的最高罚款是多少？")

@@ -25,10 +25,28 @@ def test_every_term_is_written_as_its_sources_write_it():
     assert laws and news
     assert [t for t, _ in _rows("laws.tsv") if t not in laws and t != NAME_ONLY] == []
     assert [t for t, _ in _rows("news.tsv") if t not in news] == []
-    # A Chinese word the laws use is matched against them directly; its English would pull the reports in.
-    assert [v for _, variants in _rows("news.tsv") for v in variants if v in laws] == []
-    for _, variants in _rows("laws.tsv") + _rows("news.tsv"):
+    assert [t for t, _ in _rows("everyday_zh.tsv") if t not in laws] == []
+    # A Chinese word the laws use is matched against them directly: its English would pull the reports in, and
+    # an everyday word the laws write is no everyday word for another of their terms.
+    assert [v for _, variants in _rows("news.tsv") + _rows("everyday_zh.tsv") for v in variants if v in laws] == []
+    for _, variants in _rows("laws.tsv") + _rows("news.tsv") + _rows("everyday_zh.tsv"):
         assert all(variants) and len(variants) <= 8
+
+
+@pytest.mark.parametrize(
+    "question, corpus, terms",
+    [
+        # Everyday Chinese finds the laws' own words; by default the same question finds the reports' English.
+        ("国外法院要我们交出国内机房的数据", "zh", ["外国司法或者执法机构", "境内", "存储"]),
+        ("客服外包出去了，外包公司手里的客户资料怎么办", "zh", ["委托处理", "受托人", "个人信息"]),
+        ("我们的服务器放在国外可以吗", "zh", ["境外"]),
+        ("我们的服务器放在国外可以吗", None, ["overseas"]),
+        # The laws' own words are no everyday words for them.
+        ("向境外提供个人信息需要单独同意吗", "zh", []),
+    ],
+)
+def test_a_chinese_question_in_everyday_words_finds_the_laws_terms(question, corpus, terms):
+    assert load_terminology().terms_for(question, "zh", corpus=corpus) == terms
 
 
 @pytest.mark.parametrize(
