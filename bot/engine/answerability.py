@@ -81,7 +81,7 @@ from .compose import (
     term_weights,
 )
 from .fitted import fitted_entry
-from .question import Question, key_terms
+from .question import Question, terms_of
 
 if TYPE_CHECKING:
     from index.retriever import Retriever
@@ -381,7 +381,7 @@ def about_the_same(question: Question, best: ScoredSentence, retriever: Retrieve
             for name in sorted(document.names, key=len, reverse=True):
                 rest = re.sub(re.escape(name), " ", rest, flags=re.I)
             # Only words the sources use can judge: what asking leaves around the name ("款是") judges nothing.
-            topic = [g for g in key_terms(rest) if known(g, retriever)]
+            topic = [g for g in terms_of(rest, question.language) if known(g, retriever)]
         passage = set(tokenize(best.chunk.text))
         return not topic or any(matches(g, passage) for g in topic)
     if question.language != "en":

@@ -232,14 +232,14 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         kind=kind,
         unit=unit,
         names=tuple(question_names(_ARTICLE.sub(" ", cleaned), language)),  # "Art. 38" names no one
-        terms=_with_own_terms(key_terms(cleaned), own),
+        terms=terms_of(cleaned, language),
         articles=_named_articles(cleaned),
         about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(_REPORT_DUTY.sub(" ", cleaned))),
         report_by=tuple(m.group() for m in pointers),
         publication_by=tuple(m.group("head") for m in pointers if m.groupdict().get("publication")),
         also_asks=_other_parts_ask(cleaned, language, kind),
         topic=topic,
-        topic_terms=_with_own_terms(key_terms(topic), load_terminology().terms_for(topic, language, corpus=language)),
+        topic_terms=terms_of(topic, language),
         own_terms=own,
         event=asked_event(cleaned, kind),
         breach=asks_about_breach(cleaned),
@@ -331,10 +331,12 @@ def key_terms(question: str) -> list[frozenset[str]]:
     return groups
 
 
-def _with_own_terms(groups: list[frozenset[str]], own: Sequence[str]) -> tuple[frozenset[str], ...]:
-    """``groups`` and one group per term of the sources' own words (all of its tokens, or it is missing)."""
+def terms_of(text: str, language: str) -> tuple[frozenset[str], ...]:
+    """The `key_terms` of ``text`` and a group per term the sources write for its everyday words (all of the
+    term's tokens, or it is missing): ``terms_of("客服外包了", "zh")`` ends with ``frozenset({"委托 托处 处理"})``."""
+    own = load_terminology().terms_for(text, language, corpus=language)
     added = [frozenset([" ".join(tokens)]) for term in own if (tokens := tokenize(term))]
-    return tuple(dict.fromkeys([*groups, *added]))
+    return tuple(dict.fromkeys([*key_terms(text), *added]))
 
 
 def _named_articles(question: str) -> tuple[int, ...]:

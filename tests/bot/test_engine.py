@@ -157,6 +157,9 @@ def test_a_count_question_leads_with_the_count(engine, question, source, count):
         ("客服外包出去了，合同到期后外包公司手里的客户资料怎么处理？", (PIPL, 21)),
         ("小朋友注册我们的App，要家长同意吗？", (PIPL, 31)),
         ("写爬虫抓别家网站的数据有啥要求？", (NDSMR, 18)),
+        # 隐私政策 for 个人信息处理规则, 应用商店 for 应用程序分发服务.
+        ("个保法里隐私政策要写哪些内容？", (PIPL, 17)),
+        ("应用商店发现违规App要怎么处理？", (NDSMR, 41)),
     ],
 )
 def test_a_chinese_question_in_everyday_words_is_answered_from_the_law_that_uses_other_ones(engine, question, source):
