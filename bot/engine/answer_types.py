@@ -246,7 +246,8 @@ _ASKS: dict[str, dict[str, str]] = {
               r"\bwhat (?:\w+ )?(?:penalt(?:y|ies)|sanctions?)\b|"
               # How large a fine can be, however worded: "the ceiling on the fine", "dsl fine for X? whats the
               # range", "how big can the DSL fine get".
-              r"\b(?:ceiling|cap|upper limit|range|size) (?:on|of|for) (?:the |a |any )?(?:fines?|penalt(?:y|ies))\b|"
+              r"\b(?:ceiling|cap|upper limit|range|size) (?:on|of|for) (?:the |a |any )?(?:fines?|penalt(?:y|ies)|"
+              r"fees?|charges?)\b|"
               r"\b(?:fines?|penalt(?:y|ies))\b[^.?!]{0,80}[.?!]?\s*\b(?:what(?:'s|’s| is)?|whats) "
               r"the (?:range|ceiling|cap)\b|"
               r"\bhow (?:big|large|high|steep) (?:can|could|may|might|would|will) (?:the |a |an )?(?:\w+ )?"
@@ -356,7 +357,7 @@ _ASKS: dict[str, dict[str, str]] = {
     # "What's the deadline for reporting it?", "审查时限": neither how long nor when, but either answers it.
     "deadline": {
         "en": r"\b(?:deadlines?|due dates?|(?:time|hour|day)[ -]?limits?|time ?frames?|(?:cut-?off|closing) (?:dates?|times?)|"
-              r"(?:reporting|notification|notice|response|review) (?:window|period))\b",
+              r"(?:reporting|notification|notice|response|review) (?:window|period|clock))\b",
         # Not the 时限 inside 临时限制 ("temporarily restrict").
         "zh": r"(?<!临)时限|截止|最晚|最迟",
     },
@@ -604,8 +605,8 @@ _EVENTS: dict[str, tuple[str, str]] = {
     "taking effect": (TAKES_EFFECT_ASKED.pattern, TAKES_EFFECT.pattern),
     "appointment": (
         r"\b(?:appoint\w*|t(?:ake|akes|ook|aken) (?:over|office)|bec(?:ome|ame|omes) (?:the )?(?:head|director|"
-        r"chief|governor|minister))\b|上任|任命|接任|就任",
-        r"\bappoint\w*|\bt(?:ake|akes|ook|aken) (?:over|office)\b|上任|任命|接任|就任",
+        r"chief|governor|minister))\b|上任|任命|接任|就任|出任",
+        r"\bappoint\w*|\bt(?:ake|akes|ook|aken) (?:over|office)\b|上任|任命|接任|就任|出任",
     ),
     "founding": (
         r"\b(?:set up|establish(?:ed)?|founded|creat(?:e|ed))\b|成立|设立|组建|挂牌",  # not "found" (find)
@@ -1184,8 +1185,8 @@ _PERSONAL_REQUIREMENTS = {
     ),
     "certificate": (r"资格证书|什么证|持证|\bcertificates?\b", r"证书|持证|\bcertificates?\b"),
     "experience": (
-        r"工作经验|从业经验|从业年限|工作年限|资历|\byears? of (?:\w+ )?experience\b|\bexperience (?:requirement|does|must)|"
-        r"\bseniority\b",
+        r"工作经验|从业经验|从业年限|工作年限|资历|(?:干|做|工作)过(?:几|多少)年|\byears? of (?:\w+ )?experience\b|"
+        r"\bexperience (?:requirement|does|must)|\bseniority\b|\bhow many years (?:\w+ ){0,5}(?:worked|working)\b",
         r"经验|经历|从业|资历|\bexperience|\bseniority\b",
     ),
 }

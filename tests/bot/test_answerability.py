@@ -223,6 +223,9 @@ from bot.engine.question import BadQuestion, analyse
         ("Under PIPL, whose consent is needed for a child's data?", "en", "person"),
         ("What happened at the meeting, and whose instructions were relayed?", "en", "person"),
         ("The piece quotes an official who praised the rules. What is his name?", "en", "person"),
+        # A reporting clock is a deadline; the cap on a fee is an amount.
+        ("what is the CIIR's reporting clock in hours?", "en", "deadline"),
+        ("what's the cap on the fee for excessive transfer requests?", "en", "amount"),
         ("不同意处理个人信息的用户，应用能拒绝提供服务吗？", "zh", None),
     ],
 )
@@ -1103,6 +1106,8 @@ def test_a_sentence_saying_it_does_not_know_tells_what_and_of_what():
         ("当网络数据安全负责人要有什么学历？", {"education"}),
         ("个保法对负责人有没有资历年限要求？", {"experience"}),
         ("What seniority must the data security officer have?", {"experience"}),
+        ("网数条例要求数据安全负责人至少干过几年相关管理工作？", {"experience"}),
+        ("PIPL: how many years must the privacy officer have worked in compliance?", {"experience"}),
         # ... not who a person is, a citizen's data, a processor's certification, or a body's standing to sue.
         ("What nationality was Lavoisier?", set()),
         ("What degree does the author hold?", set()),
@@ -1185,6 +1190,7 @@ def test_question_analysis_reads_names_articles_and_follow_ups():
     assert analyse("When was PIPL adopted?").event is None
     assert analyse("What's the deadline to file the contract after it takes effect?").event is None
     assert analyse("刘烈宏哪年上任的？").event == analyse("When was Jane Roe appointed?").event == "appointment"
+    assert analyse("刘烈宏是哪一年开始出任局长的？").event == "appointment"
     assert analyse("When was the breach found?").event is None
     assert analyse("When does PIPL take effect?").stated_in("本法自2021年11月1日起施行。")
     assert not analyse("When does PIPL take effect?").stated_in("2021年8月20日第十三届全国人民代表大会常务委员会通过")

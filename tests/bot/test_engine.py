@@ -1296,6 +1296,26 @@ def test_asked_what_a_person_must_have_only_a_passage_saying_it_answers(engine, 
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # A deadline asked as a reporting clock, a fee's cap, years worked, a start in office: none stated, so
+        # each is refused, on the laws and the reports, in either language ...
+        ("NDSMR: users keep asking to move their data to another provider - what's the cap on the fee we may "
+         "charge them?", None),
+        ("CII operator hit by a major incident: what's the reporting clock, in hours, under the CII regulations?",
+         None),
+        ("刘烈宏是哪年出任国家数据局局长的？", None),
+        ("网数条例要求重要数据的安全负责人至少干过几年相关管理工作？", None),
+        # ... while the clock a law does set is answered.
+        ("NDSMR: a flaw in our product could endanger national security - what's the reporting clock in hours?",
+         (NDSMR, 10)),
+    ],
+)
+def test_a_kind_asked_in_other_words_must_be_stated(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_asked_what_a_report_says_in_a_laws_words_the_reports_are_still_weighed(engine):
     # Retrieval finds only DSL articles, and a question about a report is never answered from a law's text.
     _, _, scored = engine.examine("per the article, what does DSL Art. 21 say about the important data catalogue?")
