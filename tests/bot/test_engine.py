@@ -573,17 +573,21 @@ def test_a_city_or_hours_of_study_asked_for_must_be_stated(engine, question, sou
     ("question", "source"),
     [
         # How often, asked as a choice between two: a law that says "定期" (regularly) does not answer it, nor
-        # a report that states no interval; a law that says "每年至少一次" does.
+        # a report that states no interval; a law that says "每年至少一次" does (for a CII operator, two do).
         ("Under PIPL, is the compliance audit an annual obligation or a biennial one?", None),
         ("个保法要求的合规审计是每年一次还是两年一次？", None),
         ("Does the WallStreetPR piece say the CAC security assessment must be repeated every year or every two "
          "years?", None),
         ("那篇报道说网信办的安全评估是每年一次还是两年一次？", None),
-        ("关基运营者的安全检测评估是每年一次还是两年一次？", (CIIR, 17)),
+        ("关基运营者的安全检测评估是每年一次还是两年一次？", {(CIIR, 17), (CSL, 38)}),
     ],
 )
 def test_a_frequency_offered_as_a_choice_must_be_stated(engine, question, source):
-    answered_from(engine.answer(question), source)
+    answer = engine.answer(question)
+    if isinstance(source, set):  # either law that states it answers
+        assert not answer.abstained and cited(answer) & source, answer.text
+    else:
+        answered_from(answer, source)
 
 
 @pytest.mark.parametrize(
