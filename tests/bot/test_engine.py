@@ -298,9 +298,12 @@ def test_an_age_is_answered_only_where_a_source_states_one(engine, question, sou
         # ... a foreign law's acronym is not, in either language.
         ("欧盟GDPR规定数据泄露后多少小时内要报告？", ["GDPR"]),
         ("Under the GDPR, how fast must a breach be reported?", ["GDPR"]),
+        # A law by an English name without all of its title's words ("Security Protection").
+        ("Under the Critical Information Infrastructure Regulations, how often must an operator assess its "
+         "network's security?", []),
     ],
 )
-def test_a_name_the_terminology_knows_is_no_foreign_instrument(engine, question, foreign):
+def test_a_name_the_sources_or_terminology_know_is_no_foreign_instrument(engine, question, foreign):
     assert unknown_instruments(analyse(question), engine.retriever) == foreign
 
 

@@ -182,6 +182,10 @@ def test_asked_for_the_fine_a_question_about_the_duty_also_finds_the_penalty(kb)
         # A short name is found as written, not split by the acronym's expansion ("CII (critical ...) Regulations").
         ("Under the CII Regulations, who reports a major incident?", {"CIIR_2021-07-30_zh"}),
         ("关保条例里运营者要做什么？", {"CIIR_2021-07-30_zh"}),
+        # The English names a law goes by without all of its title's words ("Security Protection").
+        ("Under the Critical Information Infrastructure Regulations, who reports a major incident?",
+         {"CIIR_2021-07-30_zh"}),
+        ("what do the CII Protection Regulations require of operators?", {"CIIR_2021-07-30_zh"}),
         ("under the network data security mgmt regs, what must platforms publish?", {"NDSMR_2024-09-24_zh"}),
         ("does the personal info protection law cover staff data?", {"PIPL_2021-08-20_zh"}),
         ("Didi was fined for violating data security rules", set()),
