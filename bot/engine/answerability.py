@@ -311,9 +311,18 @@ def shares_no_word(question: Question, retriever: Retriever) -> bool:
     return (
         bool(question.terms)
         and not any(known(group, retriever) for group in question.terms)
-        and not retriever.names_in(question.text, question.language)
-        and not retriever.named_documents(question.search_text)
-        and not retriever.translation(question.text).terms
+        and not reaches_the_sources(question, retriever)
+    )
+
+
+def reaches_the_sources(question: Question, retriever: Retriever) -> bool:
+    """Whether the question names a firm, a person or a place the corpus knows (in pinyin from Chinese), or a
+    source, or uses a term the terminology carries into the sources' language: what ties a question to the
+    sources when its own words do not."""
+    return bool(
+        retriever.names_in(question.text, question.language)
+        or retriever.named_documents(question.search_text)
+        or retriever.translation(question.text).terms
     )
 
 
@@ -328,9 +337,7 @@ def holds_two_nowhere(question: Question, retriever: Retriever) -> bool:
     if (
         question.about_report
         or any(retriever.knows(token) for name in question.names for token in tokenize(name))
-        or retriever.names_in(question.text, question.language)
-        or retriever.named_documents(question.search_text)
-        or retriever.translation(question.text).terms
+        or reaches_the_sources(question, retriever)
     ):
         return False
     held: dict[int, int] = {}

@@ -232,7 +232,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         kind=kind,
         unit=unit,
         names=tuple(question_names(_ARTICLE.sub(" ", cleaned), language)),  # "Art. 38" names no one
-        terms=terms_of(cleaned, language),
+        terms=_with_own_terms(key_terms(cleaned), own),
         articles=_named_articles(cleaned),
         about_report=bool(_ASKS_REPORT.get(language, _ASKS_REPORT["en"]).search(_REPORT_DUTY.sub(" ", cleaned))),
         report_by=tuple(m.group() for m in pointers),
@@ -334,9 +334,12 @@ def key_terms(question: str) -> list[frozenset[str]]:
 def terms_of(text: str, language: str) -> tuple[frozenset[str], ...]:
     """The `key_terms` of ``text`` and a group per term the sources write for its everyday words (all of the
     term's tokens, or it is missing): ``terms_of("客服外包了", "zh")`` ends with ``frozenset({"委托 托处 处理"})``."""
-    own = load_terminology().terms_for(text, language, corpus=language)
+    return _with_own_terms(key_terms(text), load_terminology().terms_for(text, language, corpus=language))
+
+
+def _with_own_terms(groups: list[frozenset[str]], own: Sequence[str]) -> tuple[frozenset[str], ...]:
     added = [frozenset([" ".join(tokens)]) for term in own if (tokens := tokenize(term))]
-    return tuple(dict.fromkeys([*key_terms(text), *added]))
+    return tuple(dict.fromkeys([*groups, *added]))
 
 
 def _named_articles(question: str) -> tuple[int, ...]:
