@@ -166,6 +166,21 @@ def test_a_chinese_question_in_everyday_words_is_answered_from_the_law_that_uses
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Everyday English for the laws' terms: a vendor's "subcontractor" for 转委托, "the cops" for 公安机关 and
+        # their "help" for 技术支持和协助, "a small startup" for 小型个人信息处理者.
+        ("our cloud vendor quietly passed our customer records on to its own subcontractor without asking us - "
+         "is that allowed?", (PIPL, 21)),
+        ("the cops want our help tracing a scammer who used our platform, do we have to help them?", (CSL, 28)),
+        ("we're a small startup, are we excused from some of the privacy obligations?", (PIPL, 62)),
+    ],
+)
+def test_an_english_question_in_everyday_words_is_answered_from_the_law_that_uses_other_ones(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
 def test_a_law_is_cited_by_article_with_a_label_in_the_askers_language(engine):
     english = engine.answer("What is the maximum fine under PIPL?")
     chinese = engine.answer("个人信息保护法规定的最高罚款是多少？")

@@ -26,10 +26,11 @@ def test_every_term_is_written_as_its_sources_write_it():
     assert [t for t, _ in _rows("laws.tsv") if t not in laws and t != NAME_ONLY] == []
     assert [t for t, _ in _rows("news.tsv") if t not in news] == []
     assert [t for t, _ in _rows("everyday_zh.tsv") if t not in laws] == []
+    assert [t for t, _ in _rows("everyday_en.tsv") if t not in laws] == []
     # A Chinese word the laws use is matched against them directly: its English would pull the reports in, and
     # an everyday word the laws write is no everyday word for another of their terms.
     assert [v for _, variants in _rows("news.tsv") + _rows("everyday_zh.tsv") for v in variants if v in laws] == []
-    for _, variants in _rows("laws.tsv") + _rows("news.tsv") + _rows("everyday_zh.tsv"):
+    for _, variants in _rows("laws.tsv") + _rows("news.tsv") + _rows("everyday_zh.tsv") + _rows("everyday_en.tsv"):
         assert all(variants) and len(variants) <= 8
 
 
