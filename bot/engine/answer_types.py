@@ -46,6 +46,7 @@ _STATES = {
         rf"是指|指的是|含义|所称|^(?:第{_ZH_NUMERAL}+条\s*)?[\u4e00-\u9fff、]{{2,14}}是(?![否指])|"
         r"\bmeans\b|\brefers? to\b|\b(?:is|are) defined as\b|\bshall mean\b"
     ),
+    "scope": r"适用本(?:法|条例)|适用其规定|\bappl(?:y|ies) to\b|\bdoes not apply\b",
     "article": r"\b(?:article|art\.|section|clause|paragraph)\s*\d+|第[\d零一二三四五六七八九十百]+条",
     "frequency": (
         rf"每(?:个)?(?:年|季度|半年|月|周|星期|天|日)|(?:{_ZH_NUMERAL}|\d)+(?:个)?(?:年|月|季度)(?:至少)?(?:{_ZH_NUMERAL}|\d)次|"
@@ -411,6 +412,15 @@ _ASKS: dict[str, dict[str, str]] = {
               r"(?:[\w-]+\s+){0,3}[\w-]+(?:\s+(?:under|in|according to)\b[^?]{0,40})?\s*\?*\s*$",
         "zh": r"定义|界定|(?<![所意])指(?:什么|谁|哪)|什么意思|含义|算作|哪些.{0,15}属于|属于哪|概念|外延|内涵|"
               r"^(?:什么是|啥是)[^，。？?,]{2,15}[？?]*$|^[^，。？?,的]{2,15}是(?:什么|啥)[？?]*$",
+    },
+    # Whether a law reaches someone or something at all ("does PIPL even apply to us?", "个保法管不管个人家里的
+    # 事？"): its scope provisions answer, wherever they stand ("也适用本法", "不适用本法", "本条例所称").
+    "scope": {
+        # Asked as a yes-no question: "an overseas processor that falls under PIPL" says whose duties are asked.
+        "en": r"\b(?:does|do|did|would|will|is|are|could|can)\b[^?.]{0,60}?\b(?:apply|cover|reach|govern|bind|"
+              r"(?:covered|governed|bound) by|fall (?:under|within|outside)|(?:in|out of) (?:its |the )?scope)\b",
+        "zh": r"管不管|管得着|管得到|归[^，。？?]{0,8}管[吗么嘛]|(?:是否|能否|会不会)适用|适用[^，。？?]{0,12}[吗么嘛]|"
+              r"在[^，。？?]{0,8}范围(?:内|之内)?[吗么嘛]",
     },
     # "In which city was the forum held?", "在哪座城市": a city's name answers, written as one.
     "city": {
@@ -787,9 +797,10 @@ FACT_KINDS = (
 # Kinds of fact about a document as a whole: the names in the question say which document ("who wrote the piece
 # on Alibaba?"), so its passage stating the fact need not repeat them.
 DOCUMENT_KINDS = ("author",)
-# Kinds whose passages in a law the question names are looked for and preferred: the fact kinds, and a
-# definition, which laws gather in one article ("本法下列用语的含义") far from the words that use the term.
-SOUGHT_KINDS = (*FACT_KINDS, "definition")
+# Kinds whose passages in a law the question names are looked for and preferred: the fact kinds, a definition,
+# which laws gather in one article ("本法下列用语的含义") far from the words that use the term, and a law's scope,
+# stated in its first and last articles.
+SOUGHT_KINDS = (*FACT_KINDS, "definition", "scope")
 
 
 def without_asking(question: str, kind: str | None, language: str) -> str:

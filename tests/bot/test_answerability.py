@@ -63,7 +63,7 @@ from bot.engine.question import BadQuestion, analyse
         ("What is the resultant force called when two forces act on a particle?", "en", None),
         ("那个招聘App叫什么？", "zh", None),
         ("What is the maximum fine as a percentage of turnover?", "en", "percent"),
-        ("Does the DSL apply to core data?", "en", None),
+        ("Does the DSL apply to core data?", "en", "scope"),
         ("个人信息保护法第几条规定了罚款？", "zh", "article"),
         ("滴滴被罚了多少钱？", "zh", "amount"),
         ("违规向境外提供重要数据的罚款幅度是多少？", "zh", "amount"),
@@ -227,6 +227,15 @@ from bot.engine.question import BadQuestion, analyse
         ("what is the CIIR's reporting clock in hours?", "en", "deadline"),
         ("what's the cap on the fee for excessive transfer requests?", "en", "amount"),
         ("不同意处理个人信息的用户，应用能拒绝提供服务吗？", "zh", None),
+        # Whether a law reaches someone at all asks for its scope; a subject the law reaches, whose duties are
+        # asked, does not, nor does a fine that "applies".
+        ("does pipl even apply to us if we have no china entity?", "en", "scope"),
+        ("Is household use of contacts covered by the PIPL?", "en", "scope"),
+        ("Does the proposal cover cross-border e-commerce, per the report?", "en", "scope"),
+        ("个保法管不管个人家里的事？", "zh", "scope"),
+        ("境外公司也适用数安法吗？", "zh", "scope"),
+        ("What must an overseas processor that falls under the PIPL's scope do in China?", "en", None),
+        ("What fine range applies to a CII operator that skips the review?", "en", "amount"),
     ],
 )
 def test_the_kind_of_fact_a_question_asks_for(question, language, kind):

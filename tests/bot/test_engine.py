@@ -181,6 +181,25 @@ def test_an_english_question_in_everyday_words_is_answered_from_the_law_that_use
     answered_from(engine.answer(question), source)
 
 
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Whether a law reaches someone is answered by its scope provisions, in either language: PIPL Art. 72
+        # exempts a person's household affairs, Art. 3 reaches processors abroad serving people in China.
+        ("does pipl cover me if im only using ppl's info for personal/household stuff? guessing no", (PIPL, 72)),
+        ("我自己在家整理亲戚通讯录 也归个保法管吗", (PIPL, 72)),
+        ("Is a company outside China covered by PIPL if it sells to people in China?", (PIPL, 3)),
+        # A report answers for what it reports, whatever the law says.
+        ("does the CAC's proposed exemption cover cross-border e-commerce according to the report?",
+         (WIRE_CHINA, None)),
+    ],
+)
+def test_whether_a_law_reaches_someone_is_answered_from_its_scope(engine, question, source):
+    answer = engine.answer(question)
+    answered_from(answer, source)
+    assert answer.citations[0].doc_id == source[0]
+
+
 def test_a_law_is_cited_by_article_with_a_label_in_the_askers_language(engine):
     english = engine.answer("What is the maximum fine under PIPL?")
     chinese = engine.answer("个人信息保护法规定的最高罚款是多少？")
