@@ -56,6 +56,15 @@ SHORTHAND = {
     "information": ("info",),
     "administration": ("admin",),
 }
+def acronym_of(word: str) -> str | None:
+    """The domain acronym ``word`` is, in the singular or plural (an employee writes "IPOs", "DPOs"), or None:
+    ``acronym_of("IPOs") == "IPO"``, ``acronym_of("GDPR") is None``."""
+    key = word.upper()
+    if key not in ACRONYMS and len(word) > 2 and word.endswith("s") and word[:-1].isupper():
+        key = key[:-1]
+    return key if key in ACRONYMS else None
+
+
 _ACRONYM = re.compile(r"\b(" + "|".join(sorted(ACRONYMS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _EXPANDED = re.compile(_ACRONYM.pattern + r" \(([^()]*)\)", re.IGNORECASE)
 

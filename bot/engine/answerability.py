@@ -52,7 +52,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.acronyms import ACRONYMS
+from index.acronyms import ACRONYMS, acronym_of
 from index.keyword import tokenize
 from index.language import CJK
 from index.laws import asks_when_in_force, states_in_force
@@ -408,7 +408,7 @@ def _specific(terms: Sequence[str], language: str, retriever: Retriever) -> list
 
 def names_to_check(question: Question) -> list[str]:
     """The question's names, less the acronyms of the domain (they are spelled out as often as not)."""
-    return [n for n in question.names if n.upper() not in ACRONYMS]
+    return [n for n in question.names if acronym_of(n) is None]
 
 
 def unknown_names(question: Question, retriever: Retriever) -> list[str]:
@@ -422,7 +422,7 @@ def unknown_names(question: Question, retriever: Retriever) -> list[str]:
     for word in question.names:
         if word.casefold() in termed.casefold():
             continue
-        expansion = ACRONYMS.get(word.upper())
+        expansion = ACRONYMS.get(acronym_of(word) or "")
         if expansion:
             # Searched under its expansion; a law's full name must occur ("CSL" is not the Data Security Law).
             if _LAW_HEAD.search(expansion) and not retriever.knows(word.lower()) and not retriever.mentions(expansion):

@@ -186,6 +186,9 @@ from bot.engine.question import BadQuestion, analyse
         ("Which official told reporters the rules would be eased?", "en", "official"),
         ("Name the analyst who told reporters the rules were eased.", "en", "person"),
         ("Who wrote the report?", "en", "author"),
+        # An adverb between the question word and the verb asks the same.
+        ("hey who actually wrote that wallstreetpr piece?", "en", "author"),
+        ("who really reported the didi story for reuters?", "en", "author"),
         ("Which journalist filed the story?", "en", "author"),
         ("那位官员在记者会上说了什么？", "zh", None),
         ("这篇报道的记者是谁？", "zh", "author"),

@@ -184,6 +184,21 @@ def test_an_english_question_in_everyday_words_is_answered_from_the_law_that_use
 @pytest.mark.parametrize(
     "question, source",
     [
+        # A domain acronym in the plural is the acronym ("IPOs", "DPOs"), not a name the sources never mention,
+        # of a report and of a law.
+        ("Name the CAC bureau head and say what he claimed the review before overseas IPOs is there to guarantee.",
+         (DIDI_FINE, None)),
+        ("Under PIPL, do companies that appoint DPOs have to publish their contact details?", (PIPL, 52)),
+        ("境外IPOs之前的网络安全审查，孙伟民说是为了确保什么？", (DIDI_FINE, None)),
+    ],
+)
+def test_a_plural_acronym_is_the_acronym(engine, question, source):
+    answered_from(engine.answer(question), source)
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
         # Whether a law reaches someone is answered by its scope provisions, in either language: PIPL Art. 72
         # exempts a person's household affairs, Art. 3 reaches processors abroad serving people in China.
         ("does pipl cover me if im only using ppl's info for personal/household stuff? guessing no", (PIPL, 72)),
