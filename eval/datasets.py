@@ -91,7 +91,7 @@ DEVELOPMENT_SETS = tuple(
         "blind17", "blind18", "blind19", "blind20", "blind21", "blind22", "blind23", "blind24", "blind25",
         "blind27", "blind28", "blind29", "blind30", "blind31", "blind32",
         "blind33", "blind34", "blind35", "blind36", "blind37", "blind38", "hard46", "hard48", "hard50", "blind47",
-        "hard52", "blind49", "blind52", "blind56", "casual_a", "casual_d",
+        "hard52", "blind49", "blind52", "blind56", "casual_a", "casual_d", "blind58",
     )
 )
 # Public benchmark data sits beside the repository, never inside it.
