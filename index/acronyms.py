@@ -56,6 +56,8 @@ SHORTHAND = {
     "information": ("info",),
     "administration": ("admin",),
 }
+
+
 def acronym_of(word: str) -> str | None:
     """The domain acronym ``word`` is, in the singular or plural (an employee writes "IPOs", "DPOs"), or None:
     ``acronym_of("IPOs") == "IPO"``, ``acronym_of("GDPR") is None``."""

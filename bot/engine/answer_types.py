@@ -414,7 +414,7 @@ _ASKS: dict[str, dict[str, str]] = {
               r"^(?:什么是|啥是)[^，。？?,]{2,15}[？?]*$|^[^，。？?,的]{2,15}是(?:什么|啥)[？?]*$",
     },
     # Whether a law reaches someone or something at all ("does PIPL even apply to us?", "个保法管不管个人家里的
-    # 事？"): its scope provisions answer, wherever they stand ("也适用本法", "不适用本法", "本条例所称").
+    # 事？"): its scope provisions answer, wherever they stand ("也适用本法", "不适用本法", "适用其规定").
     "scope": {
         # Asked as a yes-no question: "an overseas processor that falls under PIPL" says whose duties are asked.
         "en": r"\b(?:does|do|did|would|will|is|are|could|can)\b[^?.]{0,60}?\b(?:apply|cover|reach|govern|bind|"

@@ -407,7 +407,8 @@ def _specific(terms: Sequence[str], language: str, retriever: Retriever) -> list
 
 
 def names_to_check(question: Question) -> list[str]:
-    """The question's names, less the acronyms of the domain (they are spelled out as often as not)."""
+    """The question's names, less the acronyms of the domain, singular or plural (they are spelled out as often
+    as not)."""
     return [n for n in question.names if acronym_of(n) is None]
 
 
@@ -422,8 +423,8 @@ def unknown_names(question: Question, retriever: Retriever) -> list[str]:
     for word in question.names:
         if word.casefold() in termed.casefold():
             continue
-        expansion = ACRONYMS.get(acronym_of(word) or "")
-        if expansion:
+        if acronym := acronym_of(word):
+            expansion = ACRONYMS[acronym]
             # Searched under its expansion; a law's full name must occur ("CSL" is not the Data Security Law).
             if _LAW_HEAD.search(expansion) and not retriever.knows(word.lower()) and not retriever.mentions(expansion):
                 unknown.append(word)
