@@ -366,7 +366,9 @@ _ASKS: dict[str, dict[str, str]] = {
     # writes rules ("who writes the security rules for military networks?") asks which body makes them, which a law
     # states.
     "author": {
-        "en": r"\bwho (?:(?:actually|really|originally|exactly|first) )?(?:wrote|writes|has written|authored|edited|reported|"
+        # An adverb between asks the same ("who actually wrote ...?").
+        "en": r"\bwho (?:(?:actually|really|originally|exactly|first) )?"
+              r"(?:wrote|writes|has written|authored|edited|reported|"
               r"(?:did|does|handled|made) (?:the |its )?(?:\w+ )?(?:edit|editing|write-?up|writing|reporting))\b"
               r"(?!(?:\s+[\w-]+){0,3}?\s+(?-i:rules?|regulations?|measures|provisions|standards?|guidelines)\b)|"
               # Not those spoken to ("told reporters", "briefed journalists"): they wrote nothing asked about.
