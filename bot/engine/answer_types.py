@@ -1246,7 +1246,10 @@ _ASKER_DAY = {
 _ABOUT_AUTHOR = {
     "en": re.compile(r"\b(?:author|writer|reporter|journalist|editor|columnist|correspondent)s?\b|\bbylines?\b|"
                      r"\bbio(?:s|graphy|graphies)?\b", re.I),
-    "zh": re.compile(r"作者|编辑|记者|撰稿|笔者|署名|简介"),
+    # An author is a report's when the question starts a clause with one or points at the report or the person
+    # ("作者在哪读的书", "那篇的作者", "这位作者"), not writers at large qualifying what else is asked ("国内作者的小说").
+    "zh": re.compile(r"(?:^|[^\u4e00-\u9fff]|篇|文章?|报道|稿子?|稿件|新闻|帖子?|[这那该此](?:位|个|名)?)的?\s*作者|"
+                     r"编辑|记者|撰稿|笔者|署名|简介"),
 }
 
 

@@ -1206,6 +1206,23 @@ def test_asked_what_a_catalogue_holds_only_a_passage_setting_it_out_answers(engi
 
 
 @pytest.mark.parametrize(
+    "question, about",
+    [
+        # Writers at large qualifying what else is asked are no report's author ...
+        ("推荐几本适合周末读的科幻小说吧，最好是国内作者的", False),
+        # ... while an author starting a clause, or the report's or the person's, is.
+        ("作者在哪读的书？", True),
+        ("那篇的作者以前在哪工作？", True),
+        ("这位作者是哪国人？", True),
+        ("wallstreetpr那个作者读了几个硕士？", True),
+        ("where did the author study?", True),
+    ],
+)
+def test_a_question_asks_about_a_reports_author_only_when_it_points_at_one(question, about):
+    assert analyse(question).about_author == about
+
+
+@pytest.mark.parametrize(
     "question, source",
     [
         # A report saying it does not know what is asked is not an answer to it, in either language ...
