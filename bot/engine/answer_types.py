@@ -13,8 +13,10 @@ kinds come first ("how many hours" is a duration before it is a number).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from index.documents import SIGN_OFF
+from index.keyword import tokenize
 from index.laws import TAKES_EFFECT, TAKES_EFFECT_ASKED, asks_about_penalty, imposes_penalty, parse_chinese_number
 
 _NUMBER_WORDS = (
@@ -1024,6 +1026,107 @@ def sets_out_contents(text: str) -> bool:
     """Whether ``text`` names a catalogue or list and then sets out what it holds ("目录包括：…"), rather than
     saying only that one is drawn up ("国家制定政务数据开放目录")."""
     return bool(_CONTENTS_SET_OUT.search(text))
+
+
+# What a question sets aside as known when it asks which others ("besides Alibaba, which firms were summoned?",
+# "除了取得个人同意，还有哪些情形可以处理个人信息？"): the answer names others, so a sentence holding the set-aside
+# words is no nearer it. Only with "which", "who" or "what other|else" (哪, 谁): "besides the fine, how long ...?"
+# asks a fact of its own. 除 inside 删除, 排除, 解除 ... is no "besides", and 除此之外 sets nothing named aside.
+_SET_ASIDE = {
+    "en": re.compile(
+        r"\b(?:besides|apart from|aside from|other than|in addition to)\s+(?P<what>[^?;]{1,80}?)"
+        r"(?=\s*,?\s*(?:(?:on|in|for|of|at|by|to|from|with|under)\s+)?(?:which|what|who|whom|how)\b|\s*[?;]|\s+(?:are|is|was|were|did|does|do|has|have|had|can|"
+        r"could|will|would|should|must|got|get)\b)",
+        re.I,
+    ),
+    "zh": re.compile(
+        r"(?<![删排清解去消免拆剔扣废])除(?:了)?(?P<what>[^，,？?。；;！!]{1,24}?)"
+        r"(?:(?:以外|之外)[，,]?|外?[，,]|(?=还|也|另外))"
+    ),
+}
+_ASKS_OTHERS = {
+    "en": re.compile(r"\b(?:which|who|whom)\b|\bwhat\b[^?]*\b(?:other|else)\b", re.I),
+    "zh": re.compile(r"哪|谁"),
+}
+_NOTHING_NAMED = re.compile(r"^(?:此|这|这些|那些|上述)")
+# A list in a sentence: short items parted by list separators (a Chinese clause's comma parts clauses, not
+# items); a law's enumerated item ("（二）为订立、履行……所必需；") is one item of its article's list.
+_ITEM_SEPARATOR = {
+    "en": re.compile(r"(\s*(?:[,;]+\s*(?:and|or)?|\band\b|\bor\b)\s*)", re.I),
+    "zh": re.compile(r"(、|以及|或者|及|和|与)"),
+}
+# Two items make a list only when a conjunction joins them, where a comma also parts clauses ("…, private
+# technology corporations,” Opper said." is no list); three or more always do.
+_PAIR_JOINED = {"en": re.compile(r"\b(?:and|or)\b", re.I)}
+_MAX_ITEM = {"en": 5, "zh": 10}  # words, characters
+_ENUMERATED_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+# A sentence that introduces the items below it: "符合下列情形之一的，……方可处理个人信息：".
+_INTRODUCES_ITEMS = re.compile(r"[：:]\s*$")
+
+
+def set_aside(question: str, language: str) -> tuple[str, ...]:
+    """The things ``question`` sets aside when it asks which others: ``set_aside("Besides Alibaba and Tencent,
+    which firms were summoned?", "en") == ("Alibaba", "Tencent")``; () when it sets nothing aside or asks no
+    "which"."""
+    asks = _ASKS_OTHERS.get(language)
+    pattern = _SET_ASIDE.get(language)
+    if asks is None or pattern is None or not asks.search(question):
+        return ()
+    found = [m.group("what").strip() for m in pattern.finditer(question)]
+    items = (item.strip() for what in found if not _NOTHING_NAMED.match(what)
+             for item in _ITEM_SEPARATOR[language].split(what)[::2])
+    return tuple(dict.fromkeys(item for item in items if item))
+
+
+def listed(text: str, passage: str, language: str) -> tuple[str, list[str]]:
+    """The list ``text`` (a sentence of ``passage``, in ``language``) sets out or belongs to, as the words leading
+    into it and its items: a law's enumerated items when it is one of them or introduces them, else its longest
+    run of short items in a row, three or more or two joined by a conjunction ("sectors ranging from technology
+    to cryptocurrency, gaming, entertainment, and after-school tuition" leads in with "sectors ranging from
+    technology to cryptocurrency"); ("", []) when it holds no list."""
+    if _ENUMERATED_ITEM.match(text) or _INTRODUCES_ITEMS.search(text):
+        items = [_ENUMERATED_ITEM.sub("", line) for line in passage.splitlines() if _ENUMERATED_ITEM.match(line)]
+        if items:
+            return "", items
+    separator = _ITEM_SEPARATOR.get(language)
+    parts = separator.split(text) if separator else [text]
+    best: tuple[str, list[str]] = ("", [])
+    run: list[str] = []
+    for at in range(0, len(parts), 2):
+        item = parts[at].strip()
+        run = [*run, item] if 0 < _size(item, language) <= _MAX_ITEM[language] else []
+        listing = len(run) >= 3 or (len(run) == 2 and _joined(parts[at - 1], language))
+        if listing and len(run) > len(best[1]):
+            first = at - 2 * (len(run) - 1)
+            best = (parts[first - 2].strip() if first >= 2 else "", run)
+    return best
+
+
+def _joined(separator: str, language: str) -> bool:
+    pattern = _PAIR_JOINED.get(language)
+    return pattern is None or bool(pattern.search(separator))
+
+
+# A name as a language writes one where it can be told: English capitalises it ("Meituan", "Ant Group"), so an
+# item of lower-case words ("security and development interests") names no firm; Chinese marks none.
+_NAME_WRITTEN = {"en": re.compile(r"\b[A-Z]")}
+
+
+def names_something(item: str, language: str) -> bool:
+    """Whether a list ``item`` in ``language`` may be a name: ``names_something("Ant Group", "en")``."""
+    pattern = _NAME_WRITTEN.get(language)
+    return pattern is None or bool(pattern.search(item))
+
+
+def names_aside(item: str, aside: Sequence[frozenset[str]]) -> bool:
+    """Whether a list ``item`` names one of the things a question sets aside (``aside``, the tokens of each):
+    half of its tokens or more."""
+    tokens = set(tokenize(item))
+    return any(thing and len(tokens & thing) * 2 >= len(thing) for thing in aside)
+
+
+def _size(item: str, language: str) -> int:
+    return len(re.findall(r"[\w'’-]+", item)) if language == "en" else len(re.findall(r"\w", item))
 
 
 # What a source says it does not know ("it is not clear whether or when its apps will be allowed to return",

@@ -408,8 +408,10 @@ def _specific(terms: Sequence[str], language: str, retriever: Retriever) -> list
 
 def names_to_check(question: Question) -> list[str]:
     """The question's names, less the acronyms of the domain, singular or plural (they are spelled out as often
-    as not)."""
-    return [n for n in question.names if acronym_of(n) is None]
+    as not), and less those it sets aside (`Question.set_aside`: the passage listing the others need not name
+    them)."""
+    aside = frozenset().union(*question.aside_tokens)
+    return [n for n in question.names if acronym_of(n) is None and not (aside and set(tokenize(n)) <= aside)]
 
 
 def unknown_names(question: Question, retriever: Retriever) -> list[str]:

@@ -37,7 +37,7 @@ from index.documents import signed_off_at
 from index.records import Chunk, Document, Hit
 from index.retriever import Retriever
 
-from .answer_types import DOCUMENT_KINDS, about_document, stated
+from .answer_types import DOCUMENT_KINDS, about_document, listed, names_aside, names_something, stated
 from .question import Question, question_names
 from .ranking import load_ranker
 from .records import Citation, ScoredSentence
@@ -64,6 +64,10 @@ PASSAGE_WEIGHT = 0.3
 # A sentence of an article the question names in a law it names ("pipl art 38", "个保法第三十八条"), or one that
 # cites it ("违反本法第三十一条规定…" for "the fine for breaching art 31"): the asker points at it.
 NAMED_ARTICLE_BONUS = 0.2
+# Asked which others there are besides what it names ("besides Alibaba, which firms …?", "除了取得个人同意，还有
+# 哪些情形…？"), a list that holds it among others is the list asked about: the lede naming Alibaba among the
+# firms summoned, the article whose items are consent and the other grounds.
+LIST_BONUS = 0.1
 # Sentences too short to state a fact (datelines, headings) or list debris, by the sentence's language:
 # Chinese says in 15 characters what English says in 40 ("本法自2021年11月1日起施行。").
 MIN_SENTENCE_CHARS = {"en": 25, "zh": 8}
@@ -103,8 +107,9 @@ def matching_terms(question: Question, retriever: Retriever, *, cross: bool) -> 
     words, or across languages its translated ones, scaled by the share of the question that translated at
     all (the translation holds only words the corpus has, so unscaled every passage would look on topic)."""
     if not cross:
-        return list(question.terms), 1.0
-    translation = retriever.translation(question.text)
+        aside = frozenset().union(*question.aside_tokens)
+        return [g for g in question.terms if not (aside and all(set(a.split()) <= aside for a in g))], 1.0
+    translation = retriever.translation(question.without_set_aside(question.text))
     words = [frozenset([t]) for t in dict.fromkeys(tokenize(translation.text))]
     # A term of art is one thing asked about, however many words it has: all of them, or it is missing.
     terms = [frozenset([" ".join(tokens)]) for term in translation.terms if (tokens := tokenize(term))]
@@ -127,6 +132,12 @@ def score_sentences(
     offset = retriever.cross_lingual_offset
     ranker = load_ranker(retriever.embedder.name)
     named = retriever.named_documents(question.search_text)
+    aside = {False: question.aside_tokens, True: translated_aside(question, retriever)}
+    # Others than the firms or people it names are firms or people too: a list of them names someone.
+    set_aside = " ".join(question.set_aside)
+    aside_named = bool(set_aside) and bool(
+        retriever.names_in(set_aside, question.language) or question_names(set_aside, question.language)
+    )
     seen: set[tuple[str, int]] = set()
     scored: list[ScoredSentence] = []
     for rank, hit in enumerate(hits):
@@ -158,6 +169,10 @@ def score_sentences(
             typed = question.stated_in(sentence.text) and not dates_another_law(
                 question, sentence.text, named, retriever
             )
+            if question.set_aside:
+                others, holds = list_of_others(sentence.text, hit.chunk.text, language, aside[cross], aside_named)
+                typed = typed and others > 0
+                score += LIST_BONUS if others and holds else 0.0
             if question.kind and typed:
                 score += ANSWER_TYPE_BONUS
             if names or written:
@@ -174,12 +189,32 @@ def score_sentences(
     return scored
 
 
+def list_of_others(
+    text: str, passage: str, language: str, aside: Sequence[frozenset[str]], names_only: bool
+) -> tuple[int, bool]:
+    """For a question setting things aside (their tokens ``aside``): how many items of the list ``text`` (a
+    sentence of ``passage``) sets out are others, only names counting with ``names_only``, and whether it holds
+    one set aside as well, in its items or in the words leading into them, which may hold its first ("sectors
+    ranging from technology to cryptocurrency, gaming, …")."""
+    lead, items = listed(text, passage, language)
+    if names_only:
+        items = [item for item in items if names_something(item, language)]
+    others = sum(not names_aside(item, aside) for item in items)
+    return others, any(names_aside(part, aside) for part in [lead, *items])
+
+
+def translated_aside(question: Question, retriever: Retriever) -> tuple[frozenset[str], ...]:
+    """The tokens of each thing the question sets aside (`Question.set_aside`), in the other language."""
+    translations = (retriever.translation(thing) for thing in question.set_aside)
+    return tuple(frozenset(tokenize(" ".join([t.text, *t.terms]))) for t in translations)
+
+
 def named_in_question(question: Question, retriever: Retriever) -> tuple[list[frozenset[str]], frozenset[str]]:
     """What the question names: the corpus's firms, people and places (`Retriever.names_in`, each as the forms a
     sentence may write it in, in lower case or pinyin too), and the tokens of its other capitalised words ("the
     Data Security Law"), less those that only say which report is meant ("per the Acme article, …" asks about
     the report, not about Acme)."""
-    rest = question.beside_pointers
+    rest = question.without_set_aside(question.beside_pointers)
     names = retriever.names_in(rest, question.language)
     known = {form for forms in names for form in forms}
     written = {token for name in question_names(rest, question.language) for token in tokenize(name)} - known

@@ -42,6 +42,7 @@ from .answer_types import (
     fits_breach,
     names_someone_new,
     numbers_given,
+    set_aside,
     states,
     states_event,
     without_asking,
@@ -182,6 +183,9 @@ class Question:
     asker_day: bool = False
     # It asks about a report's author or editor (`answer_types.asks_about_author`).
     about_author: bool = False
+    # The things it sets aside when it asks which others ("Alibaba" of "besides Alibaba, which firms …?"; see
+    # `answer_types.set_aside`): the answer lists others, and a sentence is not matched on their words.
+    set_aside: tuple[str, ...] = ()
 
     @property
     def is_follow_up(self) -> bool:
@@ -195,6 +199,17 @@ class Question:
         for words in self.report_by:
             rest = rest.replace(words, " ")
         return rest
+
+    @property
+    def aside_tokens(self) -> tuple[frozenset[str], ...]:
+        """The keyword tokens of each thing it sets aside (`set_aside`)."""
+        return tuple(frozenset(tokenize(thing)) for thing in self.set_aside)
+
+    def without_set_aside(self, text: str) -> str:
+        """``text`` (the question or part of it) without the words it sets aside."""
+        for words in self.set_aside:
+            text = text.replace(words, " ")
+        return text
 
     def stated_in(self, text: str) -> bool:
         """Whether ``text`` states the kind of fact asked for, in the unit asked in and of the event asked about
@@ -252,6 +267,7 @@ def analyse(text: object, *, context: Sequence[str] = ()) -> Question:
         bound=asked_bound(cleaned) if kind in BOUNDED_KINDS else None,
         asker_day=asks_of_asker_day(cleaned, language),
         about_author=asks_about_author(cleaned, language),
+        set_aside=set_aside(cleaned, language),
     )
 
 

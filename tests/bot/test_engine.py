@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from bot.engine import ABSTAIN_TEXT, AnswerEngine, BadQuestion
-from bot.engine.answer_types import states
+from bot.engine.answer_types import listed, states
 from bot.engine.answerability import about_the_same, unknown_instruments
 from bot.engine.question import analyse, with_context
 from bot.engine.records import Answer, answer_as_dict
@@ -1220,6 +1220,76 @@ def test_asked_what_a_catalogue_holds_only_a_passage_setting_it_out_answers(engi
 )
 def test_a_question_asks_about_a_reports_author_only_when_it_points_at_one(question, about):
     assert analyse(question).about_author == about
+
+
+@pytest.mark.parametrize(
+    "question, aside",
+    [
+        ("Besides Alibaba, which firms did the ministry summon?", ("Alibaba",)),
+        ("Which other firms were at the meeting besides Alibaba and Tencent?", ("Alibaba", "Tencent")),
+        ("Apart from consent, on what other grounds may a company use personal data under PIPL?", ("consent",)),
+        ("除了阿里、腾讯和字节跳动，还有哪些公司被约谈？", ("阿里", "腾讯", "字节跳动")),
+        ("除能源之外，关键信息基础设施还包括哪些行业？", ("能源",)),
+        ("除了罚款还有哪些处罚？", ("罚款",)),
+        # Nothing set aside: 删除 and 排除 are no "besides", 除此之外 names nothing, and a question asking no
+        # "which" asks a fact of its own.
+        ("删除个人信息有哪些情形？", ()),
+        ("排除适用的情形有哪些？", ()),
+        ("除此之外还有哪些要求？", ()),
+        ("Besides the fine, how long was the app suspended?", ()),
+    ],
+)
+def test_a_question_asking_which_others_sets_aside_what_it_names(question, aside):
+    assert analyse(question).set_aside == aside
+
+
+@pytest.mark.parametrize(
+    "text, language, items",
+    [
+        ("China has launched crackdowns targeting sectors ranging from technology to cryptocurrency, gaming, "
+         "entertainment, and after-school tuition.", "en", ["gaming", "entertainment", "after-school tuition."]),
+        ("The other firms in the meeting were Meituan, Xiaomi,, Weibo, Baidu and Ant Group.", "en",
+         ["Xiaomi", "Weibo", "Baidu", "Ant Group."]),
+        ("本条例所称关键信息基础设施，是指公共通信和信息服务、能源、交通、水利、金融等重要行业", "zh",
+         ["信息服务", "能源", "交通", "水利", "金融等重要行业"]),
+        # A law's enumerated item, or the sentence introducing the items, belongs to the article's list ...
+        ("（二）为履行法定职责所必需；", "zh", ["取得个人的同意；", "为履行法定职责所必需；"]),
+        ("符合下列情形之一的，个人信息处理者方可处理个人信息：", "zh", ["取得个人的同意；", "为履行法定职责所必需；"]),
+        # ... while two clauses parted by a comma, or one short item, are no list.
+        ("It is controlled by the most innovative, private technology corporations,” Opper said.", "en", []),
+        ("法律、行政法规规定处理个人信息应当取得个人单独同意或者书面同意的，从其规定。", "zh", []),
+    ],
+)
+def test_a_list_is_short_items_in_a_row_or_a_laws_enumerated_items(text, language, items):
+    """The items found; the words leading into a list are those before its first item."""
+    passage = f"第十三条 {text}\n（一）取得个人的同意；\n（二）为履行法定职责所必需；" if language == "zh" else text
+    assert listed(text, passage, language)[1] == items
+
+
+@pytest.mark.parametrize(
+    "question, source",
+    [
+        # Asked which others there are besides what it names, the list that holds it among the others answers, in
+        # a law (its enumerated items) and in a report, in either language ...
+        ("除了取得个人同意，个保法还允许在哪些情形下处理个人信息？", (PIPL, 13)),
+        ("Apart from consent, on what other grounds can a company process personal information under PIPL?",
+         (PIPL, 13)),
+        ("besides energy, which other sectors count as critical information infrastructure under the CII rules?",
+         (CIIR, 2)),
+        ("除了能源，关键信息基础设施安全保护条例还涵盖哪些行业？", (CIIR, 2)),
+        ("Besides Alibaba, which companies did the MIIT summon over data security?", (SUMMONS, None)),
+        # ... or, when it names every one that list holds, the report's list of the others.
+        ("Besides Alibaba, Tencent and ByteDance, which firms were at the MIIT meeting?", (SUMMONS, None)),
+    ],
+)
+def test_asked_which_others_besides_what_it_names_the_list_of_others_answers(engine, question, source):
+    leads_with(engine.answer(question), source)
+
+
+def test_asked_which_others_besides_those_a_list_names_the_others_are_quoted(engine):
+    answer = engine.answer("Besides Alibaba, Tencent and ByteDance, which firms were at the MIIT meeting?")
+    leads_with(answer, (SUMMONS, None))
+    assert "Meituan" in answer.citations[0].quote
 
 
 @pytest.mark.parametrize(
