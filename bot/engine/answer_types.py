@@ -1035,8 +1035,8 @@ def sets_out_contents(text: str) -> bool:
 _SET_ASIDE = {
     "en": re.compile(
         r"\b(?:besides|apart from|aside from|other than|in addition to)\s+(?P<what>[^?;]{1,80}?)"
-        r"(?=\s*,?\s*(?:(?:on|in|for|of|at|by|to|from|with|under)\s+)?(?:which|what|who|whom|how)\b|\s*[?;]|\s+(?:are|is|was|were|did|does|do|has|have|had|can|"
-        r"could|will|would|should|must|got|get)\b)",
+        r"(?=\s*,?\s*(?:(?:on|in|for|of|at|by|to|from|with|under)\s+)?(?:which|what|who|whom|how)\b|\s*[?;]|"
+        r"\s+(?:are|is|was|were|did|does|do|has|have|had|can|could|will|would|should|must|got|get)\b)",
         re.I,
     ),
     "zh": re.compile(
