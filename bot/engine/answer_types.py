@@ -167,9 +167,10 @@ _DUE = (
 _DEADLINE_MARK = re.compile(_DUE, re.I)
 # A count is not a sum of money or a year: "how many violations" is not answered by "$1.2 billion".
 # Nor a reference to a provision or a list item: "第五十二条", "Article 30", "（三）" number no things.
+_LIST_ITEM = rf"[（(](?:\d{{1,2}}|{_ZH_NUMERAL}{{1,3}})[）)]"
 _REFERENCE = (
     rf"第(?:\d+|{_ZH_NUMERAL}+)[条款项章节]|\b(?:articles?|art\.|paragraphs?|items?|chapters?|sections?)\s*\d+|"
-    rf"[（(](?:\d{{1,2}}|{_ZH_NUMERAL}{{1,3}})[）)]"
+    + _LIST_ITEM
 )
 # Nor an ordinal ("第十二届", "第二十四次会议"), "one of" ("任何一个", "其中一个"), a share, a length of time or how
 # often: "how many members" is not answered by "one of the following", "六个月" or "每年至少一次".
@@ -1028,7 +1029,7 @@ def sets_out_contents(text: str) -> bool:
     return bool(_CONTENTS_SET_OUT.search(text))
 
 
-# What a question sets aside as known when it asks which others ("besides Alibaba, which firms were summoned?",
+# What a question sets aside as known when it asks which others ("besides Acme, which firms were summoned?",
 # "除了取得个人同意，还有哪些情形可以处理个人信息？"): the answer names others, so a sentence holding the set-aside
 # words is no nearer it. Only with "which", "who" or "what other|else" (哪, 谁): "besides the fine, how long ...?"
 # asks a fact of its own. 除 inside 删除, 排除, 解除 ... is no "besides", and 除此之外 sets nothing named aside.
@@ -1055,18 +1056,18 @@ _ITEM_SEPARATOR = {
     "en": re.compile(r"(\s*(?:[,;]+\s*(?:and|or)?|\band\b|\bor\b)\s*)", re.I),
     "zh": re.compile(r"(、|以及|或者|及|和|与)"),
 }
-# Two items make a list only when a conjunction joins them, where a comma also parts clauses ("…, private
-# technology corporations,” Opper said." is no list); three or more always do.
+# Two items make a list only when a conjunction joins them, where a comma also parts clauses ("… by the most
+# innovative, private firms,” she said." is no list); three or more always do.
 _PAIR_JOINED = {"en": re.compile(r"\b(?:and|or)\b", re.I)}
 _MAX_ITEM = {"en": 5, "zh": 10}  # words, characters
-_ENUMERATED_ITEM = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
+_ENUMERATED_ITEM = re.compile(rf"^\s*{_LIST_ITEM}")
 # A sentence that introduces the items below it: "符合下列情形之一的，……方可处理个人信息：".
 _INTRODUCES_ITEMS = re.compile(r"[：:]\s*$")
 
 
 def set_aside(question: str, language: str) -> tuple[str, ...]:
-    """The things ``question`` sets aside when it asks which others: ``set_aside("Besides Alibaba and Tencent,
-    which firms were summoned?", "en") == ("Alibaba", "Tencent")``; () when it sets nothing aside or asks no
+    """The things ``question`` sets aside when it asks which others: ``set_aside("Besides Acme and Globex,
+    which firms were summoned?", "en") == ("Acme", "Globex")``; () when it sets nothing aside or asks no
     "which"."""
     asks = _ASKS_OTHERS.get(language)
     pattern = _SET_ASIDE.get(language)
@@ -1081,9 +1082,9 @@ def set_aside(question: str, language: str) -> tuple[str, ...]:
 def listed(text: str, passage: str, language: str) -> tuple[str, list[str]]:
     """The list ``text`` (a sentence of ``passage``, in ``language``) sets out or belongs to, as the words leading
     into it and its items: a law's enumerated items when it is one of them or introduces them, else its longest
-    run of short items in a row, three or more or two joined by a conjunction ("sectors ranging from technology
-    to cryptocurrency, gaming, entertainment, and after-school tuition" leads in with "sectors ranging from
-    technology to cryptocurrency"); ("", []) when it holds no list."""
+    run of short items in a row, three or more or two joined by a conjunction ("sectors ranging from banking to
+    mining, retail, and shipping" leads in with "sectors ranging from banking to mining"); ("", []) when it
+    holds no list."""
     if _ENUMERATED_ITEM.match(text) or _INTRODUCES_ITEMS.search(text):
         items = [_ENUMERATED_ITEM.sub("", line) for line in passage.splitlines() if _ENUMERATED_ITEM.match(line)]
         if items:
@@ -1107,13 +1108,13 @@ def _joined(separator: str, language: str) -> bool:
     return pattern is None or bool(pattern.search(separator))
 
 
-# A name as a language writes one where it can be told: English capitalises it ("Meituan", "Ant Group"), so an
+# A name as a language writes one where it can be told: English capitalises it ("Globex", "Acme Group"), so an
 # item of lower-case words ("security and development interests") names no firm; Chinese marks none.
 _NAME_WRITTEN = {"en": re.compile(r"\b[A-Z]")}
 
 
 def names_something(item: str, language: str) -> bool:
-    """Whether a list ``item`` in ``language`` may be a name: ``names_something("Ant Group", "en")``."""
+    """Whether a list ``item`` in ``language`` may be a name: ``names_something("Acme Group", "en")``."""
     pattern = _NAME_WRITTEN.get(language)
     return pattern is None or bool(pattern.search(item))
 

@@ -64,8 +64,8 @@ PASSAGE_WEIGHT = 0.3
 # A sentence of an article the question names in a law it names ("pipl art 38", "个保法第三十八条"), or one that
 # cites it ("违反本法第三十一条规定…" for "the fine for breaching art 31"): the asker points at it.
 NAMED_ARTICLE_BONUS = 0.2
-# Asked which others there are besides what it names ("besides Alibaba, which firms …?", "除了取得个人同意，还有
-# 哪些情形…？"), a list that holds it among others is the list asked about: the lede naming Alibaba among the
+# Asked which others there are besides what it names ("besides Acme, which firms …?", "除了取得个人同意，还有
+# 哪些情形…？"), a list that holds it among others is the list asked about: the sentence naming Acme among the
 # firms summoned, the article whose items are consent and the other grounds.
 LIST_BONUS = 0.1
 # Sentences too short to state a fact (datelines, headings) or list debris, by the sentence's language:
@@ -195,7 +195,7 @@ def list_of_others(
     """For a question setting things aside (their tokens ``aside``): how many items of the list ``text`` (a
     sentence of ``passage``) sets out are others, only names counting with ``names_only``, and whether it holds
     one set aside as well, in its items or in the words leading into them, which may hold its first ("sectors
-    ranging from technology to cryptocurrency, gaming, …")."""
+    ranging from banking to mining, retail, …")."""
     lead, items = listed(text, passage, language)
     if names_only:
         items = [item for item in items if names_something(item, language)]

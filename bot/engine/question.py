@@ -183,7 +183,7 @@ class Question:
     asker_day: bool = False
     # It asks about a report's author or editor (`answer_types.asks_about_author`).
     about_author: bool = False
-    # The things it sets aside when it asks which others ("Alibaba" of "besides Alibaba, which firms …?"; see
+    # The things it sets aside when it asks which others ("Acme" of "besides Acme, which firms …?"; see
     # `answer_types.set_aside`): the answer lists others, and a sentence is not matched on their words.
     set_aside: tuple[str, ...] = ()
 
